@@ -1,0 +1,238 @@
+"""The ``simsuite`` command line.
+
+Exit codes: 0 success; 1 run failure (blow-up, integrator failure); 2 bad input (config, file);
+130/143 interrupted by SIGINT/SIGTERM (the output keeps every snapshot so far, marked incomplete).
+Errors are one or two lines naming the file, key, value and what is allowed; ``--debug`` shows tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+from simsuite import __version__
+from simsuite.config import ConfigError, Polymorphic, describe, load_config, parse_override
+from simsuite.expressions import ExpressionError
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def canonical_configs() -> list[Path]:
+    """The canonical configs shipped inside the package (the same files as ``configs/``)."""
+    folder = resources.files("simsuite") / "configs"
+    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser = argparse.ArgumentParser(
+        prog="simsuite",
+        parents=[common],
+        description="Simulate nonlinear waves and collective motion; NetCDF output.",
+    )
+    parser.add_argument("--version", action="version", version=f"simsuite {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", parents=[common], help="run one config, or every canonical one")
+    run.add_argument("config", nargs="?", help="TOML config file")
+    run.add_argument("--all", action="store_true", help="run every canonical config (not sweeps)")
+    run.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a config key, e.g. --set time.t_final=5 (repeatable)",
+    )
+    run.add_argument("--output", help="output path (overrides output.path; '' = none)")
+    run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+
+    sub.add_parser(
+        "list", parents=[common], help="models, integrators, initial conditions, canonical configs"
+    )
+
+    show = sub.add_parser(
+        "show-config", parents=[common], help="every config key with default, unit, range and doc"
+    )
+    show.add_argument("model", nargs="?", help="model name (default: every model)")
+    show.add_argument("--markdown", action="store_true", help="print a Markdown reference")
+
+    validate = sub.add_parser(
+        "validate", parents=[common], help="check a config without running it"
+    )
+    validate.add_argument("config")
+    validate.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``simsuite`` console script; returns the exit code."""
+    args = _parser().parse_args(argv)
+    handlers = {
+        "run": _cmd_run,
+        "list": _cmd_list,
+        "show-config": _cmd_show_config,
+        "validate": _cmd_validate,
+    }
+    # Explicit handlers: a run started in the background of a script inherits SIGINT as ignored.
+    previous = {
+        sig: signal.signal(sig, _raise_interrupted) for sig in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        return handlers[args.command](args)
+    except (ConfigError, ExpressionError, FileNotFoundError) as exc:
+        return _fail(args, exc, EXIT_BAD_INPUT)
+    except KeyboardInterrupt as exc:
+        return _fail(args, "interrupted (SIGINT); the output keeps every snapshot so far", 130, exc)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _raise_interrupted(signum, _frame):
+    from simsuite.runner import RunInterrupted
+
+    raise RunInterrupted(signum, signal.Signals(signum).name)
+
+
+def _fail(args, message, code: int, exc: BaseException | None = None) -> int:
+    if args.debug:
+        traceback.print_exception(exc if exc is not None else message)
+    print(f"simsuite: error: {message}", file=sys.stderr)
+    return code
+
+
+def _overrides(pairs: list[str]) -> dict:
+    return dict(parse_override(p) for p in pairs)
+
+
+def _cmd_run(args) -> int:
+    from simsuite.runner import RunFailed, RunInterrupted, run
+
+    if args.all == bool(args.config):
+        raise ConfigError("simsuite run", "CONFIG", args.config, "give one config file or --all")
+    paths = canonical_configs() if args.all else [Path(args.config)]
+    overrides = _overrides(args.set)
+    configs = [load_config(p, overrides) for p in paths]  # validate everything before running
+    failed = 0
+    for cfg in configs:
+        started = time.perf_counter()
+        try:
+            ds = run(cfg, output=args.output, progress=False if args.quiet else None)
+        except RunFailed as exc:
+            failed += 1
+            _fail(args, f"{cfg.source}: run failed: {exc}", EXIT_FAILED, exc)
+            continue
+        except RunInterrupted as exc:
+            return _fail(
+                args,
+                f"interrupted ({exc.name}); the output keeps every snapshot so far",
+                128 + exc.signum,
+                exc,
+            )
+        if not args.quiet:
+            where = args.output if args.output is not None else cfg.output.path
+            target = f"wrote {where}" if where else "kept in memory"
+            print(
+                f"{cfg.source}: {target} ({ds.sizes['t']} snapshots, "
+                f"{time.perf_counter() - started:.2f} s)"
+            )
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _cmd_validate(args) -> int:
+    cfg = load_config(args.config, _overrides(args.set))
+    from simsuite.models import get_model
+
+    get_model(cfg.model.name).from_config(cfg)  # initial conditions and grid build without error
+    print(
+        f"{args.config}: valid {cfg.model.name} config ({cfg.integrator.method}, "
+        f"{cfg.time.n_snapshots} snapshots to t = {cfg.time.t_final:g})"
+    )
+    return EXIT_OK
+
+
+def _cmd_list(args) -> int:
+    from simsuite.integrators import get_integrator
+    from simsuite.models import get_model, model_names
+
+    for name in model_names():
+        model = get_model(name)
+        print(f"model {name}: {model.description}")
+        print("  integrators:")
+        for method in model.integrators:
+            cls = get_integrator(method)
+            kind = "adaptive" if cls.adaptive else "fixed step"
+            print(f"    {method:<14} order {cls.order}, {kind}: {cls.description}")
+        for section, base in _polymorphic_sections(model.config_class):
+            print(f"  {section} types: {', '.join(sorted(base.registry))}")
+    print("canonical configs (simsuite run --all):")
+    for path in canonical_configs():
+        print(f"  {path.stem}")
+    return EXIT_OK
+
+
+def _polymorphic_sections(config_class) -> list[tuple[str, type]]:
+    import typing
+
+    hints = typing.get_type_hints(config_class)
+    return [
+        (name, kind)
+        for name, kind in hints.items()
+        if isinstance(kind, type) and issubclass(kind, Polymorphic)
+    ]
+
+
+def _cmd_show_config(args) -> int:
+    from simsuite.models import model_names
+
+    names = [args.model] if args.model else model_names()
+    for name in names:
+        if name not in model_names():
+            raise ConfigError(
+                "show-config", "MODEL", name, "must be one of " + ", ".join(model_names())
+            )
+    print(config_reference(names, markdown=args.markdown), end="")
+    return EXIT_OK
+
+
+def config_reference(names: Sequence[str], markdown: bool = False) -> str:
+    """Every key of the given models' configs, as aligned text or as Markdown tables."""
+    from simsuite.models import get_model
+
+    lines: list[str] = []
+    if markdown:
+        lines += [
+            "# Config reference",
+            "",
+            "Generated by `simsuite show-config --markdown`; do not edit by hand.",
+            "",
+        ]
+    for name in names:
+        rows = describe(get_model(name).config_class)
+        if markdown:
+            lines += [
+                f"## `{name}`",
+                "",
+                "| key | default | unit | allowed | description |",
+                "|---|---|---|---|---|",
+            ]
+            for r in rows:
+                doc = r.doc.replace("|", "\\|")
+                allowed = r.allowed.replace("|", "\\|")
+                lines.append(f"| `{r.key}` | `{r.default!r}` | {r.unit} | {allowed} | {doc} |")
+            lines.append("")
+        else:
+            lines.append(f"[{name}]")
+            for r in rows:
+                unit = f" [{r.unit}]" if r.unit and r.unit != "1" else ""
+                lines.append(f"  {r.key} = {r.default!r}{unit}")
+                lines.append(f"      {r.allowed}. {r.doc}")
+            lines.append("")
+    return "\n".join(lines) + "\n"

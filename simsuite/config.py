@@ -1,0 +1,498 @@
+"""TOML configuration → frozen dataclasses, with defaults, validation and dotted overrides.
+
+Every key a user can set is a dataclass field declared with :func:`param`, which records its default, unit,
+allowed range or choices and a one-line doc. The loader walks these declarations, so validation, error
+messages, ``simsuite show-config`` and the generated config reference all come from one place.
+
+A run config is a dataclass whose fields are *sections* (``[time]``, ``[grid]`` …). Each model defines its
+own config class (see :mod:`simsuite.models`), extending :class:`RunConfig` with its sections. A section
+whose class has a ``registry`` (initial conditions) is *polymorphic*: its ``type`` key chooses the class.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+import sys
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import tomli_w
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+
+class ConfigError(ValueError):
+    """A config value is missing, unknown, of the wrong type, out of range or inconsistent.
+
+    The message names the source (file), the dotted key, the offending value and what is allowed.
+    """
+
+    def __init__(self, source: str, key: str, value: Any, allowed: str, hint: str = ""):
+        self.source, self.key, self.value, self.allowed, self.hint = (
+            source,
+            key,
+            value,
+            allowed,
+            hint,
+        )
+        where = f"{source}: " if source else ""
+        shown = "" if value is _MISSING else f" = {_show(value)}"
+        text = f"{where}{key}{shown}: {allowed}"
+        if hint:
+            text += f" ({hint})"
+        super().__init__(text)
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING: Any = _Missing()
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+# --------------------------------------------------------------------------------------------------
+# Declaring keys
+# --------------------------------------------------------------------------------------------------
+def param(
+    default: Any,
+    *,
+    doc: str,
+    unit: str = "1",
+    ge: float | None = None,
+    gt: float | None = None,
+    le: float | None = None,
+    lt: float | None = None,
+    choices: tuple[Any, ...] | None = None,
+    finite: bool = True,
+) -> Any:
+    """Declare one config key: its default, unit, allowed range or choices and a doc line."""
+    meta = {
+        "doc": doc,
+        "unit": unit,
+        "ge": ge,
+        "gt": gt,
+        "le": le,
+        "lt": lt,
+        "choices": choices,
+        "finite": finite,
+    }
+    return field(default=default, metadata=meta)
+
+
+def section(factory: Any) -> Any:
+    """Declare a section (a nested dataclass) with its default instance."""
+    return field(default_factory=factory, metadata={"section": True})
+
+
+def describe_range(meta: Mapping[str, Any], kind: type) -> str:
+    """Human-readable description of what a key accepts, e.g. ``float > 0``."""
+    if meta.get("choices"):
+        return "one of " + ", ".join(repr(c) for c in meta["choices"])
+    parts = []
+    for op, sym in (("gt", ">"), ("ge", "≥"), ("lt", "<"), ("le", "≤")):
+        if meta.get(op) is not None:
+            parts.append(f"{sym} {_fmt(meta[op])}")
+    name = {float: "float", int: "integer", bool: "boolean", str: "string"}.get(kind, kind.__name__)
+    return name + (" " + " and ".join(parts) if parts else "")
+
+
+def _fmt(bound: float) -> str:
+    return str(int(bound)) if float(bound).is_integer() and abs(bound) < 1e15 else f"{bound:g}"
+
+
+def _check_value(source: str, key: str, value: Any, kind: type, meta: Mapping[str, Any]) -> Any:
+    """Coerce ``value`` to ``kind`` and check its range; return the clean value or raise."""
+    allowed = "must be " + describe_range(meta, kind)
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(source, key, value, allowed)
+    elif kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(source, key, value, allowed)
+    elif kind is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(source, key, value, allowed)
+        value = float(value)
+        if meta.get("finite", True) and not math.isfinite(value):
+            raise ConfigError(source, key, value, allowed + " (finite)")
+    elif kind is str:
+        if not isinstance(value, str):
+            raise ConfigError(source, key, value, allowed)
+    choices = meta.get("choices")
+    if choices and value not in choices:
+        hint = _did_you_mean(str(value), [str(c) for c in choices])
+        raise ConfigError(source, key, value, allowed, hint)
+    bounds = (
+        ("gt", lambda v, b: v > b),
+        ("ge", lambda v, b: v >= b),
+        ("lt", lambda v, b: v < b),
+        ("le", lambda v, b: v <= b),
+    )
+    for op, ok in bounds:
+        bound = meta.get(op)
+        if bound is not None and not ok(value, bound):
+            raise ConfigError(source, key, value, allowed)
+    return value
+
+
+def did_you_mean(word: str, candidates: list[str]) -> str:
+    """A "did you mean 'x'?" hint for the closest candidate, or an empty string."""
+    return _did_you_mean(word, candidates)
+
+
+def _did_you_mean(word: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else ""
+
+
+# --------------------------------------------------------------------------------------------------
+# Common sections
+# --------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ModelSection:
+    name: str = param("", doc="model to run: one of the registered models (simsuite list)")
+    label: str = param("", doc="free text describing the run, stored in the output")
+
+
+@dataclass(frozen=True)
+class TimeSection:
+    t_final: float = param(10.0, unit="time", gt=0.0, doc="end time of the run (starts at 0)")
+    dt: float = param(
+        0.01, unit="time", gt=0.0, doc="fixed step, or initial step for adaptive methods"
+    )
+    n_snapshots: int = param(
+        101, ge=2, le=10**7, doc="output times evenly spaced over [0, t_final], t = 0 included"
+    )
+
+
+@dataclass(frozen=True)
+class IntegratorSection:
+    method: str = param("", doc="time integrator (simsuite list shows those of each model)")
+    rtol: float = param(1e-9, gt=0.0, lt=1.0, doc="relative tolerance (adaptive methods only)")
+    atol: float = param(1e-11, gt=0.0, doc="absolute tolerance (adaptive methods only)")
+    max_steps: int = param(
+        10_000_000, ge=1, doc="abort when one output interval needs more steps than this"
+    )
+    error_norm: str = param(
+        "global",
+        choices=("global", "componentwise"),
+        doc="adaptive methods: measure the local error against atol + rtol * rms(state) (global) "
+        "or per component, as scipy does (componentwise)",
+    )
+
+
+@dataclass(frozen=True)
+class OutputSection:
+    path: str = param(
+        "",
+        doc="NetCDF output file, relative to the working directory; '' = do not write. "
+        "Missing parent directories are created",
+    )
+    compression: int = param(4, ge=0, le=9, doc="zlib compression level, 0 = none")
+
+
+@dataclass(frozen=True)
+class RunSection:
+    seed: int = param(
+        42, ge=0, doc="seed of numpy.random.Generator(PCG64(seed)), the source of every random draw"
+    )
+    threads: int = param(0, ge=0, le=1024, doc="threads for FFTs and kernels, 0 = all cores")
+    progress: bool = param(True, doc="show a progress bar (also off with --quiet)")
+
+
+class Polymorphic:
+    """Base of sections whose ``type`` key selects a dataclass from ``registry``."""
+
+    registry: ClassVar[dict[str, type]]
+    type_name: ClassVar[str] = ""
+    default_type: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Sections shared by every model. Models extend it with their own sections."""
+
+    model: ModelSection = section(ModelSection)
+    time: TimeSection = section(TimeSection)
+    integrator: IntegratorSection = section(IntegratorSection)
+    output: OutputSection = section(OutputSection)
+    run: RunSection = section(RunSection)
+    source: str = field(default="", metadata={"internal": True})
+
+    def check(self) -> None:
+        """Cross-key checks; models override and call ``super().check()``."""
+        if self.time.dt > self.time.t_final:
+            raise ConfigError(
+                self.source,
+                "time.dt",
+                self.time.dt,
+                f"must not exceed time.t_final = {self.time.t_final}",
+            )
+
+
+# --------------------------------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------------------------------
+def _fields(cls: type) -> list[dataclasses.Field]:
+    return [f for f in dataclasses.fields(cls) if not f.metadata.get("internal")]
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _build_section(cls: type, raw: Any, default: Any, source: str, prefix: str) -> Any:
+    """Build dataclass ``cls`` from the TOML table ``raw``; missing keys come from ``default``."""
+    if not isinstance(raw, Mapping):
+        raise ConfigError(source, prefix, raw, "must be a table")
+    if issubclass(cls, Polymorphic):
+        return _build_polymorphic(cls, raw, default, source, prefix)
+    return _build_plain(cls, raw, default, source, prefix)
+
+
+def _build_plain(cls: type, raw: Mapping, default: Any, source: str, prefix: str) -> Any:
+    hints = _hints(cls)
+    names = {f.name for f in _fields(cls)}
+    for key in raw:
+        if key not in names:
+            hint = _did_you_mean(str(key), sorted(names))
+            what = (
+                f"unknown key for type {cls.type_name!r}"
+                if issubclass(cls, Polymorphic)
+                else ("unknown key")
+            )
+            raise ConfigError(
+                source,
+                f"{prefix}.{key}",
+                _MISSING,
+                f"{what}; allowed: " + ", ".join(sorted(names)),
+                hint,
+            )
+    values = {}
+    for f in _fields(cls):
+        key = f"{prefix}.{f.name}"
+        current = getattr(default, f.name)
+        if f.name not in raw:
+            values[f.name] = current
+        else:
+            values[f.name] = _check_value(source, key, raw[f.name], hints[f.name], f.metadata)
+    return cls(**values)
+
+
+def _build_polymorphic(base: type, raw: Mapping, default: Any, source: str, prefix: str) -> Any:
+    registry = base.registry
+    type_name = raw.get("type", default.type_name if default is not None else base.default_type)
+    if not isinstance(type_name, str) or type_name not in registry:
+        hint = _did_you_mean(str(type_name), sorted(registry))
+        raise ConfigError(
+            source,
+            f"{prefix}.type",
+            type_name,
+            "must be one of " + ", ".join(sorted(registry)),
+            hint,
+        )
+    cls = registry[type_name]
+    body = {k: v for k, v in raw.items() if k != "type"}
+    start = default if type(default) is cls else cls()
+    return _build_plain(cls, body, start, source, prefix)
+
+
+def _set_dotted(raw: dict, key: str, value: Any, source: str) -> None:
+    parts = key.split(".")
+    if len(parts) < 2 or not all(parts):
+        raise ConfigError(source, key, value, "override keys are dotted paths like time.t_final")
+    node = raw
+    for part in parts[:-1]:
+        nxt = node.setdefault(part, {})
+        if not isinstance(nxt, dict):
+            raise ConfigError(source, key, value, f"{part!r} is not a table")
+        node = nxt
+    node[parts[-1]] = value
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Parse ``key=value`` (value in TOML syntax; bare words are strings)."""
+    if "=" not in text:
+        raise ConfigError("--set", text, _MISSING, "overrides are written key=value")
+    key, _, value = text.partition("=")
+    key, value = key.strip(), value.strip()
+    try:
+        parsed = tomllib.loads(f"v = {value}")["v"]
+    except tomllib.TOMLDecodeError:
+        parsed = value
+    return key, parsed
+
+
+def config_class_for(model_name: str) -> type[RunConfig]:
+    from simsuite.models import get_model
+
+    return get_model(model_name).config_class
+
+
+def load_config(
+    source: str | Path | Mapping[str, Any],
+    overrides: Mapping[str, Any] | None = None,
+) -> RunConfig:
+    """Load and validate a run config.
+
+    Parameters
+    ----------
+    source
+        Path of a TOML file, or an already-parsed mapping (``source`` is then ``"<dict>"``).
+    overrides
+        Dotted keys and values applied on top, e.g. ``{"time.t_final": 5.0}``.
+
+    Raises
+    ------
+    ConfigError
+        Naming the file, the dotted key, the value and what is allowed.
+    """
+    if isinstance(source, Mapping):
+        raw = _deep_copy(source)
+        origin = "<dict>"
+    else:
+        path = Path(source)
+        origin = str(source)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ConfigError(origin, "file", _MISSING, "no such file") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(origin, "file", _MISSING, f"cannot be read ({exc})") from None
+        try:
+            raw = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(origin, "TOML", _MISSING, f"malformed ({exc})") from None
+    for key, value in (overrides or {}).items():
+        _set_dotted(raw, key, value, origin)
+    return build_config(raw, origin)
+
+
+def _deep_copy(raw: Mapping) -> dict:
+    return {k: _deep_copy(v) if isinstance(v, Mapping) else v for k, v in raw.items()}
+
+
+def build_config(raw: Mapping[str, Any], source: str = "<dict>") -> RunConfig:
+    """Validate a parsed TOML mapping and return the model's frozen config."""
+    from simsuite.models import model_names
+
+    model = raw.get("model", {})
+    name = model.get("name", _MISSING) if isinstance(model, Mapping) else _MISSING
+    names = model_names()
+    if name not in names:
+        hint = _did_you_mean(str(name), names) if name is not _MISSING else ""
+        raise ConfigError(source, "model.name", name, "must be one of " + ", ".join(names), hint)
+    cls = config_class_for(name)
+    default = cls()
+    sections = {f.name: f for f in _fields(cls)}
+    for key in raw:
+        if key not in sections:
+            hint = _did_you_mean(str(key), sorted(sections))
+            raise ConfigError(
+                source,
+                key,
+                _MISSING,
+                "unknown section; allowed: " + ", ".join(sorted(sections)),
+                hint,
+            )
+    hints = _hints(cls)
+    values = {}
+    for fname in sections:
+        values[fname] = _build_section(
+            hints[fname], raw.get(fname, {}), getattr(default, fname), source, fname
+        )
+    cfg = cls(**values, source=source)
+    cfg.check()
+    return cfg
+
+
+# --------------------------------------------------------------------------------------------------
+# Writing and describing
+# --------------------------------------------------------------------------------------------------
+def to_dict(cfg: Any) -> dict[str, Any]:
+    """The resolved config as nested plain dicts (what a TOML file would hold)."""
+    out: dict[str, Any] = {}
+    if isinstance(cfg, Polymorphic):
+        out["type"] = cfg.type_name
+    for f in _fields(type(cfg)):
+        value = getattr(cfg, f.name)
+        out[f.name] = to_dict(value) if dataclasses.is_dataclass(value) else value
+    return out
+
+
+def to_toml(cfg: RunConfig) -> str:
+    """The resolved config as TOML text (stored in every output file)."""
+    return tomli_w.dumps(to_dict(cfg))
+
+
+def replace(cfg: RunConfig, **changes: Any) -> RunConfig:
+    """Return a copy of ``cfg`` with dotted keys changed and re-validated."""
+    raw = to_dict(cfg)
+    for key, value in changes.items():
+        _set_dotted(raw, key.replace("__", "."), value, cfg.source)
+    return build_config(raw, cfg.source)
+
+
+@dataclass(frozen=True)
+class KeyDoc:
+    key: str
+    default: Any
+    unit: str
+    allowed: str
+    doc: str
+
+
+def describe(cls: type, prefix: str = "") -> list[KeyDoc]:
+    """Every key of a config or section class with default, unit, allowed values and doc."""
+    rows: list[KeyDoc] = []
+    default = cls()
+    hints = _hints(cls)
+    for f in _fields(cls):
+        key = f"{prefix}{f.name}"
+        kind = hints[f.name]
+        if f.metadata.get("section"):
+            if isinstance(kind, type) and issubclass(kind, Polymorphic):
+                rows.extend(_describe_polymorphic(kind, getattr(default, f.name), key))
+            else:
+                rows.extend(describe(kind, key + "."))
+            continue
+        meta = f.metadata
+        rows.append(
+            KeyDoc(
+                key, getattr(default, f.name), meta["unit"], describe_range(meta, kind), meta["doc"]
+            )
+        )
+    return rows
+
+
+def _describe_polymorphic(base: type, default: Any, key: str) -> list[KeyDoc]:
+    types = sorted(base.registry)
+    rows = [
+        KeyDoc(
+            f"{key}.type",
+            default.type_name,
+            "",
+            "one of " + ", ".join(types),
+            "which initial condition; each type has the keys listed below it",
+        )
+    ]
+    for name in types:
+        cls = base.registry[name]
+        for row in describe(cls, f"{key}[{name}]."):
+            rows.append(row)
+    return rows

@@ -1,0 +1,21 @@
+"""Time integrators; importing this package registers every stepper by name.
+
+Registered methods (``get_integrator(name)``):
+
+* ``dop853``, ``dopri5`` — adaptive integrating-factor (Lawson) Dormand–Prince 8(5,3) and 5(4);
+* ``rk4ip`` — Hult's fourth-order Runge–Kutta in the interaction picture, fixed step;
+* ``ssf2``, ``ssf4``, ``ssf6`` — Strang split-step and Yoshida's 4th/6th-order compositions, fixed
+  step;
+* ``dop853_plain`` — scipy's DOP853 on the plain right-hand side (the seed package's method, a reference).
+"""
+
+from . import dormand_prince, reference, rk4ip, splitting  # noqa: F401  (import registers the classes)
+from .base import IntegrationError, Integrator, SemilinearProblem, get_integrator, integrators_for
+
+__all__ = [
+    "Integrator",
+    "get_integrator",
+    "integrators_for",
+    "IntegrationError",
+    "SemilinearProblem",
+]

@@ -1,0 +1,200 @@
+"""Model-independent time-stepping interface.
+
+An integrator advances a *problem* — an object that supplies operators — from one time to another.
+It never knows which equation it integrates. This module defines the problem protocol for semilinear
+evolution equations, the integrator base class with its registry, and the bookkeeping shared by all
+steppers.
+
+Semilinear problems
+-------------------
+The spectral models are written as
+
+.. math:: \\frac{du}{dt} = L u + N(u),
+
+where ``u`` is the state in its spectral representation (e.g. the Fourier coefficients of ψ), ``L``
+is diagonal in that representation (an array, e.g. ``-1j * k**2 / 2`` for the NLSE) and ``N`` is the
+nonlinear part, evaluated pseudo-spectrally by the model. Splitting methods additionally need the
+exact flow of ``du/dt = N(u)`` over a step, which the model provides as ``nonlinear_flow``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Protocol, runtime_checkable
+
+import numpy as np
+
+
+@runtime_checkable
+class SemilinearProblem(Protocol):
+    """``du/dt = L u + N(u)`` with ``L`` diagonal in the state's representation.
+
+    Attributes
+    ----------
+    linear : ndarray
+        Diagonal of ``L``, same shape as the state (complex or real).
+    """
+
+    linear: np.ndarray
+
+    def nonlinear(self, u: np.ndarray) -> np.ndarray:
+        """Return ``N(u)`` as a new array of the state's shape."""
+        ...
+
+    def nonlinear_flow(self, u: np.ndarray, h: float) -> np.ndarray:
+        """Return the exact solution at time ``h`` of ``dw/dt = N(w)``, ``w(0) = u`` (splitting)."""
+        ...
+
+    def filter(self, u: np.ndarray) -> np.ndarray:
+        """Apply the dealiasing filter to a state (identity when none is configured)."""
+        ...
+
+
+class IntegrationError(RuntimeError):
+    """The integration cannot continue (non-finite state, step-size underflow, too many steps)."""
+
+    def __init__(self, message: str, t: float, step: int, hint: str = ""):
+        super().__init__(message)
+        self.t = t
+        self.step = step
+        self.hint = hint
+
+
+@dataclass
+class IntegratorStats:
+    """Counters accumulated over a run."""
+
+    n_steps: int = 0
+    n_rejected: int = 0
+    n_rhs: int = 0
+    last_dt: float = float("nan")
+
+
+class Integrator:
+    """Base class of every time stepper; subclasses register themselves by ``name``.
+
+    Parameters
+    ----------
+    problem
+        The object supplying the operators (see the module docstring).
+    dt : float
+        Fixed step (fixed-step methods) or initial step (adaptive methods; ``<= 0`` chooses one).
+    rtol, atol : float
+        Tolerances of adaptive methods; ignored by fixed-step methods.
+
+    Notes
+    -----
+    ``advance(u, t, t_target)`` returns ``(u_new, t_target)`` and lands exactly on ``t_target``.
+    Fixed-step methods divide ``[t, t_target]`` into ``ceil((t_target - t) / dt)`` equal steps, so
+    the step actually taken never exceeds ``dt``.
+    """
+
+    name: ClassVar[str] = ""
+    problem_kind: ClassVar[str] = "semilinear"
+    adaptive: ClassVar[bool] = False
+    order: ClassVar[int] = 0
+    description: ClassVar[str] = ""
+
+    registry: ClassVar[dict[str, type[Integrator]]] = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.name:
+            Integrator.registry[cls.name] = cls
+
+    def __init__(self, problem, dt: float, rtol: float = 1e-9, atol: float = 1e-11, **options):
+        self.problem = problem
+        self.dt = float(dt)
+        self.rtol = float(rtol)
+        self.atol = float(atol)
+        self.options = options
+        self.stats = IntegratorStats()
+
+    def advance(self, u: np.ndarray, t: float, t_target: float) -> tuple[np.ndarray, float]:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    # -- helpers shared by fixed-step methods ------------------------------------------------------
+    def _equal_steps(self, t: float, t_target: float) -> tuple[int, float]:
+        """Number of equal steps of size ``<= dt`` covering ``[t, t_target]`` and their size."""
+        span = t_target - t
+        if span <= 0.0:
+            return 0, 0.0
+        n = max(1, int(np.ceil(span / self.dt * (1.0 - 1e-12))))
+        return n, span / n
+
+
+def get_integrator(name: str) -> type[Integrator]:
+    """Return the integrator class registered under ``name``."""
+    try:
+        return Integrator.registry[name]
+    except KeyError:
+        known = ", ".join(sorted(Integrator.registry))
+        raise KeyError(f"unknown integrator {name!r}; known: {known}") from None
+
+
+def integrators_for(problem_kind: str) -> list[str]:
+    """Names of registered integrators that accept problems of ``problem_kind``."""
+    return sorted(n for n, c in Integrator.registry.items() if c.problem_kind == problem_kind)
+
+
+class PropagatorCache:
+    """Arrays derived from ``exp(L τ)`` for the last few step sizes, built on demand.
+
+    Computing ``exp(L c h)`` costs transcendental functions per element, more than a right-hand side
+    on small grids, so steppers keep them for the step sizes they reuse (the held step of an
+    adaptive method, the equal steps of a fixed-step method, the landing step before an output
+    time).
+
+    Parameters
+    ----------
+    build : callable
+        ``build(h)`` returns whatever the stepper needs for step ``h``.
+    maxsize : int
+        Number of step sizes kept (least recently used ones are dropped).
+
+    Notes
+    -----
+    A step size within a few ulps (of the times involved) of a cached one is *snapped* to it: steps
+    computed as ``t_target - t`` differ by round-off from call to call, and the time error of
+    reusing the cached propagators is of the same size as the round-off in ``t`` itself.
+    """
+
+    def __init__(self, build, maxsize: int = 2):
+        self._build = build
+        self.maxsize = int(maxsize)
+        self._entries: list[tuple[float, object]] = []
+        self.n_builds = 0
+
+    def get(self, h: float, time_scale: float = 0.0) -> tuple[float, object]:
+        """Return ``(h_used, value)``; ``h_used`` is ``h`` or a cached step within round-off."""
+        tol = 8.0 * np.finfo(float).eps * max(abs(time_scale), abs(h))
+        for i, (key, value) in enumerate(self._entries):
+            if abs(key - h) <= tol:
+                if i:
+                    self._entries.insert(0, self._entries.pop(i))
+                return key, value
+        value = self._build(h)
+        self.n_builds += 1
+        self._entries.insert(0, (h, value))
+        del self._entries[self.maxsize :]
+        return h, value
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+def check_options(cls_name: str, options: dict, allowed: dict) -> dict:
+    """Merge ``options`` into the defaults ``allowed``; unknown keys raise ``TypeError``."""
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        known = ", ".join(sorted(allowed)) or "none"
+        raise TypeError(f"{cls_name}: unknown option(s) {', '.join(unknown)}; known: {known}")
+    return {**allowed, **options}
+
+
+def wants_filter(problem) -> bool:
+    """Whether the problem asks for its dealiasing filter after every accepted step."""
+    return bool(getattr(problem, "filter_each_step", False))
+
+
+FAILURE_HINT = "reduce dt, enable dealiasing or raise n_points"

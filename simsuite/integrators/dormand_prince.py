@@ -1,0 +1,641 @@
+"""Adaptive integrating-factor (Lawson) Runge–Kutta methods: Dormand–Prince 8(5,3) and 5(4).
+
+Algorithm
+---------
+For ``du/dt = L u + N(u)`` with ``L`` diagonal, let ``E(τ) = exp(L τ)``. Over a step
+``t_n -> t_n + h`` pick a reference time ``t_ref = t_n + θ h`` and change variables to
+``v(t) = E(-(t - t_ref)) u(t)``, which obeys ``dv/dt = E(-(t - t_ref)) N(E(t - t_ref) v)``: the
+linear part is integrated exactly and an explicit Runge–Kutta method with tableau ``(c, a, b)`` is
+applied to ``v`` (Lawson 1967)::
+
+    v_n     = E(θ h) u_n
+    V_i     = v_n + h Σ_j a_ij K_j
+    U_i     = E((c_i - θ) h) V_i                (the stage in the physical frame, time t_n + c_i h)
+    K_i     = E(-(c_i - θ) h) N(U_i)
+    v_{n+1} = v_n + h Σ_i b_i K_i
+    u_{n+1} = E((1 - θ) h) v_{n+1}
+
+With ``L = 0`` this is exactly the underlying Runge–Kutta method. ``U_1 = u_n`` is never recomputed,
+so ``K_1 = E(θ h) N(u_n)`` reuses ``N(u_n)`` from the end of the previous step. The embedded error
+estimate ``h Σ e_i K_i`` lives in the ``v`` frame; it is mapped back with ``|E((1 - θ) h)|`` (a
+no-op when ``L`` is purely imaginary) and measured in Hairer's RMS norm relative to
+``atol + rtol max(|u_n|, |u_{n+1}|)``.
+
+The order of the underlying method is kept for the full problem (the scheme is a Lawson, or
+"integrating factor", Runge–Kutta method); the linear part imposes no stability restriction when it
+is skew (e.g. ``L = -i k²/2`` for the NLSE).
+
+Cost
+----
+Per step of an ``s``-stage method: ``s - 1`` new evaluations of ``N`` (plus ``N(u_{n+1})``, which is
+the first stage of the next step) and two diagonal multiplications per stage. The exponentials for
+each distinct ``c_i - θ`` are computed once per step size and cached
+(:class:`~.base.PropagatorCache`); the controller therefore holds the step when it would grow it by
+less than ``hold_ratio`` (as Hairer's RADAU5 does to save LU decompositions).
+
+Limitations
+-----------
+For strongly dissipative ``L`` (``Re(L) h c_i`` beyond ≈ 700) the factors ``E(-c_i h)`` overflow;
+the error norm is then non-finite, the step is rejected and shortened. Lawson methods are not the
+right tool when the damping of the stiffest modes matters (use exponential time differencing
+instead).
+
+References
+----------
+.. [Law67] J. D. Lawson, "Generalized Runge–Kutta processes for stable systems with large Lipschitz
+   constants", SIAM J. Numer. Anal. 4, 372–380 (1967).
+.. [HNW93] E. Hairer, S. P. Nørsett and G. Wanner, *Solving Ordinary Differential Equations I*, 2nd
+   ed., Springer (1993), Sec. II.4 (initial step, error norm) and II.10 (DOP853).
+.. [HW96] E. Hairer and G. Wanner, *Solving Ordinary Differential Equations II*, 2nd ed., Springer
+   (1996), Sec. IV.2 (PI step-size control) and IV.8 (RADAU5's step hold).
+.. [Gus91] K. Gustafsson, "Control theoretic techniques for stepsize selection in explicit
+   Runge–Kutta methods", ACM Trans. Math. Softw. 17, 533–554 (1991).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import numpy as np
+
+from .base import (
+    FAILURE_HINT,
+    IntegrationError,
+    Integrator,
+    PropagatorCache,
+    check_options,
+    wants_filter,
+)
+from .kernels import combine_into, weighted_sum_into
+from .tableaux import DOP853, DOPRI5, ButcherTableau
+
+__all__ = [
+    "LawsonStepper",
+    "IntegralController",
+    "PIController",
+    "AdaptiveLawsonRK",
+    "Dop853",
+    "Dopri5",
+]
+
+
+# -- one Lawson step -------------------------------------------------------------------------------
+@dataclass
+class _Propagators:
+    """Everything that depends on the step size ``h`` (see :meth:`LawsonStepper.propagators`)."""
+
+    h: float
+    fwd: list  # E((c_i - θ) h) or None when c_i == θ
+    bwd: list  # E(-(c_i - θ) h) or None; bwd[0] = E(θ h) maps u_n and N(u_n) to the v frame
+    end: np.ndarray | None  # E((1 - θ) h)
+    end_bwd: np.ndarray | None  # E(-(1 - θ) h), for the FSAL stage
+    end_abs: np.ndarray | None  # |E((1 - θ) h)| when L has a real part (error mapping), else None
+
+
+class LawsonStepper:
+    """Integrating-factor Runge–Kutta step for one problem and one state layout.
+
+    Works on flat (1-D) views of the state; preallocates the stage array ``K`` of shape
+    ``(s + 1, n)`` and the work vectors, so that a step allocates only what ``N`` returns.
+
+    Parameters
+    ----------
+    tableau : ButcherTableau
+        The underlying explicit Runge–Kutta method.
+    theta : float
+        Position ``θ`` of the interaction-picture reference time in the step (0: start, ½: middle).
+    linear : ndarray
+        Diagonal of ``L``, broadcastable to ``shape``.
+    nonlinear : callable
+        ``N``; called with arrays of ``shape``.
+    shape, dtype
+        Layout of the state.
+    cache_size : int
+        Number of step sizes whose propagators are kept.
+    """
+
+    def __init__(
+        self,
+        tableau: ButcherTableau,
+        theta: float,
+        linear: np.ndarray,
+        nonlinear,
+        shape: tuple[int, ...],
+        dtype,
+        cache_size: int = 2,
+    ):
+        self.tableau = tableau
+        self.theta = float(theta)
+        self.shape = tuple(shape)
+        self.dtype = np.dtype(dtype)
+        self._nonlinear = nonlinear
+        lin = np.asarray(linear)
+        self.linear = np.ascontiguousarray(np.broadcast_to(lin, self.shape)).reshape(-1)
+        # purely imaginary L: |E| = 1, inverses by conjugation, no error mapping
+        self.skew = not np.any(np.real(lin))
+        n = self.linear.size
+        s = tableau.n_stages
+        self.n = n
+        self.K = np.zeros((s + 1, n), dtype=self.dtype)
+        self._V = np.empty(n, dtype=self.dtype)
+        self._U = np.empty(n, dtype=self.dtype)
+        self._v0 = np.empty(n, dtype=self.dtype)
+        self._tau = tableau.c - self.theta
+        self._a = tableau.a.astype(self.dtype)
+        self._b = tableau.b.astype(self.dtype)
+        # Error weights over all s + 1 rows of K; row s stays zero unless the estimator uses
+        # f(u_{n+1}) (summing as many terms as scipy keeps L = 0 bitwise identical to it).
+        self.n_err = s + 1
+        self.e = None if tableau.e is None else tableau.e[: self.n_err].astype(self.dtype)
+        self.e3 = None if tableau.e3 is None else tableau.e3[: self.n_err].astype(self.dtype)
+        self.err = np.empty(n, dtype=self.dtype)
+        self.cache = PropagatorCache(self._build, cache_size)
+        self.n_rhs = 0
+
+    # -- propagators -------------------------------------------------------------------------------
+    def _exp(self, tau_h: float) -> np.ndarray:
+        out = np.multiply(self.linear, tau_h)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.exp(out, out=out)
+
+    def _build(self, h: float) -> _Propagators:
+        """Compute each distinct ``E(±(c_i - θ) h)`` once (inverses by conjugation/reciprocal)."""
+        table: dict[float, np.ndarray] = {}
+
+        def expo(tau: float) -> np.ndarray | None:
+            if tau == 0.0:
+                return None
+            if tau not in table:
+                if -tau in table:
+                    inv = table[-tau]
+                    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+                        table[tau] = np.conj(inv) if self.skew else np.reciprocal(inv)
+                else:
+                    table[tau] = self._exp(tau * h)
+            return table[tau]
+
+        tau_end = 1.0 - self.theta
+        fwd = [None] + [expo(float(t)) for t in self._tau[1:]]
+        end = expo(tau_end)
+        bwd = [expo(-float(t)) for t in self._tau]
+        end_bwd = expo(-tau_end) if self.tableau.error_needs_last else None
+        end_abs = None if (self.skew or end is None) else np.abs(end)
+        return _Propagators(
+            h=h,
+            fwd=fwd,
+            bwd=bwd,
+            end=end,
+            end_bwd=end_bwd,
+            end_abs=end_abs,
+        )
+
+    def propagators(self, h: float, time_scale: float = 0.0) -> _Propagators:
+        """Propagators for ``h``, possibly cached for a step within round-off of it (see ``.h``)."""
+        return self.cache.get(h, time_scale)[1]
+
+    # -- evaluation --------------------------------------------------------------------------------
+    def rhs(self, u_flat: np.ndarray) -> np.ndarray:
+        """``N(u)`` as a flat array (counted in ``n_rhs``)."""
+        self.n_rhs += 1
+        return np.ravel(self._nonlinear(u_flat.reshape(self.shape)))
+
+    def step(
+        self, u: np.ndarray, f: np.ndarray, P: _Propagators, out: np.ndarray, h: float | None = None
+    ):
+        """One step of size ``h`` (default ``P.h``) from ``u`` (with ``f = N(u)``) into ``out``.
+
+        ``P`` may belong to a step size that differs from ``h`` by round-off (a cached one).
+
+        Fills the stages ``K[0 .. s-1]`` (and ``K[s]`` when the error estimate needs the FSAL
+        stage). Returns ``N(out)`` if it was evaluated (FSAL methods), else ``None``.
+        """
+        s = self.tableau.n_stages
+        K = self.K
+        if P.bwd[0] is None:
+            np.copyto(K[0], f)
+            v0 = u
+        else:
+            np.multiply(P.bwd[0], f, out=K[0])
+            v0 = np.multiply(P.bwd[0], u, out=self._v0)
+        V, U = self._V, self._U
+        h = P.h if h is None else h
+        # (K^T a_i) h + v_n: scipy's rk_step operation by operation (L = 0 reproduces it bitwise)
+        for i in range(1, s):
+            combine_into(V, v0, K, self._a[i, :i], h)
+            stage = V if P.fwd[i] is None else np.multiply(P.fwd[i], V, out=U)
+            ni = self.rhs(stage)
+            if P.bwd[i] is None:
+                np.copyto(K[i], ni)
+            else:
+                np.multiply(P.bwd[i], ni, out=K[i])
+        combine_into(V, v0, K, self._b, h)
+        if P.end is None:
+            np.copyto(out, V)
+        else:
+            np.multiply(P.end, V, out=out)
+        if not self.tableau.error_needs_last:
+            return None
+        f_new = self.rhs(out)
+        if P.end_bwd is None:
+            np.copyto(K[s], f_new)
+        else:
+            np.multiply(P.end_bwd, f_new, out=K[s])
+        return f_new
+
+
+# -- step-size controllers -------------------------------------------------------------------------
+@dataclass
+class IntegralController:
+    """Elementary (integral) controller, exactly scipy's rule for its explicit RK solvers.
+
+    Accepted step: ``factor = min(max_factor, safety * err**(-1/k))`` (``max_factor`` if
+    ``err == 0``), capped at 1 right after a rejection; rejected step:
+    ``max(min_factor, safety * err**(-1/k))``; ``k = error_order + 1``.
+    """
+
+    safety: float = 0.9
+    min_factor: float = 0.2
+    max_factor: float = 10.0
+    k: int = field(default=1, init=False)
+
+    def bind(self, error_order: int) -> None:
+        self.k = error_order + 1
+
+    def reset(self) -> None:
+        pass
+
+    def accept(self, err: float, after_reject: bool) -> float:
+        if err == 0.0:
+            factor = self.max_factor
+        else:
+            factor = min(self.max_factor, self.safety * err ** (-1.0 / self.k))
+        return min(1.0, factor) if after_reject else factor
+
+    def reject(self, err: float) -> float:
+        return max(self.min_factor, self.safety * err ** (-1.0 / self.k))
+
+
+@dataclass
+class PIController(IntegralController):
+    """Proportional–integral controller of Gustafsson [Gus91], gains of [HW96] eq. (IV.2.43c).
+
+    Accepted step::
+
+        factor = (rho / err) ** (kI) * (err_prev / err) ** (kP),   kI = 0.3/k,  kP = 0.4/k,
+
+    i.e. ``err**(-0.7/k) * err_prev**(0.4/k)`` up to a constant, with ``k = error_order + 1`` and
+    ``err_prev`` the (corrected, see :class:`AdaptiveLawsonRK`) error of the previous accepted step,
+    floored at 1e-4. The set point ``rho = safety**k`` puts the equilibrium at the integral
+    controller's step ``safety * h_opt`` (a plain ``safety * err**(-0.7/k) ...`` would settle at
+    ``safety**(1/0.3) h_opt ≈ 0.70 h_opt``). The factor is clipped to ``[min_factor, max_factor]``
+    and to at most 1 right after a rejection; a rejected step uses the integral rule.
+    """
+
+    k_integral: float = 0.3
+    k_proportional: float = 0.4
+    err_prev: float = field(default=float("nan"), init=False)
+
+    def bind(self, error_order: int) -> None:
+        super().bind(error_order)
+        self.reset()
+
+    @property
+    def set_point(self) -> float:
+        return self.safety**self.k
+
+    def reset(self) -> None:
+        self.err_prev = self.set_point
+
+    def accept(self, err: float, after_reject: bool) -> float:
+        if err == 0.0:
+            factor = self.max_factor
+        else:
+            e = max(err, 1e-4)
+            factor = (self.set_point / e) ** (self.k_integral / self.k) * (self.err_prev / e) ** (
+                self.k_proportional / self.k
+            )
+            factor = min(self.max_factor, max(self.min_factor, factor))
+        self.err_prev = max(err, 1e-4)
+        return min(1.0, factor) if after_reject else factor
+
+
+CONTROLLERS = {"pi": PIController, "integral": IntegralController}
+ERROR_NORMS = ("componentwise", "global")
+
+
+def _rms2(x: np.ndarray) -> float:
+    """Sum of squared moduli."""
+    return float(np.vdot(x, x).real)
+
+
+# -- adaptive driver -------------------------------------------------------------------------------
+class AdaptiveLawsonRK(Integrator):
+    """Adaptive integrating-factor Runge–Kutta method over an embedded tableau (module docstring).
+
+    Parameters
+    ----------
+    problem : SemilinearProblem
+        Supplies ``linear`` and ``nonlinear``; if it has ``filter_each_step = True`` its ``filter``
+        is applied to every accepted state.
+    dt : float
+        Initial step; ``<= 0`` selects one with Hairer's algorithm [HNW93, II.4] (scipy's
+        ``select_initial_step``) in the interaction picture.
+    rtol, atol : float
+        Tolerances of the RMS error norm.
+    controller : {"pi", "integral"} or controller object, default "pi"
+        Step-size control; see :class:`PIController` and :class:`IntegralController`.
+    hold_ratio : float, default 1.2
+        Keep the step (and its cached exponentials) when the controller would enlarge it by a factor
+        in ``[1, hold_ratio)``; ``1.0`` disables the hold.
+    max_steps : int, default 10**7
+        Maximum number of step attempts per :meth:`advance` call.
+
+    Notes
+    -----
+    The step before ``t_target`` lands on it exactly: a remaining span up to ``1.01 h`` is done in
+    one step, a span in ``(1.01 h, 1.5 h)`` in two equal steps (no slivers). The proposal ``h``
+    before such an adjustment is kept for the next call. ``stats.n_rhs`` counts every evaluation of
+    ``N``; ``stats.last_dt`` is the size of the last accepted step; ``n_exp_builds`` counts how
+    often the exponentials were (re)computed.
+    """
+
+    adaptive: ClassVar[bool] = True
+    tableau: ClassVar[ButcherTableau]
+    theta: ClassVar[float] = 0.0
+    defaults: ClassVar[dict] = {
+        "controller": "pi",
+        "hold_ratio": 1.2,
+        "max_steps": 10**7,
+        "error_norm": "componentwise",
+    }
+
+    def __init__(self, problem, dt: float, rtol: float = 1e-9, atol: float = 1e-11, **options):
+        super().__init__(problem, dt, rtol, atol, **options)
+        opts = check_options(type(self).__name__, options, self.defaults)
+        ctrl = opts["controller"]
+        if isinstance(ctrl, str):
+            try:
+                ctrl = CONTROLLERS[ctrl]()
+            except KeyError:
+                raise ValueError(
+                    f"unknown controller {ctrl!r}; known: {', '.join(sorted(CONTROLLERS))}"
+                ) from None
+        ctrl.bind(self.tableau.error_order)
+        self.controller = ctrl
+        self.hold_ratio = float(opts["hold_ratio"])
+        self.max_steps = int(opts["max_steps"])
+        self.error_norm = opts["error_norm"]
+        if self.error_norm not in ERROR_NORMS:
+            raise ValueError(
+                f"unknown error_norm {self.error_norm!r}; known: {', '.join(ERROR_NORMS)}"
+            )
+        if self.hold_ratio < 1.0:
+            raise ValueError("hold_ratio must be >= 1")
+        self._stepper: LawsonStepper | None = None
+        self._h: float | None = None  # step to try next
+        self._h_ctrl: float | None = None  # the controller's own (unheld) step
+        self._fsal: tuple[np.ndarray, np.ndarray] | None = None  # (u, N(u)) from the last call
+
+    # -- public helpers ----------------------------------------------------------------------------
+    @property
+    def next_dt(self) -> float | None:
+        """Step size the controller proposes for the next step (``None`` before the first step)."""
+        return self._h
+
+    @property
+    def n_exp_builds(self) -> int:
+        """Number of times the exponentials ``E(±(c_i - θ) h)`` were computed."""
+        return 0 if self._stepper is None else self._stepper.cache.n_builds
+
+    def reset(self) -> None:
+        """Forget the step size, the controller history and all caches.
+
+        Call it after changing ``problem.linear`` (the exponentials are cached).
+        """
+        self._h = None
+        self._h_ctrl = None
+        self._fsal = None
+        self._stepper = None
+        self.controller.reset()
+
+    # -- internals ---------------------------------------------------------------------------------
+    def _on_accept(self, t: float, h: float, err: float) -> None:
+        """Hook called after every accepted step (new time, step size, error norm); no-op here."""
+
+    def _prepare(self, u: np.ndarray) -> LawsonStepper:
+        lin = np.asarray(self.problem.linear)
+        dtype = np.result_type(u.dtype, lin.dtype, np.float64)
+        st = self._stepper
+        if st is None or st.shape != u.shape or st.dtype != dtype:
+            st = LawsonStepper(
+                self.tableau, self.theta, lin, self.problem.nonlinear, u.shape, dtype
+            )
+            self._stepper = st
+            self._fsal = None
+        return st
+
+    def _initial_step(self, st: LawsonStepper, u: np.ndarray, f: np.ndarray, span: float) -> float:
+        """Hairer's starting step [HNW93, II.4], applied to ``v(t) = E(-(t - t_n)) u(t)``."""
+        scale = self.atol + np.abs(u) * self.rtol
+        d0 = np.sqrt(_rms2(u / scale) / u.size)
+        d1 = np.sqrt(_rms2(f / scale) / u.size)
+        h0 = 1e-6 if (d0 < 1e-5 or d1 < 1e-5) else 0.01 * d0 / d1
+        h0 = min(h0, span)
+        v1 = u + h0 * f
+        e = st._exp(h0)
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            f1 = st.rhs(e * v1) / e
+            d2 = np.sqrt(_rms2((f1 - f) / scale) / u.size) / h0
+        if not np.isfinite(d2):
+            return 1e-6 * span
+        if d1 <= 1e-15 and d2 <= 1e-15:
+            h1 = max(1e-6, h0 * 1e-3)
+        else:
+            h1 = (0.01 / max(d1, d2)) ** (1.0 / (self.tableau.error_order + 1))
+        return float(min(100 * h0, h1, span))
+
+    def _error_norm(self, st: LawsonStepper, P, h: float, scale: np.ndarray) -> float:
+        """Hairer's RMS error norm; ``scale`` (overwritten) holds ``max(|u_n|, |u_{n+1}|)``.
+
+        The arithmetic mirrors scipy's ``RK45``/``DOP853`` operation by operation, so that with
+        ``L = 0`` the accept/reject decisions agree to the last bit (the estimate is a cancelling
+        sum, which amplifies any rounding difference).
+
+        With ``error_norm = "global"`` every component is instead measured against
+        ``atol + rtol * rms(max(|u_n|, |u_{n+1}|))``, the size of the whole state: for spectral
+        coefficients of a localised field most components are near zero, and a per-component
+        tolerance would leave ``atol`` alone in control of the step.
+        """
+        if self.error_norm == "global":
+            scale.fill(np.sqrt(_rms2(scale) / scale.size))
+        scale *= self.rtol
+        scale += self.atol
+        if P.end_abs is not None:  # map the v-frame error to the u frame: |E((1 - θ) h)| err
+            np.divide(scale, P.end_abs, out=scale)
+        K = st.K[: st.n_err]
+        n = st.n
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            err = st.err
+            weighted_sum_into(err, K, st.e)
+            if st.e3 is None:
+                err *= h
+                err /= scale
+                return float(np.linalg.norm(err) / n**0.5)
+            err /= scale
+            sq5 = np.linalg.norm(err) ** 2
+            weighted_sum_into(err, K, st.e3)
+            err /= scale
+            sq3 = np.linalg.norm(err) ** 2
+            if sq5 == 0.0 and sq3 == 0.0:
+                return 0.0
+            return float(abs(h) * sq5 / np.sqrt((sq5 + 0.01 * sq3) * n))
+
+    def _plan(self, h_prop: float, t: float, t_target: float) -> tuple[float, bool]:
+        """Step to try and whether it lands on ``t_target``."""
+        remaining = t_target - t
+        if remaining <= 1.01 * h_prop:
+            return remaining, True
+        if remaining < 1.5 * h_prop:
+            return 0.5 * remaining, False
+        return h_prop, False
+
+    def _fail(self, message: str, t: float, step: int):
+        return IntegrationError(
+            f"{self.name}: {message} at t = {t:.17g} (step {step}); hint: {FAILURE_HINT}",
+            t,
+            step,
+            FAILURE_HINT,
+        )
+
+    # -- the driver --------------------------------------------------------------------------------
+    def advance(self, u: np.ndarray, t: float, t_target: float) -> tuple[np.ndarray, float]:
+        u_in = np.asarray(u)
+        t, t_target = float(t), float(t_target)
+        if t_target < t:
+            raise ValueError(f"t_target = {t_target} lies before t = {t}")
+        if t_target == t:
+            return u_in.copy(), t_target
+        st = self._prepare(u_in)
+        stats = self.stats
+        cur = np.empty(st.n, st.dtype)
+        new = np.empty(st.n, st.dtype)
+        abs_new = np.empty(st.n, float)
+        work = np.empty(st.n, float)
+        np.copyto(cur, u_in.reshape(-1))
+        if not np.all(np.isfinite(cur)):
+            raise self._fail("non-finite state on entry", t, stats.n_steps)
+
+        f = None
+        if self._fsal is not None and np.array_equal(self._fsal[0], cur):
+            f = self._fsal[1]
+        self._fsal = None
+        rhs0 = st.n_rhs
+        if self._h is None:
+            if self.dt > 0:
+                self._h = self.dt
+            else:
+                f = st.rhs(cur) if f is None else f
+                self._h = self._initial_step(st, cur, f, t_target - t)
+            self._h_ctrl = self._h
+        k_err = self.tableau.error_order + 1
+
+        filt = wants_filter(self.problem)
+        abs_cur = np.abs(cur)
+        time_scale = max(abs(t), abs(t_target))
+        attempts = 0
+        rejected = False
+        try:
+            while t < t_target:
+                h_prop = self._h
+                if not h_prop >= 1e-14 * max(1.0, abs(t)):
+                    raise self._fail(f"step size underflow (h = {h_prop:.3g})", t, stats.n_steps)
+                attempts += 1
+                if attempts > self.max_steps:
+                    raise self._fail(
+                        f"more than max_steps = {self.max_steps} steps", t, stats.n_steps
+                    )
+                h, lands = self._plan(h_prop, t, t_target)
+                adjusted = h != h_prop
+                if not lands:
+                    h = (t + h) - t  # the step the time grid can represent
+                P = st.propagators(h, time_scale)  # may be cached for h up to round-off
+                if f is None:
+                    f = st.rhs(cur)
+                f_new = st.step(cur, f, P, new, h)
+                np.abs(new, out=abs_new)
+                err = self._error_norm(st, P, h, np.maximum(abs_cur, abs_new, out=work))
+
+                if not err < 1.0:  # also catches NaN
+                    stats.n_rejected += 1
+                    factor = self.controller.reject(err) if np.isfinite(err) else 0.2
+                    self._h = self._h_ctrl = h * factor
+                    rejected = True
+                    continue
+
+                t = t_target if lands else t + h
+                cur, new = new, cur
+                f = f_new
+                stats.n_steps += 1
+                stats.last_dt = h
+                self._on_accept(t, h, err)
+                if filt:
+                    np.copyto(cur, np.ravel(self.problem.filter(cur.reshape(st.shape))))
+                    f = None
+                    np.abs(cur, out=abs_cur)
+                else:
+                    abs_cur, abs_new = abs_new, abs_cur
+                if adjusted:
+                    self._h = h_prop  # landing/splitting adjustment: keep the controller's proposal
+                else:
+                    # The controller runs on its own step sequence h_ctrl; the error measured at the
+                    # held step h is rescaled to h_ctrl with the asymptotic law err ~ h**k.
+                    # (Without a hold, h_ctrl is the step just taken, exactly as in scipy.)
+                    holding = self._h_ctrl != h_prop
+                    h_ctrl = self._h_ctrl if holding else h
+                    err_ctrl = err * (h_ctrl / h) ** k_err if holding else err
+                    h_ctrl *= self.controller.accept(err_ctrl, rejected)
+                    self._h_ctrl = h_ctrl
+                    self._h = h_prop if 1.0 <= h_ctrl / h_prop < self.hold_ratio else h_ctrl
+                rejected = False
+        finally:
+            stats.n_rhs += st.n_rhs - rhs0
+        if f is not None:
+            self._fsal = (cur.copy(), f)
+        return cur.reshape(st.shape), t_target
+
+
+class Dop853(AdaptiveLawsonRK):
+    """Lawson (integrating-factor) Dormand–Prince 8(5,3), Hairer's DOP853 tableau, θ = 0.
+
+    Order 8; twelve stages, i.e. eleven new evaluations of ``N`` per step plus ``N(u_{n+1})``, which
+    is the first stage of the next step. Error norm: Hairer's combination of the fifth- and
+    third-order estimators, ``|h| err5² / sqrt(n (err5² + 0.01 err3²))`` with RMS-weighted ``err5``,
+    ``err3``. With ``L = 0`` and ``controller="integral", hold_ratio=1`` it reproduces scipy's
+    ``DOP853``.
+
+    References: E. Hairer, S. P. Nørsett, G. Wanner, Solving ODEs I, Sec. II.10 (1993);
+    J. D. Lawson, SIAM J. Numer. Anal. 4, 372 (1967).
+    """
+
+    name = "dop853"
+    order = 8
+    tableau = DOP853
+    description = "adaptive integrating-factor Dormand–Prince 8(5,3) (Lawson–DOP853)"
+
+
+class Dopri5(AdaptiveLawsonRK):
+    """Lawson (integrating-factor) Dormand–Prince 5(4), θ = 0.
+
+    Order 5 with a fourth-order embedded estimator; FSAL: six evaluations of ``N`` per step attempt,
+    the last one, ``N(u_{n+1})``, enters the error estimate and is reused as the next first stage.
+    With ``L = 0`` and ``controller="integral", hold_ratio=1`` it reproduces scipy's ``RK45``.
+
+    References: J. R. Dormand, P. J. Prince, J. Comput. Appl. Math. 6, 19 (1980);
+    J. D. Lawson, SIAM J. Numer. Anal. 4, 372 (1967).
+    """
+
+    name = "dopri5"
+    order = 5
+    tableau = DOPRI5
+    description = "adaptive integrating-factor Dormand–Prince 5(4) (Lawson–RK45)"

@@ -1,0 +1,264 @@
+"""Symplectic split-step methods: Strang splitting and its Yoshida compositions (fixed step).
+
+Algorithm
+---------
+With ``E(τ) = exp(L τ)`` (exact flow of ``du/dt = L u``, diagonal) and ``Φ_N(τ)`` the exact flow of
+``du/dt = N(u)`` (``problem.nonlinear_flow``), Strang's step is the symmetric, second-order map
+
+.. math:: S(h) = E(h/2)\\, Φ_N(h)\\, E(h/2).
+
+A symmetric composition ``S(w_m h) ⋯ S(w_1 h)`` with ``Σ w_k = 1`` raises the order: the method is
+the list of weights (:class:`Composition`). Consecutive linear half-steps are merged into one
+multiplication, ``E(w_k h/2) E(w_{k+1} h/2) = E((w_k + w_{k+1}) h/2)``, also across steps inside one
+:meth:`~SplitStep.advance` call (unless the problem filters after every step), so a composition of
+``m`` Strang steps costs ``m`` nonlinear flows and ``m`` diagonal multiplications per step. The
+exponentials for each distinct linear sub-step are computed once per step size.
+
+Each sub-flow is exact, so splitting conserves every quantity conserved by both flows (e.g. the mass
+``Σ|û|²`` of the NLSE to round-off) and is symplectic for Hamiltonian splittings.
+
+Higher-order compositions have negative weights: they step the linear flow backwards, which is
+harmless for skew ``L`` (dispersion) but unstable for dissipative ``L`` (diffusion) and needs a
+nonlinear flow that accepts negative times.
+
+References
+----------
+.. [Str68] G. Strang, "On the construction and comparison of difference schemes",
+   SIAM J. Numer. Anal. 5, 506–517 (1968).
+.. [Yos90] H. Yoshida, "Construction of higher order symplectic integrators",
+   Phys. Lett. A 150, 262–268 (1990).
+.. [HLW06] E. Hairer, C. Lubich and G. Wanner, *Geometric Numerical Integration*, 2nd ed., Springer
+   (2006), Sec. II.4 and V.3 (the digits of Yoshida's sixth-order weights).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from .base import (
+    FAILURE_HINT,
+    IntegrationError,
+    Integrator,
+    PropagatorCache,
+    check_options,
+    wants_filter,
+)
+
+__all__ = ["Composition", "STRANG", "YOSHIDA4", "YOSHIDA6", "SplitStep", "SSF2", "SSF4", "SSF6"]
+
+
+@dataclass(frozen=True)
+class Composition:
+    """A symmetric composition of Strang steps: ``S(w_m h) ∘ ⋯ ∘ S(w_1 h)``.
+
+    Attributes
+    ----------
+    name : str
+    weights : tuple of float
+        Strang sub-step weights, summing to 1, palindromic.
+    order : int
+    reference : str
+    """
+
+    name: str
+    weights: tuple[float, ...]
+    order: int
+    reference: str = ""
+
+    def __post_init__(self):
+        w = np.asarray(self.weights)
+        if abs(w.sum() - 1.0) > 1e-14 or not np.array_equal(w, w[::-1]):
+            raise ValueError(f"{self.name}: weights must be palindromic and sum to 1")
+
+    @property
+    def linear_coefficients(self) -> tuple[float, ...]:
+        """The ``m + 1`` linear sub-steps (in units of ``h``) around the ``m`` nonlinear ones."""
+        w = self.weights
+        mids = tuple(0.5 * (w[k] + w[k + 1]) for k in range(len(w) - 1))
+        return (0.5 * w[0], *mids, 0.5 * w[-1])
+
+    @property
+    def merged_coefficient(self) -> float:
+        """Linear sub-step joining two consecutive steps, ``(w_m + w_1)/2``."""
+        return 0.5 * (self.weights[-1] + self.weights[0])
+
+
+def _yoshida4() -> Composition:
+    """Yoshida's triple jump: ``w1 = 1/(2 - 2^(1/3))``, ``w0 = 1 - 2 w1`` (= ``-2^(1/3) w1``)."""
+    w1 = 1.0 / (2.0 - 2.0 ** (1.0 / 3.0))
+    w0 = 1.0 - 2.0 * w1
+    return Composition(
+        "yoshida4", (w1, w0, w1), 4, "Yoshida, Phys. Lett. A 150, 262 (1990), eq. (4.1)"
+    )
+
+
+def _yoshida6() -> Composition:
+    """Yoshida's sixth-order "solution A", seven Strang steps ``(w3, w2, w1, w0, w1, w2, w3)``.
+
+    ``w0 = 1 - 2 (w1 + w2 + w3)``; the digits are those of [HLW06], eq. (V.3.11) ("p6 s7").
+    """
+    w1 = -1.17767998417887100694641568096431573
+    w2 = 0.235573213359358133684793182978534602
+    w3 = 0.784513610477557263819497633866349876
+    w0 = 1.0 - 2.0 * (w1 + w2 + w3)
+    return Composition(
+        "yoshida6a",
+        (w3, w2, w1, w0, w1, w2, w3),
+        6,
+        "Yoshida, Phys. Lett. A 150, 262 (1990), Table 1, solution A",
+    )
+
+
+STRANG = Composition("strang", (1.0,), 2, "Strang, SIAM J. Numer. Anal. 5, 506 (1968)")
+YOSHIDA4 = _yoshida4()
+YOSHIDA6 = _yoshida6()
+
+
+class SplitStep(Integrator):
+    """Fixed-step split-step method defined by a :class:`Composition` of Strang steps.
+
+    ``[t, t_target]`` is divided into ``ceil((t_target - t) / dt)`` equal steps. ``stats.n_rhs``
+    counts calls of ``problem.nonlinear_flow``. The problem's ``filter`` is applied after every full
+    step when ``problem.filter_each_step`` is true (linear half-steps are then not merged across
+    steps). A non-finite state at the end of :meth:`advance`, or more than the option ``max_steps``
+    (default 10**7) steps in one call, raises :class:`IntegrationError`.
+    """
+
+    composition: ClassVar[Composition]
+
+    def __init__(self, problem, dt: float, rtol: float = 1e-9, atol: float = 1e-11, **options):
+        super().__init__(problem, dt, rtol, atol, **options)
+        opts = check_options(type(self).__name__, options, {"max_steps": 10**7})
+        self.max_steps = int(opts["max_steps"])
+        if not self.dt > 0:
+            raise ValueError(f"{self.name} is a fixed-step method and needs dt > 0 (got {dt})")
+        comp = self.composition
+        self._lin = comp.linear_coefficients
+        self._cache = PropagatorCache(self._build, maxsize=2)
+        self._shape: tuple[int, ...] | None = None
+
+    @property
+    def n_exp_builds(self) -> int:
+        """Number of step sizes for which the linear propagators were computed."""
+        return self._cache.n_builds
+
+    def _build(self, h: float) -> dict[float, np.ndarray | None]:
+        lin = np.broadcast_to(np.asarray(self.problem.linear), self._shape)
+        coeffs = {*self._lin, self.composition.merged_coefficient}
+        out: dict[float, np.ndarray | None] = {}
+        for c in coeffs:
+            if c == 0.0:
+                out[c] = None
+            else:
+                with np.errstate(over="ignore", invalid="ignore"):
+                    out[c] = np.exp(lin * (c * h))
+        return out
+
+    def advance(self, u: np.ndarray, t: float, t_target: float) -> tuple[np.ndarray, float]:
+        u_in = np.asarray(u)
+        t, t_target = float(t), float(t_target)
+        if t_target < t:
+            raise ValueError(f"t_target = {t_target} lies before t = {t}")
+        n, h = self._equal_steps(t, t_target)
+        if n == 0:
+            return u_in.copy(), t_target
+        if n > self.max_steps:
+            raise IntegrationError(
+                f"{self.name}: {n} steps of dt = {self.dt:g} needed from t = {t:.17g} to "
+                f"{t_target:.17g}, more than max_steps = {self.max_steps}; hint: {FAILURE_HINT}",
+                t,
+                self.stats.n_steps,
+                FAILURE_HINT,
+            )
+        if self._shape != u_in.shape:
+            self._shape = u_in.shape
+            self._cache.clear()
+        h, E = self._cache.get(h, max(abs(t), abs(t_target)))
+        flow = self.problem.nonlinear_flow
+        weights = [w * h for w in self.composition.weights]
+        inner = [E[c] for c in self._lin[1:-1]]
+        first, last, merged = (
+            E[self._lin[0]],
+            E[self._lin[-1]],
+            E[self.composition.merged_coefficient],
+        )
+        filt = wants_filter(self.problem)
+        m = len(weights)
+
+        def linear(x: np.ndarray, e: np.ndarray | None) -> np.ndarray:
+            if e is None:
+                return x
+            if np.result_type(e, x) == x.dtype and x.flags.writeable:
+                return np.multiply(e, x, out=x)
+            return e * x
+
+        x = u_in if first is None else first * u_in  # never write into the caller's array
+        for step in range(n):
+            for k in range(m):
+                x = flow(x, weights[k])
+                if k < m - 1:
+                    x = linear(x, inner[k])
+            if filt:
+                x = np.asarray(self.problem.filter(linear(x, last)))
+                if step < n - 1:
+                    x = linear(x, first)
+            else:
+                x = linear(x, merged if step < n - 1 else last)
+        x = np.array(x, copy=x is u_in)
+        self.stats.n_rhs += n * m
+        self.stats.n_steps += n
+        self.stats.last_dt = h
+        if not np.all(np.isfinite(x)):
+            raise IntegrationError(
+                f"{self.name}: non-finite state reached between t = {t:.17g} and {t_target:.17g} "
+                f"(steps up to {self.stats.n_steps}); hint: {FAILURE_HINT}",
+                t_target,
+                self.stats.n_steps,
+                FAILURE_HINT,
+            )
+        return x, t_target
+
+
+class SSF2(SplitStep):
+    """Strang split-step (order 2): ``E(h/2) Φ_N(h) E(h/2)``; one nonlinear flow per step.
+
+    Reference: G. Strang, SIAM J. Numer. Anal. 5, 506 (1968).
+    """
+
+    name = "ssf2"
+    order = 2
+    composition = STRANG
+    description = "Strang split-step, order 2 (symplectic)"
+
+
+class SSF4(SplitStep):
+    """Yoshida's fourth-order triple jump of Strang steps, weights ``(w1, w0, w1)``.
+
+    ``w1 = 1/(2 - 2^(1/3)) ≈ 1.3512``, ``w0 = 1 - 2 w1 ≈ -1.7024``; three nonlinear flows per step.
+
+    Reference: H. Yoshida, Phys. Lett. A 150, 262 (1990).
+    """
+
+    name = "ssf4"
+    order = 4
+    composition = YOSHIDA4
+    description = "Yoshida triple-jump composition of Strang steps, order 4 (symplectic)"
+
+
+class SSF6(SplitStep):
+    """Yoshida's sixth-order composition of Strang steps, solution A (seven steps).
+
+    Weights ``(w3, w2, w1, w0, w1, w2, w3)`` with ``w1 ≈ -1.17768``, ``w2 ≈ 0.235573``,
+    ``w3 ≈ 0.784514``, ``w0 = 1 - 2(w1 + w2 + w3) ≈ 1.315186``; seven nonlinear flows per step.
+
+    Reference: H. Yoshida, Phys. Lett. A 150, 262 (1990); digits from Hairer, Lubich & Wanner,
+    Geometric Numerical Integration (2006), Sec. V.3.
+    """
+
+    name = "ssf6"
+    order = 6
+    composition = YOSHIDA6
+    description = "Yoshida sixth-order composition (solution A) of Strang steps (symplectic)"

@@ -1,0 +1,190 @@
+"""Streaming NetCDF-4 output (CF-1.10 style) and reader helpers.
+
+The writer knows nothing about models: it is given coordinates, variable specs (``dims``, ``long_name``,
+``units``) and global attributes, then appends one snapshot at a time along the unlimited ``t`` dimension
+and flushes after each, so a run that dies leaves a readable file holding every snapshot so far. The file
+carries ``status = "incomplete"`` (with ``status_reason``) until :meth:`NetCDFWriter.close` marks it
+``"complete"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import netCDF4
+import numpy as np
+import xarray as xr
+
+TIME = "t"
+
+
+class NetCDFWriter:
+    """Append-only NetCDF-4 writer of snapshots.
+
+    Parameters
+    ----------
+    path : path-like
+        File to create (overwritten if it exists; missing parent directories are created).
+    coords : mapping
+        Coordinate name → object with ``values``, ``long_name``, ``units`` (time excluded).
+    variables : mapping
+        Variable name → object with ``dims``, ``long_name``, ``units``. Dims other than ``t`` must be
+        coordinates (or named in ``dim_sizes``).
+    attrs : mapping
+        Global attributes (strings or numbers).
+    compression : int
+        zlib level 0–9 (0 = uncompressed).
+    time_units : str
+        Units of the time coordinate.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        coords: Mapping[str, Any],
+        variables: Mapping[str, Any],
+        attrs: Mapping[str, Any],
+        compression: int = 4,
+        time_units: str = "1",
+        dim_sizes: Mapping[str, int] | None = None,
+    ):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.variables = dict(variables)
+        self.n_written = 0
+        self._nc = netCDF4.Dataset(self.path, "w", format="NETCDF4")
+        nc = self._nc
+        nc.setncatts({k: _attr(v) for k, v in attrs.items()})
+        nc.setncattr("Conventions", "CF-1.10")
+        nc.setncattr("status", "incomplete")
+        nc.setncattr("status_reason", "run in progress")
+        nc.createDimension(TIME, None)
+        time = nc.createVariable(TIME, "f8", (TIME,))
+        time.setncatts({"long_name": "time", "units": time_units, "axis": "T"})
+        sizes = dict(dim_sizes or {})
+        for name, coord in coords.items():
+            values = np.asarray(coord.values)
+            nc.createDimension(name, values.size)
+            sizes[name] = values.size
+            var = nc.createVariable(name, values.dtype, (name,))
+            var[:] = values
+            var.setncatts({"long_name": coord.long_name, "units": coord.units})
+        for name, size in sizes.items():
+            if name not in nc.dimensions:
+                nc.createDimension(name, size)
+        zlib = compression > 0
+        for name, spec in self.variables.items():
+            chunks = [1 if d == TIME else sizes[d] for d in spec.dims]
+            var = nc.createVariable(
+                name,
+                "f8",
+                spec.dims,
+                zlib=zlib,
+                complevel=compression or None,
+                chunksizes=chunks if zlib or len(chunks) > 1 else None,
+            )
+            var.setncatts({"long_name": spec.long_name, "units": spec.units})
+        nc.sync()
+
+    def append(self, t: float, values: Mapping[str, np.ndarray | float]) -> None:
+        """Write the snapshot at time ``t`` and flush it to disk."""
+        i = self.n_written
+        self._nc.variables[TIME][i] = t
+        for name, value in values.items():
+            self._nc.variables[name][i, ...] = value
+        self.n_written += 1
+        self._nc.sync()
+
+    def set_attrs(self, attrs: Mapping[str, Any]) -> None:
+        self._nc.setncatts({k: _attr(v) for k, v in attrs.items()})
+
+    def close(self, status: str = "complete", reason: str = "") -> None:
+        """Record the final status and close the file (idempotent)."""
+        if not self._nc.isopen():
+            return
+        self._nc.setncattr("status", status)
+        self._nc.setncattr("status_reason", reason)
+        self._nc.close()
+
+
+class MemoryWriter:
+    """Same interface as :class:`NetCDFWriter`, collecting snapshots for an in-memory Dataset."""
+
+    def __init__(self, coords, variables, attrs, time_units: str = "1", dim_sizes=None):
+        self.coords = dict(coords)
+        self.variables = dict(variables)
+        self.attrs = {k: _attr(v) for k, v in attrs.items()}
+        self.attrs["Conventions"] = "CF-1.10"
+        self.time_units = time_units
+        self.times: list[float] = []
+        self.rows: dict[str, list] = {name: [] for name in self.variables}
+        self.n_written = 0
+
+    def append(self, t: float, values: Mapping[str, np.ndarray | float]) -> None:
+        self.times.append(float(t))
+        for name, value in values.items():
+            self.rows[name].append(np.array(value, dtype=float))
+        self.n_written += 1
+
+    def set_attrs(self, attrs: Mapping[str, Any]) -> None:
+        self.attrs.update({k: _attr(v) for k, v in attrs.items()})
+
+    def close(self, status: str = "complete", reason: str = "") -> None:
+        self.attrs["status"] = status
+        self.attrs["status_reason"] = reason
+
+    def to_dataset(self) -> xr.Dataset:
+        coords = {
+            TIME: (TIME, np.array(self.times), {"long_name": "time", "units": self.time_units})
+        }
+        for name, c in self.coords.items():
+            coords[name] = (
+                name,
+                np.asarray(c.values),
+                {"long_name": c.long_name, "units": c.units},
+            )
+        data = {}
+        for name, spec in self.variables.items():
+            rows = self.rows[name]
+            shape = [len(rows)] + [len(self.coords[d].values) for d in spec.dims[1:]]
+            values = np.array(rows).reshape(shape)
+            data[name] = (spec.dims, values, {"long_name": spec.long_name, "units": spec.units})
+        return xr.Dataset(data, coords=coords, attrs=self.attrs)
+
+
+def _attr(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (str, int, float, np.integer, np.floating)):
+        return value
+    return str(value)
+
+
+def open_output(path: str | Path) -> xr.Dataset:
+    """Open a simsuite output file as an :class:`xarray.Dataset` (lazily, via the netCDF4 engine)."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such output file")
+    return xr.open_dataset(path, engine="netcdf4")
+
+
+def read_snapshot(
+    path: str | Path, time: float | None, names: Iterable[str]
+) -> dict[str, np.ndarray]:
+    """Read the variables ``names`` (and every coordinate) at the snapshot nearest ``time``.
+
+    ``time=None`` takes the last snapshot. Raises ``ValueError`` naming what is missing.
+    """
+    with open_output(path) as ds:
+        missing = [n for n in names if n not in ds.variables]
+        if missing:
+            raise ValueError(f"{path}: variables {', '.join(missing)} not in the file")
+        if ds.sizes.get(TIME, 0) == 0:
+            raise ValueError(f"{path}: the file holds no snapshot")
+        snap = ds.isel({TIME: -1}) if time is None else ds.sel({TIME: time}, method="nearest")
+        out = {n: np.asarray(snap[n].values) for n in names}
+        for c in ds.coords:
+            out[c] = np.asarray(ds[c].values)
+        return out

@@ -1,0 +1,83 @@
+"""The protocol every model implements, and the model registry.
+
+The runner drives a model through these methods only; nothing in the core names a specific model.
+A model turns its config into a *problem* (the operators an integrator needs), an initial state, and the
+fields and scalars written per snapshot. It never opens an output file and never steps time itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from simsuite.config import RunConfig
+
+
+@dataclass(frozen=True)
+class VariableSpec:
+    """Description of one output variable (CF-style ``long_name`` and ``units``)."""
+
+    dims: tuple[str, ...]
+    long_name: str
+    units: str = "1"
+
+
+@dataclass(frozen=True)
+class Coordinate:
+    """A coordinate variable: its values and attributes."""
+
+    values: np.ndarray
+    long_name: str
+    units: str = "1"
+
+
+class Model:
+    """Base class of the models; subclasses register themselves by ``name``.
+
+    Subclasses define ``config_class`` (a :class:`RunConfig` subclass with the model's sections),
+    ``integrators`` (names of the integrators they support, the first being the default) and implement
+    the methods below.
+    """
+
+    name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    config_class: ClassVar[type[RunConfig]] = RunConfig
+    integrators: ClassVar[tuple[str, ...]] = ()
+    registry: ClassVar[dict[str, type[Model]]] = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.name:
+            Model.registry[cls.name] = cls
+
+    problem: Any
+
+    @classmethod
+    def from_config(cls, cfg: RunConfig) -> Model:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def initial_state(self) -> np.ndarray:
+        """The state at t = 0 in the representation the integrator evolves."""
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def observables(self, state: np.ndarray) -> dict[str, np.ndarray]:
+        """Fields written at each snapshot (names as in :meth:`variables`)."""
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def invariants(self, state: np.ndarray) -> dict[str, float]:
+        """Scalars written at each snapshot; each also gets a ``<name>_rel_error`` drift variable."""
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def coords(self) -> dict[str, Coordinate]:
+        """Coordinate variables other than time."""
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def variables(self) -> dict[str, VariableSpec]:
+        """Specs of the observables and invariants."""
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def attrs(self) -> dict[str, Any]:
+        """Model-specific global attributes of the output (numbers or strings)."""
+        return {}

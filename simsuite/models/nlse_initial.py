@@ -1,0 +1,239 @@
+"""Initial conditions of the NLSE model, one registered dataclass per ``[initial_condition] type``.
+
+Closed forms are those of :mod:`simsuite.models.nlse_exact` for g = 1; for a focusing nonlinearity g > 0
+the exact solutions are divided by √g so that they stay exact (ψ/√g solves the equation with g).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+
+from simsuite import expressions
+from simsuite.config import ConfigError, Polymorphic, param
+from simsuite.models import nlse_exact as exact
+
+
+@dataclass(frozen=True)
+class ICContext:
+    """What an initial condition may use besides its own keys."""
+
+    x: np.ndarray
+    nonlinearity: float
+    rng: np.random.Generator
+    base_dir: Path
+    source: str
+
+
+@dataclass(frozen=True)
+class NLSEInitialCondition(Polymorphic):
+    """Base of the NLSE initial conditions (registry keyed by ``type_name``)."""
+
+    registry: ClassVar[dict[str, type]] = {}
+    default_type: ClassVar[str] = "single_soliton"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.type_name:
+            NLSEInitialCondition.registry[cls.type_name] = cls
+
+    def evaluate(self, ctx: ICContext) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def period(self) -> float | None:
+        """Natural spatial period, used by ``grid.fit_periods``; ``None`` if there is none."""
+        return None
+
+    def check(self, source: str, prefix: str) -> None:
+        """Cross-key checks."""
+
+
+def _scale(nonlinearity: float) -> float:
+    return 1.0 / np.sqrt(nonlinearity) if nonlinearity > 0 else 1.0
+
+
+@dataclass(frozen=True)
+class SingleSoliton(NLSEInitialCondition):
+    """Bright soliton ψ = η sech(η(x − x₀)) e^{i(v x + θ₀)} (exact, see ``bright_soliton``)."""
+
+    type_name: ClassVar[str] = "single_soliton"
+    eta: float = param(2.0, gt=0.0, doc="amplitude η (also the inverse width)")
+    velocity: float = param(1.0, unit="length/time", doc="group velocity v")
+    x0: float = param(-10.0, unit="length", doc="initial centre x₀")
+    phase: float = param(0.0, unit="rad", doc="phase θ₀")
+
+    def evaluate(self, ctx: ICContext) -> np.ndarray:
+        return _scale(ctx.nonlinearity) * exact.bright_soliton(
+            ctx.x, 0.0, self.eta, self.velocity, self.x0, self.phase
+        )
+
+
+@dataclass(frozen=True)
+class TwoSoliton(NLSEInitialCondition):
+    """Two well-separated bright solitons, the second with relative phase θ:
+    ψ = η₁ sech(η₁(x − x₁)) e^{i v₁ x} + η₂ sech(η₂(x − x₂)) e^{i(v₂ x + θ)}."""
+
+    type_name: ClassVar[str] = "two_soliton"
+    eta1: float = param(2.0, gt=0.0, doc="amplitude of soliton 1")
+    velocity1: float = param(2.0, unit="length/time", doc="velocity of soliton 1")
+    x1: float = param(-10.0, unit="length", doc="initial centre of soliton 1")
+    eta2: float = param(1.5, gt=0.0, doc="amplitude of soliton 2")
+    velocity2: float = param(-2.0, unit="length/time", doc="velocity of soliton 2")
+    x2: float = param(10.0, unit="length", doc="initial centre of soliton 2")
+    phase: float = param(0.0, unit="rad", doc="phase of soliton 2 relative to soliton 1")
+
+    def evaluate(self, ctx: ICContext) -> np.ndarray:
+        first = exact.bright_soliton(ctx.x, 0.0, self.eta1, self.velocity1, self.x1)
+        second = exact.bright_soliton(ctx.x, 0.0, self.eta2, self.velocity2, self.x2, self.phase)
+        return _scale(ctx.nonlinearity) * (first + second)
+
+
+@dataclass(frozen=True)
+class Sech(NLSEInitialCondition):
+    """ψ = A sech((x − x₀)/w). With w = 1 and integer A = N it is the N-soliton of Satsuma & Yajima
+    (Prog. Theor. Phys. Suppl. 55, 284, 1974); for N = 2, |ψ| is periodic in t with period π/2."""
+
+    type_name: ClassVar[str] = "sech"
+    amplitude: float = param(2.0, doc="amplitude A")
+    width: float = param(1.0, unit="length", gt=0.0, doc="width w")
+    x0: float = param(0.0, unit="length", doc="centre x₀")
+
+    def evaluate(self, ctx: ICContext) -> np.ndarray:
+        envelope = self.amplitude / np.cosh((ctx.x - self.x0) / self.width)
+        return _scale(ctx.nonlinearity) * envelope.astype(complex)
+
+
+@dataclass(frozen=True)
+class NSoliton(Sech):
+    """Alias of ``sech`` under its physical name: ψ = N sech(x − x₀) (``amplitude`` = N)."""
+
+    type_name: ClassVar[str] = "n_soliton"
+
+
+@dataclass(frozen=True)
+class AkhmedievBreather(NLSEInitialCondition):
+    """Akhmediev breather at time t₀ (exact; period 2π/Ω in x, Ω = 2√(1 − 2a)); see ``akhmediev_breather``.
+    Use ``grid.fit_periods`` so the domain holds a whole number of periods."""
+
+    type_name: ClassVar[str] = "akhmediev_breather"
+    a: float = param(0.25, gt=0.0, lt=0.5, doc="breather parameter a (0 < a < ½)")
+    t0: float = param(-3.0, unit="time", doc="time of the exact solution taken as ψ(x, 0)")
+
+    def evaluate(self, ctx: ICContext) -> np.ndarray:
+        return _scale(ctx.nonlinearity) * exact.akhmediev_breather(ctx.x, self.t0, self.a)
+
+    def period(self) -> float:
+        return 2.0 * np.pi / exact.akhmediev_parameters(self.a)[0]
+
+
+@dataclass(frozen=True)
+class KuznetsovMa(NLSEInitialCondition):
+    """Kuznetsov–Ma breather at time t₀ (exact; localised in x, period 2π/β in t); see ``kuznetsov_ma``."""
+
+    type_name: ClassVar[str] = "kuznetsov_ma"
+    a: float = param(1.0, gt=0.5, doc="breather parameter a (a > ½)")
+    t0: float = param(0.0, unit="time", doc="time of the exact solution taken as ψ(x, 0)")
+
+    def evaluate(self, ctx: ICContext) -> np.ndarray:
+        return _scale(ctx.nonlinearity) * exact.kuznetsov_ma(ctx.x, self.t0, self.a)
+
+
+@dataclass(frozen=True)
+class Peregrine(NLSEInitialCondition):
+    """Peregrine soliton at time t₀ (exact; rational, peak |ψ| = 3 at t = 0); see ``peregrine``."""
+
+    type_name: ClassVar[str] = "peregrine"
+    t0: float = param(-3.0, unit="time", doc="time of the exact solution taken as ψ(x, 0)")
+
+    def evaluate(self, ctx: ICContext) -> np.ndarray:
+        return _scale(ctx.nonlinearity) * exact.peregrine(ctx.x, self.t0)
+
+
+@dataclass(frozen=True)
+class ModulationInstability(NLSEInitialCondition):
+    """Background A perturbed at one wavenumber, ψ = A(1 + ε cos(K x)), or for K = 0 by complex white
+    noise, ψ = A(1 + ε(ξ₁ + iξ₂)/√2) with ξ standard normal from ``run.seed``.
+
+    A mode K grows at σ = ½|K|√(4gA² − K²) (Benjamin & Feir 1967; see ``mi_growth_rate``)."""
+
+    type_name: ClassVar[str] = "modulation_instability"
+    amplitude: float = param(1.0, gt=0.0, doc="background amplitude A")
+    epsilon: float = param(1e-3, ge=0.0, doc="relative perturbation ε")
+    wavenumber: float = param(
+        0.0, unit="1/length", ge=0.0, doc="perturbation wavenumber K; 0 = white noise"
+    )
+
+    def evaluate(self, ctx: ICContext) -> np.ndarray:
+        if self.wavenumber > 0.0:
+            return self.amplitude * (1.0 + self.epsilon * np.cos(self.wavenumber * ctx.x)) + 0j
+        noise = ctx.rng.standard_normal(ctx.x.size) + 1j * ctx.rng.standard_normal(ctx.x.size)
+        return self.amplitude * (1.0 + self.epsilon * noise / np.sqrt(2.0))
+
+    def period(self) -> float | None:
+        return 2.0 * np.pi / self.wavenumber if self.wavenumber > 0.0 else None
+
+
+@dataclass(frozen=True)
+class Gaussian(NLSEInitialCondition):
+    """Gaussian pulse ψ = A exp(−(x − x₀)²/(2w²)) e^{i v x} (not an exact solution)."""
+
+    type_name: ClassVar[str] = "gaussian"
+    amplitude: float = param(1.0, doc="amplitude A")
+    width: float = param(1.0, unit="length", gt=0.0, doc="width w (standard deviation of |ψ|)")
+    x0: float = param(0.0, unit="length", doc="centre x₀")
+    velocity: float = param(0.0, unit="length/time", doc="carrier wavenumber = group velocity v")
+
+    def evaluate(self, ctx: ICContext) -> np.ndarray:
+        envelope = self.amplitude * np.exp(-((ctx.x - self.x0) ** 2) / (2.0 * self.width**2))
+        return envelope * np.exp(1j * self.velocity * ctx.x)
+
+
+@dataclass(frozen=True)
+class Expression(NLSEInitialCondition):
+    """ψ(x) from a formula in x, e.g. ``"1/cosh(x)*exp(0.5j*x)"``, evaluated by a whitelisted AST
+    interpreter (:mod:`simsuite.expressions`), never by ``eval``."""
+
+    type_name: ClassVar[str] = "expression"
+    psi: str = param(
+        "1/cosh(x)", doc="formula for ψ(x): arithmetic, numbers, x, pi, e, numpy functions"
+    )
+
+    def check(self, source: str, prefix: str) -> None:
+        try:
+            expressions.parse(self.psi, ("x",))
+        except expressions.ExpressionError as exc:
+            raise ConfigError(source, f"{prefix}.psi", self.psi, str(exc)) from None
+
+    def evaluate(self, ctx: ICContext) -> np.ndarray:
+        value = expressions.evaluate(self.psi, {"x": ctx.x})
+        return np.broadcast_to(value, ctx.x.shape).astype(complex)
+
+
+@dataclass(frozen=True)
+class FromFile(NLSEInitialCondition):
+    """ψ from a snapshot of an earlier NLSE output (same grid). ``path`` is relative to the config file."""
+
+    type_name: ClassVar[str] = "from_file"
+    path: str = param("", doc="NetCDF output of an earlier NLSE run, relative to the config file")
+    time: float = param(-1.0, unit="time", doc="snapshot time to take (nearest); negative = last")
+
+    def check(self, source: str, prefix: str) -> None:
+        if not self.path:
+            raise ConfigError(source, f"{prefix}.path", self.path, "must name an NLSE output file")
+
+    def evaluate(self, ctx: ICContext) -> np.ndarray:
+        from simsuite.io.netcdf import read_snapshot
+
+        path = ctx.base_dir / self.path
+        snap = read_snapshot(path, None if self.time < 0 else self.time, ("psi_real", "psi_imag"))
+        if snap["x"].shape != ctx.x.shape or not np.allclose(snap["x"], ctx.x, rtol=0, atol=1e-9):
+            raise ConfigError(
+                ctx.source,
+                "initial_condition.path",
+                self.path,
+                "the file's x grid differs from [grid]; use the same x_min, x_max, n_points",
+            )
+        return snap["psi_real"] + 1j * snap["psi_imag"]

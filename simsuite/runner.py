@@ -1,0 +1,198 @@
+"""The model-independent run loop.
+
+``run`` builds the model and its integrator from a config, then for each output time
+t_k = k·t_final/(n_snapshots − 1) advances the state exactly to t_k, checks it is finite, evaluates the
+observables and invariants, and appends the snapshot to the output (streamed NetCDF or memory). A
+non-finite state, an integrator failure or an interruption stops the loop; the file then keeps every
+snapshot so far and is marked ``status = "incomplete"`` with the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import sys
+import time as _time
+from pathlib import Path
+
+import numba
+import numpy as np
+import xarray as xr
+from tqdm import tqdm
+
+from simsuite import __version__
+from simsuite.config import RunConfig, load_config, to_toml
+from simsuite.integrators import IntegrationError, get_integrator
+from simsuite.io.netcdf import MemoryWriter, NetCDFWriter, open_output
+from simsuite.models import Model, VariableSpec, get_model
+
+
+class RunFailed(RuntimeError):
+    """The run stopped before t_final (blow-up, integrator failure). The output is kept, incomplete."""
+
+
+class RunInterrupted(BaseException):
+    """Raised by a signal handler (SIGTERM, SIGINT) to stop a run cleanly."""
+
+    def __init__(self, signum: int, name: str):
+        super().__init__(name)
+        self.signum = signum
+        self.name = name
+
+
+def build(cfg: RunConfig) -> tuple[Model, object]:
+    """The model and its integrator for a validated config."""
+    model = get_model(cfg.model.name).from_config(cfg)
+    integ = cfg.integrator
+    cls = get_integrator(integ.method)
+    options = {"max_steps": integ.max_steps}
+    if "error_norm" in getattr(cls, "defaults", {}):
+        options["error_norm"] = integ.error_norm
+    stepper = cls(model.problem, dt=cfg.time.dt, rtol=integ.rtol, atol=integ.atol, **options)
+    return model, stepper
+
+
+def output_times(cfg: RunConfig) -> np.ndarray:
+    return np.linspace(0.0, cfg.time.t_final, cfg.time.n_snapshots)
+
+
+def _variables(model: Model) -> dict[str, VariableSpec]:
+    specs = dict(model.variables())
+    for name, spec in model.variables().items():
+        if spec.dims == ("t",):
+            specs[f"{name}_rel_error"] = VariableSpec(
+                ("t",),
+                f"relative drift of {name}: ({name} - {name}[0]) / |{name}[0]| "
+                "(absolute drift when the initial value is 0)",
+                "1",
+            )
+    return specs
+
+
+def _global_attrs(cfg: RunConfig, model: Model) -> dict:
+    now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+    attrs = {
+        "title": cfg.model.label or f"simsuite {cfg.model.name} run",
+        "model": cfg.model.name,
+        "label": cfg.model.label,
+        "simsuite_version": __version__,
+        "created": now,
+        "config_toml": to_toml(cfg),
+        "config_source": cfg.source,
+        "integrator": cfg.integrator.method,
+        "seed": cfg.run.seed,
+        "history": f"{now} simsuite run {cfg.source} ({' '.join(sys.argv[1:])})".strip(),
+    }
+    attrs.update(model.attrs())
+    return attrs
+
+
+def run(
+    config: RunConfig | str | Path,
+    *,
+    output: str | Path | None = None,
+    progress: bool | None = None,
+    overrides: dict | None = None,
+) -> xr.Dataset:
+    """Run a simulation and return its output as an :class:`xarray.Dataset`.
+
+    Parameters
+    ----------
+    config
+        A config from :func:`simsuite.load_config`, or the path of a TOML file.
+    output
+        Output path overriding ``output.path`` ("" = keep in memory only).
+    progress
+        Show a progress bar; default ``run.progress``.
+    overrides
+        Dotted-key overrides, used when ``config`` is a path.
+
+    Raises
+    ------
+    RunFailed
+        When the state becomes non-finite or the integrator gives up; the file keeps the snapshots so far.
+    """
+    cfg = config if isinstance(config, RunConfig) else load_config(config, overrides)
+    path = cfg.output.path if output is None else str(output)
+    if cfg.run.threads:
+        numba.set_num_threads(min(cfg.run.threads, numba.config.NUMBA_NUM_THREADS))
+    model, stepper = build(cfg)
+    variables = _variables(model)
+    attrs = _global_attrs(cfg, model)
+    writer_args = {"coords": model.coords(), "variables": variables, "attrs": attrs}
+    writer = (
+        NetCDFWriter(path, compression=cfg.output.compression, **writer_args)
+        if path
+        else MemoryWriter(**writer_args)
+    )
+    show = cfg.run.progress if progress is None else progress
+    _loop(cfg, model, stepper, writer, show)
+    if isinstance(writer, MemoryWriter):
+        return writer.to_dataset()
+    with open_output(path) as ds:
+        return ds.load()
+
+
+def _loop(cfg: RunConfig, model: Model, stepper, writer, show: bool) -> None:
+    times = output_times(cfg)
+    state = model.initial_state()
+    reference: dict[str, float] = {}
+    bar = tqdm(
+        total=len(times),
+        disable=not show,
+        mininterval=0.25,
+        unit="snap",
+        leave=False,
+        desc=cfg.model.label or cfg.model.name,
+        file=sys.stderr,
+    )
+    started = _time.perf_counter()
+    t = 0.0
+    try:
+        for k, t_out in enumerate(times):
+            if k > 0:
+                try:
+                    state, t = stepper.advance(state, t, float(t_out))
+                except IntegrationError as exc:
+                    raise RunFailed(
+                        f"integrator {cfg.integrator.method} failed at t = {exc.t:.6g} "
+                        f"(step {exc.step}): {exc}" + (f"; hint: {exc.hint}" if exc.hint else "")
+                    ) from exc
+            snapshot = _snapshot(model, state, reference)
+            if not all(np.all(np.isfinite(v)) for v in snapshot.values()):
+                raise RunFailed(
+                    f"non-finite state at t = {t:.6g} (snapshot {k}); hint: reduce time.dt or the "
+                    "tolerances, enable grid.dealias, or raise grid.n_points"
+                )
+            writer.append(float(t_out), snapshot)
+            bar.update(1)
+    except RunFailed as exc:
+        writer.close("incomplete", str(exc))
+        raise
+    except (KeyboardInterrupt, RunInterrupted) as exc:
+        name = exc.name if isinstance(exc, RunInterrupted) else "SIGINT"
+        writer.close("incomplete", f"interrupted by {name} after {writer.n_written} snapshots")
+        raise
+    except BaseException as exc:
+        writer.close("incomplete", f"{type(exc).__name__}: {exc}")
+        raise
+    finally:
+        bar.close()
+    stats = stepper.stats
+    writer.set_attrs(
+        {
+            "wall_time_s": round(_time.perf_counter() - started, 3),
+            "n_steps": stats.n_steps,
+            "n_rejected_steps": stats.n_rejected,
+            "n_rhs_evaluations": stats.n_rhs,
+        }
+    )
+    writer.close("complete", "")
+
+
+def _snapshot(model: Model, state, reference: dict[str, float]) -> dict[str, np.ndarray | float]:
+    values: dict[str, np.ndarray | float] = dict(model.observables(state))
+    for name, value in model.invariants(state).items():
+        values[name] = value
+        ref = reference.setdefault(name, value)
+        values[f"{name}_rel_error"] = (value - ref) / abs(ref) if ref != 0 else value - ref
+    return values
