@@ -9,16 +9,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simsuite.config import load_config
+from simsuite.config import ConfigError, load_config
 from simsuite.models.nlse import NLSE, nlse_invariants
 from simsuite.models.nlse_exact import (
     akhmediev_breather,
     bright_soliton,
     collision_shift,
+    kuznetsov_ma,
     mi_growth_rate,
     peregrine,
 )
-from simsuite.runner import build
+from simsuite.runner import build, run
 
 ALL_METHODS = ["dop853", "dopri5", "rk4ip", "ssf2", "ssf4", "ssf6"]
 
@@ -296,3 +297,86 @@ def test_dealiasing_options_run_and_half_rule_is_stable():
     for dealias in ("two_thirds", "half", "exponential"):
         err = soliton_error("dop853", t_final=1.0, grid__dealias=dealias, grid__n_points=1024)
         assert err < 1e-8, dealias  # the soliton's spectrum lies well inside the kept band
+
+
+def test_kuznetsov_ma_against_exact():
+    # localised breather on the unit background, periodic in time with period 2π/β (a = 1: β = √8)
+    cfg = nlse_config(
+        initial_condition__type="kuznetsov_ma",
+        initial_condition__a=1.0,
+        initial_condition__t0=0.0,
+        grid__x_min=-20.0,
+        grid__x_max=20.0,
+        grid__n_points=1024,
+        integrator__rtol=1e-12,
+        integrator__atol=1e-14,
+    )
+    model, psi = evolve(cfg, 1.0)
+    # measured 5.4e-12 (512 points under-resolve the peak: 4e-8)
+    assert np.max(np.abs(psi - kuznetsov_ma(model.grid.x, 1.0, 1.0))) < 1e-10
+
+
+def test_expression_gaussian_and_from_file_initial_conditions(workdir):
+    x = np.linspace(-25, 25, 512, endpoint=False)
+    expr = nlse_config(
+        initial_condition__type="expression", initial_condition__psi="2*sech(2*(x+10))*exp(1j*x)"
+    )
+    assert np.allclose(NLSE.from_config(expr).psi0, bright_soliton(x, 0.0, 2.0, 1.0, -10.0))
+    gauss = nlse_config(
+        initial_condition__type="gaussian",
+        initial_condition__amplitude=1.5,
+        initial_condition__width=2.0,
+        initial_condition__x0=1.0,
+        initial_condition__velocity=0.5,
+    )
+    expected = 1.5 * np.exp(-((x - 1.0) ** 2) / 8.0) * np.exp(0.5j * x)
+    assert np.allclose(NLSE.from_config(gauss).psi0, expected)
+    # from_file continues an earlier run: 0 → 1 then 1 → 2 equals 0 → 2 (same fixed steps; only the
+    # FFT round trip through the file differs)
+    first = load_config(
+        {
+            **_raw(SOLITON),
+            "time": {"t_final": 1.0, "n_snapshots": 3},
+            "integrator": {"method": "ssf4"},
+            "output": {"path": "first.nc"},
+        }
+    )
+    run(first)
+    second = load_config(
+        {
+            "model": {"name": "nlse"},
+            "time": {"t_final": 1.0, "n_snapshots": 3},
+            "integrator": {"method": "ssf4"},
+            "output": {"path": ""},
+            "initial_condition": {"type": "from_file", "path": "first.nc"},
+        }
+    )
+    whole = load_config(
+        {
+            **_raw(SOLITON),
+            "time": {"t_final": 2.0, "n_snapshots": 5},
+            "integrator": {"method": "ssf4"},
+            "output": {"path": ""},
+        }
+    )
+    continued, straight = run(second), run(whole)
+    np.testing.assert_allclose(
+        continued.psi_real[-1].values, straight.psi_real[-1].values, rtol=0, atol=1e-13
+    )
+    bad = load_config(
+        {
+            "model": {"name": "nlse"},
+            "grid": {"n_points": 256},
+            "initial_condition": {"type": "from_file", "path": "first.nc"},
+        }
+    )
+    with pytest.raises(ConfigError, match="x grid differs"):
+        NLSE.from_config(bad)
+
+
+def _raw(keys: dict) -> dict:
+    raw: dict = {"model": {"name": "nlse"}}
+    for dotted, value in keys.items():
+        section, key = dotted.split("__")
+        raw.setdefault(section, {})[key] = value
+    return raw
