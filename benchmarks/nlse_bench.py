@@ -140,16 +140,19 @@ def _speedup(base_wall: float, runs: list[tuple[float, float]], max_error: float
     return base_wall / min(walls) if walls else 0.0
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one repeat, fewer candidates")
-    args = parser.parse_args()
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=[512, 2048], help="grid sizes (default 512 2048)"
+    )
+    args = parser.parse_args(argv)
     repeats = 1 if args.quick else 2
     candidates = CANDIDATES[1:3] if args.quick else CANDIDATES
     simsuite_run(64, "dop853", 1)  # compile the kernels outside the timings
     figures, levels = {}, (1e-8, 1e-10)
     print(f"{'n':>5} {'method':<28} {'wall [s]':>9} {'max error':>10} {'RHS evals':>10}")
-    for n in (512, 2048):
+    for n in args.sizes:
         base_wall, base_err, base_rhs = seed_baseline(n, repeats)
         print(
             f"{n:>5} {'seed: solve_ivp DOP853':<28} {base_wall:9.3f} {base_err:10.2e} {base_rhs:10d}"
@@ -166,7 +169,7 @@ def main() -> None:
             figures[f"nlse_speedup_n{n}_at_{level:g}"] = (
                 _speedup(base_wall, runs, level) if ok else 0
             )
-    for n in (512, 2048):
+    for n in args.sizes:
         figures[f"nlse_rhs_cost_vs_two_ffts_n{n}"] = rhs_cost_ratio(n)
     for name, value in figures.items():
         print(f"{name}: {value:.2f}")

@@ -122,6 +122,23 @@ class Integrator:
         n = max(1, int(np.ceil(span / self.dt * (1.0 - 1e-12))))
         return n, span / n
 
+    def _fixed_steps(self, t: float, t_target: float) -> tuple[int, float]:
+        """Validated ``(n, h)`` of :meth:`_equal_steps`: rejects going backwards and more than
+        ``self.max_steps`` steps with an :class:`IntegrationError` naming time and step."""
+        if t_target < t:
+            raise ValueError(f"t_target = {t_target} lies before t = {t}")
+        n, h = self._equal_steps(t, t_target)
+        max_steps = getattr(self, "max_steps", None)
+        if max_steps is not None and n > max_steps:
+            raise IntegrationError(
+                f"{self.name}: {n} steps of dt = {self.dt:g} needed from t = {t:.17g} to "
+                f"{t_target:.17g}, more than max_steps = {max_steps}; hint: {FAILURE_HINT}",
+                t,
+                self.stats.n_steps,
+                FAILURE_HINT,
+            )
+        return n, h
+
 
 def get_integrator(name: str) -> type[Integrator]:
     """Return the integrator class registered under ``name``."""
