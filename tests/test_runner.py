@@ -75,9 +75,11 @@ def test_compression_level_is_applied(small_config, workdir):
         assert not nc.variables["psi_real"].filters()["zlib"]
 
 
+# ~30 s of work (dt = 0.001): long enough that a signal sent 2 s after the file appears lands mid-run
 LONG = (
     SMALL_NLSE.replace("t_final = 1.0", "t_final = 400.0")
     .replace("n_snapshots = 11", "n_snapshots = 4001")
+    .replace("dt = 0.01", "dt = 0.001")
     .replace('method = "dop853"', 'method = "ssf4"')
 )
 
@@ -85,7 +87,7 @@ LONG = (
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_signal_leaves_readable_file_with_every_snapshot(sig, code, workdir):
     path = write_config(workdir / "long.toml", LONG)
-    env = {**os.environ, "HDF5_USE_FILE_LOCKING": "FALSE", "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "simsuite", "run", str(path), "--quiet"],
         env=env,
@@ -94,14 +96,12 @@ def test_signal_leaves_readable_file_with_every_snapshot(sig, code, workdir):
     )
     out = workdir / "out" / "small.nc"
     deadline = time.monotonic() + 120
-    os.environ["HDF5_USE_FILE_LOCKING"] = "FALSE"
     try:
-        while time.monotonic() < deadline and proc.poll() is None:
-            if out.exists():
-                with netCDF4.Dataset(out) as nc:
-                    if len(nc.dimensions["t"]) >= 5:
-                        break
-            time.sleep(0.2)
+        # the writer creates the file once the model is built; no concurrent reads of a file being
+        # written (HDF5 does not promise them), just a fixed delay for some snapshots to land
+        while time.monotonic() < deadline and proc.poll() is None and not out.exists():
+            time.sleep(0.1)
+        time.sleep(2.0)
     finally:
         proc.send_signal(sig)
         _, err = proc.communicate(timeout=60)
@@ -111,7 +111,7 @@ def test_signal_leaves_readable_file_with_every_snapshot(sig, code, workdir):
         assert ds.attrs["status"] == "incomplete"
         assert "interrupted" in ds.attrs["status_reason"]
         n = ds.sizes["t"]
-        assert 5 <= n < 4001
+        assert 2 <= n < 4001
         got = ds.psi_real.values
     # the same run to the last written time gives the same snapshots; its output times come from a
     # linspace over another span, so the fixed steps differ in the last bit (measured 9e-15)
