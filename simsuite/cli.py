@@ -80,10 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "show-config": _cmd_show_config,
         "validate": _cmd_validate,
     }
-    # Explicit handlers: a run started in the background of a script inherits SIGINT as ignored.
-    previous = {
-        sig: signal.signal(sig, _raise_interrupted) for sig in (signal.SIGINT, signal.SIGTERM)
-    }
+    # Outside a run, SIGINT raises KeyboardInterrupt (re-armed here: a command started in the
+    # background of a script inherits SIGINT as ignored); during a run the runner stops cleanly.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         return handlers[args.command](args)
     except (ConfigError, ExpressionError, FileNotFoundError) as exc:
@@ -91,14 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt as exc:
         return _fail(args, "interrupted (SIGINT); the output keeps every snapshot so far", 130, exc)
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
-def _raise_interrupted(signum, _frame):
-    from simsuite.runner import RunInterrupted
-
-    raise RunInterrupted(signum, signal.Signals(signum).name)
+        signal.signal(signal.SIGINT, previous)
 
 
 def _fail(args, message, code: int, exc: BaseException | None = None) -> int:

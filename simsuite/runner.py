@@ -10,7 +10,9 @@ snapshot so far and is marked ``status = "incomplete"`` with the reason.
 from __future__ import annotations
 
 import datetime as _dt
+import signal
 import sys
+import threading
 import time as _time
 from pathlib import Path
 
@@ -31,12 +33,41 @@ class RunFailed(RuntimeError):
 
 
 class RunInterrupted(BaseException):
-    """Raised by a signal handler (SIGTERM, SIGINT) to stop a run cleanly."""
+    """The run was stopped by SIGINT or SIGTERM after finishing (and writing) the current snapshot."""
 
     def __init__(self, signum: int, name: str):
         super().__init__(name)
         self.signum = signum
         self.name = name
+
+
+class _StopOnSignal:
+    """While active, SIGINT and SIGTERM only *request* a stop; the loop honours it after the current
+    snapshot. Raising from the handler instead is unreliable: the exception can be lost when the signal
+    lands inside C code (FFT, HDF5). A second SIGINT interrupts at once. Only in the main thread."""
+
+    def __init__(self):
+        self.received: int | None = None
+        self._previous: dict = {}
+
+    def __enter__(self) -> _StopOnSignal:
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self._previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def _handle(self, signum, _frame) -> None:
+        if self.received == signal.SIGINT and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        self.received = signum
+
+    def __exit__(self, *exc) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+
+    def check(self) -> None:
+        if self.received is not None:
+            raise RunInterrupted(self.received, signal.Signals(self.received).name)
 
 
 def build(cfg: RunConfig) -> tuple[Model, object]:
@@ -147,7 +178,9 @@ def _loop(cfg: RunConfig, model: Model, stepper, writer, show: bool) -> None:
     )
     started = _time.perf_counter()
     t = 0.0
+    stop = _StopOnSignal()
     try:
+        stop.__enter__()
         for k, t_out in enumerate(times):
             if k > 0:
                 try:
@@ -165,6 +198,8 @@ def _loop(cfg: RunConfig, model: Model, stepper, writer, show: bool) -> None:
                 )
             writer.append(float(t_out), snapshot)
             bar.update(1)
+            if k + 1 < len(times):
+                stop.check()
     except RunFailed as exc:
         writer.close("incomplete", str(exc))
         raise
@@ -176,6 +211,7 @@ def _loop(cfg: RunConfig, model: Model, stepper, writer, show: bool) -> None:
         writer.close("incomplete", f"{type(exc).__name__}: {exc}")
         raise
     finally:
+        stop.__exit__()
         bar.close()
     stats = stepper.stats
     writer.set_attrs(
