@@ -178,41 +178,40 @@ def _loop(cfg: RunConfig, model: Model, stepper, writer, show: bool) -> None:
     )
     started = _time.perf_counter()
     t = 0.0
-    stop = _StopOnSignal()
-    try:
-        stop.__enter__()
-        for k, t_out in enumerate(times):
-            if k > 0:
-                try:
-                    state, t = stepper.advance(state, t, float(t_out))
-                except IntegrationError as exc:
+    with _StopOnSignal() as stop:
+        try:
+            for k, t_out in enumerate(times):
+                if k > 0:
+                    try:
+                        state, t = stepper.advance(state, t, float(t_out))
+                    except IntegrationError as exc:
+                        raise RunFailed(
+                            f"integrator {cfg.integrator.method} failed at t = {exc.t:.6g} "
+                            f"(step {exc.step}): {exc}"
+                            + (f"; hint: {exc.hint}" if exc.hint else "")
+                        ) from exc
+                snapshot = _snapshot(model, state, reference)
+                if not all(np.all(np.isfinite(v)) for v in snapshot.values()):
                     raise RunFailed(
-                        f"integrator {cfg.integrator.method} failed at t = {exc.t:.6g} "
-                        f"(step {exc.step}): {exc}" + (f"; hint: {exc.hint}" if exc.hint else "")
-                    ) from exc
-            snapshot = _snapshot(model, state, reference)
-            if not all(np.all(np.isfinite(v)) for v in snapshot.values()):
-                raise RunFailed(
-                    f"non-finite state at t = {t:.6g} (snapshot {k}); hint: reduce time.dt or the "
-                    "tolerances, enable grid.dealias, or raise grid.n_points"
-                )
-            writer.append(float(t_out), snapshot)
-            bar.update(1)
-            if k + 1 < len(times):
-                stop.check()
-    except RunFailed as exc:
-        writer.close("incomplete", str(exc))
-        raise
-    except (KeyboardInterrupt, RunInterrupted) as exc:
-        name = exc.name if isinstance(exc, RunInterrupted) else "SIGINT"
-        writer.close("incomplete", f"interrupted by {name} after {writer.n_written} snapshots")
-        raise
-    except BaseException as exc:
-        writer.close("incomplete", f"{type(exc).__name__}: {exc}")
-        raise
-    finally:
-        stop.__exit__()
-        bar.close()
+                        f"non-finite state at t = {t:.6g} (snapshot {k}); hint: reduce time.dt or the "
+                        "tolerances, enable grid.dealias, or raise grid.n_points"
+                    )
+                writer.append(float(t_out), snapshot)
+                bar.update(1)
+                if k + 1 < len(times):
+                    stop.check()
+        except RunFailed as exc:
+            writer.close("incomplete", str(exc))
+            raise
+        except (KeyboardInterrupt, RunInterrupted) as exc:
+            name = exc.name if isinstance(exc, RunInterrupted) else "SIGINT"
+            writer.close("incomplete", f"interrupted by {name} after {writer.n_written} snapshots")
+            raise
+        except BaseException as exc:
+            writer.close("incomplete", f"{type(exc).__name__}: {exc}")
+            raise
+        finally:
+            bar.close()
     stats = stepper.stats
     writer.set_attrs(
         {
