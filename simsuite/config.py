@@ -252,6 +252,12 @@ def _fields(cls: type) -> list[dataclasses.Field]:
     return [f for f in dataclasses.fields(cls) if not f.metadata.get("internal")]
 
 
+def key_of(f: dataclasses.Field) -> str:
+    """The config key of a field: its name without a trailing underscore (``lambda_`` → ``lambda``,
+    for keys that are Python keywords)."""
+    return f.name[:-1] if f.name.endswith("_") else f.name
+
+
 def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
@@ -267,7 +273,7 @@ def _build_section(cls: type, raw: Any, default: Any, source: str, prefix: str) 
 
 def _build_plain(cls: type, raw: Mapping, default: Any, source: str, prefix: str) -> Any:
     hints = _hints(cls)
-    names = {f.name for f in _fields(cls)}
+    names = {key_of(f) for f in _fields(cls)}
     for key in raw:
         if key not in names:
             hint = _did_you_mean(str(key), sorted(names))
@@ -285,12 +291,13 @@ def _build_plain(cls: type, raw: Mapping, default: Any, source: str, prefix: str
             )
     values = {}
     for f in _fields(cls):
-        key = f"{prefix}.{f.name}"
+        name = key_of(f)
+        key = f"{prefix}.{name}"
         current = getattr(default, f.name)
-        if f.name not in raw:
+        if name not in raw:
             values[f.name] = current
         else:
-            values[f.name] = _check_value(source, key, raw[f.name], hints[f.name], f.metadata)
+            values[f.name] = _check_value(source, key, raw[name], hints[f.name], f.metadata)
     return cls(**values)
 
 
@@ -431,7 +438,7 @@ def to_dict(cfg: Any) -> dict[str, Any]:
         out["type"] = cfg.type_name
     for f in _fields(type(cfg)):
         value = getattr(cfg, f.name)
-        out[f.name] = to_dict(value) if dataclasses.is_dataclass(value) else value
+        out[key_of(f)] = to_dict(value) if dataclasses.is_dataclass(value) else value
     return out
 
 
@@ -463,7 +470,7 @@ def describe(cls: type, prefix: str = "") -> list[KeyDoc]:
     default = cls()
     hints = _hints(cls)
     for f in _fields(cls):
-        key = f"{prefix}{f.name}"
+        key = f"{prefix}{key_of(f)}"
         kind = hints[f.name]
         if f.metadata.get("section"):
             if isinstance(kind, type) and issubclass(kind, Polymorphic):

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simsuite.config import ConfigError, describe, load_config, parse_override, replace, to_toml
+from simsuite.models.kg import KGConfig
 from simsuite.models.nlse import NLSEConfig
 
 from .conftest import CONFIGS, SMALL_NLSE, write_config
@@ -18,6 +19,11 @@ from .conftest import CONFIGS, SMALL_NLSE, write_config
 def test_canonical_configs_load():
     names = sorted(p.stem for p in CONFIGS.glob("*.toml"))
     assert names == [
+        "kg_breather",
+        "kg_collision",
+        "kg_kink",
+        "kg_linear_wave",
+        "kg_sg_kink_antikink",
         "nlse_breather",
         "nlse_modulation_instability",
         "nlse_peregrine",
@@ -26,8 +32,9 @@ def test_canonical_configs_load():
     ]
     for path in CONFIGS.glob("*.toml"):
         cfg = load_config(path)
-        assert isinstance(cfg, NLSEConfig)
-        assert cfg.output.path.startswith("outputs/")
+        expected = NLSEConfig if path.stem.startswith("nlse") else KGConfig
+        assert isinstance(cfg, expected)
+        assert cfg.output.path == f"outputs/{path.stem}.nc"
 
 
 def test_defaults_fill_missing_keys():
@@ -89,7 +96,7 @@ def test_bad_values_name_key_value_and_allowed(raw, key, fragment):
 
 
 def test_unknown_model_lists_known():
-    with pytest.raises(ConfigError, match="model.name = 'nls': must be one of nlse"):
+    with pytest.raises(ConfigError, match="model.name = 'nls': must be one of klein_gordon, nlse"):
         load_config({"model": {"name": "nls"}})
     with pytest.raises(ConfigError, match="model.name: must be one of"):
         load_config({})

@@ -6,10 +6,14 @@ Registered methods (``get_integrator(name)``):
 * ``rk4ip`` — Hult's fourth-order Runge–Kutta in the interaction picture, fixed step;
 * ``ssf2``, ``ssf4``, ``ssf6`` — Strang split-step and Yoshida's 4th/6th-order compositions, fixed
   step;
-* ``dop853_plain`` — scipy's DOP853 on the plain right-hand side (the seed package's method, a reference).
+* ``dop853_plain`` — scipy's DOP853 on the plain right-hand side (the seed package's method, a reference);
+* ``verlet``, ``yoshida4``, ``yoshida6``, ``yoshida8`` — Störmer–Verlet (kick–drift–kick) and its
+  symmetric compositions for second-order problems q'' = a(q), fixed step;
+* ``exponential_verlet``, ``exponential_yoshida4``, ``exponential_yoshida6`` — the same with the exact
+  flow of the linear part as the drift (no CFL limit from it).
 """
 
-from . import dormand_prince, reference, rk4ip, splitting  # noqa: F401  (import registers the classes)
+from . import dormand_prince, reference, rk4ip, splitting, symplectic  # noqa: F401  (registers them)
 from .base import IntegrationError, Integrator, SemilinearProblem, get_integrator, integrators_for
 
 __all__ = [

@@ -176,7 +176,7 @@ class LawsonStepper:
         table: dict[float, np.ndarray] = {}
 
         def expo(tau: float) -> np.ndarray | None:
-            if tau == 0.0:
+            if tau == 0.0 or self.zero_linear:  # E = 1: nothing to multiply
                 return None
             if tau not in table:
                 if -tau in table:

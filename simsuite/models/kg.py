@@ -1,0 +1,449 @@
+"""The (1+1)D nonlinear Klein–Gordon equation, pseudo-spectral in x.
+
+.. math:: φ_{tt} − φ_{xx} + V′(φ) = 0,
+
+with V linear (½m²φ²), φ⁴ ((λ/4)(φ² − v²)²), sine-Gordon (m²(1 − cos φ)) or a custom expression
+(:mod:`~simsuite.models.kg_potentials`). The state is the pair (φ, π = φ_t) on the grid, an array of
+shape (2, n). φ_xx is spectral in the basis of the boundary condition (:mod:`simsuite.boundary`:
+periodic with an optional winding, antiperiodic, Neumann, Dirichlet).
+
+The model supplies three views of the same equation:
+
+* second order, ``q'' = a(q)`` with a(φ) = φ_xx − V′(φ), for the symplectic integrators (Störmer–Verlet
+  and its compositions);
+* the linear part ``A = ∂_xx − m²`` (m² = V″ at the vacuum), solved exactly per mode, and the remainder
+  a(φ) − A(φ − φ_ref) = m²(φ − φ_ref) − V′(φ), for ``exponential_verlet``;
+* the first-order system y' = (π, a(φ)) with no linear part, for ``dop853``.
+
+Diagnostics per snapshot (spectral derivatives, the quadrature of the basis): energy
+E = ∫ (½φ_t² + ½φ_x² + V(φ)) dx, momentum P = −∫ φ_t φ_x dx and, for φ⁴ and sine-Gordon, the
+topological charge Q = (φ(x_max) − φ(x_min))/Δ with Δ = 2v (φ⁴) or 2π (sine-Gordon), from the field
+at the two ends of the grid.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from simsuite.boundary import BOUNDARY_CHOICES, FieldBasis, make_basis
+from simsuite.config import (
+    ConfigError,
+    IntegratorSection,
+    ModelSection,
+    RunConfig,
+    TimeSection,
+    did_you_mean,
+    param,
+    section,
+)
+from simsuite.integrators import get_integrator
+from simsuite.models.base import Coordinate, Model, VariableSpec
+from simsuite.models.kg_initial import Gaussian, KGContext, KGInitialCondition
+from simsuite.models.kg_potentials import Custom, Linear, Phi4, Potential, SineGordon
+from simsuite.spectral import DEALIAS_CHOICES, fft_workers
+
+POTENTIALS = ("linear", "phi4", "sine_gordon", "custom")
+
+
+@dataclass(frozen=True)
+class KGGridSection:
+    """``[grid]`` of the Klein–Gordon model."""
+
+    x_min: float = param(-30.0, unit="length", doc="left end of the domain")
+    x_max: float = param(30.0, unit="length", doc="right end of the domain")
+    n_points: int = param(512, ge=4, le=2**24, doc="number of grid points, dx = (x_max - x_min)/n")
+    boundary: str = param(
+        "periodic",
+        choices=BOUNDARY_CHOICES,
+        doc="periodic (FFT), antiperiodic (one phi4 kink), neumann (DCT, phi_x = 0), dirichlet "
+        "(DST, phi fixed to its initial end values)",
+    )
+    winding: int = param(
+        0,
+        ge=-1000,
+        le=1000,
+        doc="periodic only: phi(x + L) = phi(x) + 2 pi winding (sine-Gordon kinks); the periodic "
+        "part phi - 2 pi winding (x - x_min)/L is evolved",
+    )
+    dealias: str = param(
+        "none",
+        choices=DEALIAS_CHOICES,
+        doc="filter on V'(phi): none, two_thirds, half, exponential (Hou-Li)",
+    )
+    filter_strength: float = param(
+        36.0, gt=0.0, doc="alpha of the exponential filter exp(-alpha (k/k_max)^p)"
+    )
+    filter_order: int = param(36, ge=2, le=1000, doc="p of the exponential filter")
+
+    def check(self, source: str) -> None:
+        if self.x_max <= self.x_min:
+            raise ConfigError(
+                source, "grid.x_max", self.x_max, f"must exceed grid.x_min = {self.x_min}"
+            )
+        if self.winding and self.boundary != "periodic":
+            raise ConfigError(
+                source,
+                "grid.winding",
+                self.winding,
+                f"needs grid.boundary = 'periodic' (is {self.boundary!r})",
+            )
+
+
+@dataclass(frozen=True)
+class PotentialSection:
+    """``[potential]`` of the Klein–Gordon model."""
+
+    name: str = param("phi4", choices=POTENTIALS, doc="linear, phi4, sine_gordon or custom")
+    mass: float = param(
+        1.0,
+        ge=0.0,
+        doc="m of the linear (m^2 phi^2/2) and sine_gordon (m^2 (1 - cos phi)) potentials",
+    )
+    lambda_: float = param(2.0, gt=0.0, doc="lambda of phi4: V = lambda/4 (phi^2 - v^2)^2")
+    vacuum: float = param(
+        1.0,
+        doc="phi4: the vacuum v > 0 (kink width sqrt(2)/(sqrt(lambda) v)); custom: the vacuum "
+        "about which the linear part m^2 = V''(vacuum) is taken",
+    )
+    V: str = param("0.5*phi**2", doc="custom: V(phi), an expression in phi")
+    dV: str = param("phi", doc="custom: V'(phi), an expression in phi (checked against V)")
+
+    def check(self, source: str) -> None:
+        if self.name == "sine_gordon" and not self.mass > 0:
+            raise ConfigError(source, "potential.mass", self.mass, "must be > 0 for sine_gordon")
+        if self.name == "phi4" and not self.vacuum > 0:
+            raise ConfigError(source, "potential.vacuum", self.vacuum, "must be > 0 for phi4")
+        if self.name != "custom":
+            return
+        from simsuite import expressions
+
+        for key in ("V", "dV"):
+            try:
+                expressions.parse(getattr(self, key), ("phi",))
+            except expressions.ExpressionError as exc:
+                raise ConfigError(
+                    source, f"potential.{key}", getattr(self, key), str(exc)
+                ) from None
+        mismatch = self.build().derivative_mismatch()
+        if not mismatch < 1e-5:
+            raise ConfigError(
+                source,
+                "potential.dV",
+                self.dV,
+                f"must be the derivative of potential.V = {self.V!r} "
+                f"(they differ by {mismatch:.2g} on -3 <= phi <= 3)",
+            )
+
+    def build(self) -> Potential:
+        if self.name == "linear":
+            return Linear(self.mass)
+        if self.name == "phi4":
+            return Phi4(self.lambda_, self.vacuum)
+        if self.name == "sine_gordon":
+            return SineGordon(self.mass)
+        return Custom(self.V, self.dV, self.vacuum)
+
+
+@dataclass(frozen=True)
+class KGConfig(RunConfig):
+    """Run config of the Klein–Gordon model."""
+
+    model: ModelSection = section(lambda: ModelSection(name="klein_gordon"))
+    time: TimeSection = section(lambda: TimeSection(t_final=50.0, dt=0.01, n_snapshots=101))
+    integrator: IntegratorSection = section(lambda: IntegratorSection(method="yoshida4"))
+    grid: KGGridSection = section(KGGridSection)
+    potential: PotentialSection = section(PotentialSection)
+    initial_condition: KGInitialCondition = section(Gaussian)
+
+    def check(self) -> None:
+        super().check()
+        methods = KleinGordon.integrators
+        if self.integrator.method not in methods:
+            raise ConfigError(
+                self.source,
+                "integrator.method",
+                self.integrator.method,
+                "must be one of " + ", ".join(methods) + " for the klein_gordon model",
+                did_you_mean(self.integrator.method, list(methods)),
+            )
+        self.grid.check(self.source)
+        self.potential.check(self.source)
+        ic = self.initial_condition
+        if ic.potentials and self.potential.name not in ic.potentials:
+            raise ConfigError(
+                self.source,
+                "initial_condition.type",
+                ic.type_name,
+                "needs potential.name = "
+                + " or ".join(repr(p) for p in ic.potentials)
+                + f" (is {self.potential.name!r})",
+            )
+        ic.check(self.source, "initial_condition")
+
+
+class KGProblem:
+    """The Klein–Gordon operators on one basis (see the module docstring).
+
+    Parameters
+    ----------
+    basis : FieldBasis
+    potential : Potential
+    mask : ndarray or None
+        Mode filter applied to V′(φ) (dealiasing), or None.
+    max_field : float
+        Largest |φ| expected (the initial one), for the stability estimate ``max_frequency``.
+    """
+
+    filter_each_step = False
+
+    def __init__(
+        self, basis: FieldBasis, potential: Potential, mask: np.ndarray | None, max_field: float
+    ):
+        self.basis = basis
+        self.potential = potential
+        self.mask = mask
+        self.mass2 = max(float(potential.mass2), 0.0)
+        self.omega = np.sqrt(basis.k**2 + self.mass2)
+        curvature = potential.max_curvature(-max_field, max_field)
+        self.max_frequency = math.sqrt(basis.k_max**2 + max(curvature, 0.0))
+        self._flow_cache: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        n = basis.x.size
+        # first-order form for the Runge–Kutta methods: y = (φ, π), y' = (π, a(φ)), no linear part
+        self.linear = np.zeros((2, n))
+
+    # -- second-order view -------------------------------------------------------------------------
+    def _potential_force(self, phi: np.ndarray) -> np.ndarray:
+        """−V′(φ), filtered when a mask is set."""
+        force = -self.potential.dV(phi)
+        if self.mask is None:
+            return force
+        return self.basis.apply_filter(force, self.mask, subtract_reference=False)
+
+    def acceleration(self, phi: np.ndarray) -> np.ndarray:
+        """a(φ) = φ_xx − V′(φ)."""
+        lap = self.basis.laplacian(phi)
+        if self.mask is None:
+            return self.potential.force_into(np.empty_like(lap), lap, phi)
+        return lap + self._potential_force(phi)
+
+    def remainder(self, phi: np.ndarray) -> np.ndarray:
+        """a(φ) − A(φ − φ_ref) = m²(φ − φ_ref) − V′(φ)."""
+        ref = self.basis.reference
+        shifted = phi if ref is None else phi - ref
+        return self.mass2 * shifted + self._potential_force(phi)
+
+    def linear_flow(self, phi: np.ndarray, pi: np.ndarray, h: float):
+        """Exact flow over h of φ_tt = φ_xx − m²(φ − φ_ref), mode by mode:
+        a ← a cos ωh + b sin(ωh)/ω, b ← −a ω sin ωh + b cos ωh, ω² = k² + m²."""
+        factors = self._flow_cache.get(h)
+        if factors is None:
+            if len(self._flow_cache) >= 16:  # the sub-steps of a composition: a handful of sizes
+                self._flow_cache.clear()
+            wh = self.omega * h
+            sin_over = h * np.sinc(wh / np.pi)  # sin(ωh)/ω, = h at ω = 0
+            factors = (np.cos(wh), sin_over, -(self.omega**2) * sin_over)
+            self._flow_cache[h] = factors
+        cos, sin_over, minus_w_sin = factors
+        a = self.basis.to_modes(phi)
+        b = self.basis.to_modes(pi, subtract_reference=False)
+        a_new = cos * a + sin_over * b
+        b_new = minus_w_sin * a + cos * b
+        return self.basis.from_modes(a_new), self.basis.from_modes(b_new, add_reference=False)
+
+    # -- first-order view (dop853) -----------------------------------------------------------------
+    def nonlinear(self, y: np.ndarray) -> np.ndarray:
+        """(π, a(φ)) for y = (φ, π)."""
+        return np.stack((y[1], self.acceleration(y[0])))
+
+    def filter(self, y: np.ndarray) -> np.ndarray:
+        return y
+
+    # -- diagnostics -------------------------------------------------------------------------------
+    def invariants(self, y: np.ndarray) -> dict[str, float]:
+        phi, pi = y[0], y[1]
+        phi_x = self.basis.gradient(phi)
+        energy_density = 0.5 * pi**2 + 0.5 * phi_x**2 + self.potential.V(phi)
+        return {
+            "energy": self.basis.integrate(energy_density),
+            "momentum": -self.basis.integrate(pi * phi_x),
+        }
+
+
+class KleinGordon(Model):
+    """(1+1)D nonlinear Klein–Gordon φ_tt − φ_xx + V′(φ) = 0; state (φ, φ_t) on the grid."""
+
+    name = "klein_gordon"
+    description = (
+        "(1+1)D nonlinear Klein-Gordon phi_tt - phi_xx + V'(phi) = 0 (phi4, sine-Gordon...)"
+    )
+    config_class = KGConfig
+    integrators = (
+        "yoshida4",
+        "verlet",
+        "yoshida6",
+        "yoshida8",
+        "exponential_verlet",
+        "exponential_yoshida4",
+        "exponential_yoshida6",
+        "dop853",
+    )
+
+    def __init__(self, cfg: KGConfig, problem: KGProblem, phi0: np.ndarray, pi0: np.ndarray):
+        self.cfg = cfg
+        self.problem = problem
+        self.basis = problem.basis
+        self.phi0 = phi0
+        self.pi0 = pi0
+
+    @classmethod
+    def from_config(cls, cfg: KGConfig) -> KleinGordon:
+        g, source = cfg.grid, cfg.source
+        potential = cfg.potential.build()
+        base_dir = Path(source).parent if source not in ("", "<dict>") else Path.cwd()
+        ic = cfg.initial_condition
+        ends = np.array([g.x_min, g.x_max])
+        jump = 2.0 * np.pi * g.winding
+        left = right = None
+        if ic.type_name != "from_file":
+            phi_ends, _ = ic.evaluate(KGContext(ends, potential, base_dir, source))
+            _check_boundary(cfg, phi_ends, jump)
+            left, right = float(phi_ends[0]), float(phi_ends[1])
+        kwargs: dict[str, Any] = {"workers": fft_workers(cfg.run.threads)}
+        if g.boundary == "dirichlet":
+            kwargs.update(left=left or 0.0, right=right or 0.0)
+        if g.winding:
+            kwargs["jump"] = jump
+        basis = make_basis(g.boundary, g.x_min, g.x_max, g.n_points, **kwargs)
+        phi0, pi0 = ic.evaluate(KGContext(basis.x, potential, base_dir, source))
+        phi0, pi0 = np.array(phi0, dtype=float), np.array(pi0, dtype=float)
+        if not (np.all(np.isfinite(phi0)) and np.all(np.isfinite(pi0))):
+            raise ConfigError(
+                source, "initial_condition", ic.type_name, "gives non-finite values on the grid"
+            )
+        mask = basis.mode_filter(g.dealias, g.filter_strength, g.filter_order)
+        max_field = float(np.max(np.abs(phi0))) if phi0.size else 0.0
+        problem = KGProblem(basis, potential, mask, max_field)
+        _check_step(cfg, problem)
+        return cls(cfg, problem, phi0, pi0)
+
+    def initial_state(self) -> np.ndarray:
+        return np.stack((self.phi0, self.pi0))
+
+    def observables(self, state: np.ndarray) -> dict[str, np.ndarray]:
+        return {"phi": state[0], "phi_t": state[1]}
+
+    def invariants(self, state: np.ndarray) -> dict[str, float]:
+        out = self.problem.invariants(state)
+        scale = self._charge_scale()
+        if scale:  # φ is the full field (the winding ramp included)
+            out["topological_charge"] = float((state[0][-1] - state[0][0]) / scale)
+        return out
+
+    def _charge_scale(self) -> float:
+        pot = self.problem.potential
+        if isinstance(pot, Phi4):
+            return 2.0 * pot.vacuum
+        if isinstance(pot, SineGordon):
+            return 2.0 * np.pi
+        return 0.0
+
+    def coords(self) -> dict[str, Coordinate]:
+        return {"x": Coordinate(self.basis.x, "position", "length")}
+
+    def variables(self) -> dict[str, VariableSpec]:
+        specs = {
+            "phi": VariableSpec(("t", "x"), "field phi", "1"),
+            "phi_t": VariableSpec(("t", "x"), "time derivative of the field phi_t", "1"),
+            "energy": VariableSpec(
+                ("t",), "energy E = integral of phi_t^2/2 + phi_x^2/2 + V(phi) dx", "1"
+            ),
+            "momentum": VariableSpec(("t",), "momentum P = -integral of phi_t phi_x dx", "1"),
+        }
+        if self._charge_scale():
+            specs["topological_charge"] = VariableSpec(
+                ("t",),
+                "topological charge (phi(x_max) - phi(x_min)) / (vacuum difference), from the "
+                "field at the grid ends",
+                "1",
+            )
+        return specs
+
+    def attrs(self) -> dict[str, Any]:
+        pot = self.cfg.potential
+        attrs = {
+            "equation": "phi_tt - phi_xx + V'(phi) = 0",
+            "potential": pot.name,
+            "boundary": self.cfg.grid.boundary,
+            "basis": self.basis.describe(),
+            "x_min": self.cfg.grid.x_min,
+            "x_max": self.cfg.grid.x_max,
+            "dx": self.basis.dx,
+            "n_points": self.cfg.grid.n_points,
+            "winding": self.cfg.grid.winding,
+            "dealias": self.cfg.grid.dealias,
+            "initial_condition": self.cfg.initial_condition.type_name,
+            "mass2_linear_part": self.problem.mass2,
+            "max_frequency": self.problem.max_frequency,
+        }
+        if pot.name == "phi4":
+            attrs.update(**{"lambda": pot.lambda_, "vacuum": pot.vacuum})
+        elif pot.name in ("linear", "sine_gordon"):
+            attrs["mass"] = pot.mass
+        else:
+            attrs.update(V=pot.V, dV=pot.dV, vacuum=pot.vacuum)
+        return attrs
+
+
+def _check_boundary(cfg: KGConfig, phi_ends: np.ndarray, jump: float) -> None:
+    """Refuse an initial field that does not fit the boundary condition (e.g. one kink on a
+    periodic grid, whose seam would radiate into the domain)."""
+    kind = cfg.grid.boundary
+    left, right = float(phi_ends[0]), float(phi_ends[1])
+    scale = max(1.0, abs(left), abs(right))
+    tol = 1e-6 * scale
+    if kind == "periodic" and abs(right - left - jump) > tol:
+        mismatch = right - left - jump
+        hint = "use grid.boundary = 'antiperiodic', 'neumann' or 'dirichlet'"
+        if cfg.potential.name == "sine_gordon":
+            hint = f"set grid.winding = {round((right - left) / (2 * np.pi))} or " + hint
+        raise ConfigError(
+            cfg.source,
+            "grid.boundary",
+            kind,
+            f"the initial field is not periodic: phi(x_min) = {left:.6g}, phi(x_max) = {right:.6g} "
+            f"(mismatch {mismatch:.3g} after the winding jump {jump:.6g})",
+            hint,
+        )
+    if kind == "antiperiodic" and abs(right + left) > tol:
+        raise ConfigError(
+            cfg.source,
+            "grid.boundary",
+            kind,
+            f"the initial field is not antiperiodic: phi(x_min) = {left:.6g}, "
+            f"phi(x_max) = {right:.6g} (need phi(x_max) = -phi(x_min))",
+            "use 'periodic', 'neumann' or 'dirichlet'",
+        )
+
+
+def _check_step(cfg: KGConfig, problem: KGProblem) -> None:
+    """Refuse a step above the stability limit of the chosen method, before the run."""
+    cls = get_integrator(cfg.integrator.method)
+    limit_of = getattr(cls, "stability_limit", None)
+    if limit_of is None:
+        return
+    limit = limit_of(problem.max_frequency)
+    if cfg.time.dt > limit:
+        raise ConfigError(
+            cfg.source,
+            "time.dt",
+            cfg.time.dt,
+            f"must be at most {limit:.4g}, the stability limit of {cfg.integrator.method} for "
+            f"k_max = {problem.basis.k_max:.4g} and max V'' over the initial field "
+            f"(max frequency {problem.max_frequency:.4g})",
+            "reduce time.dt or grid.n_points, or use integrator.method = 'exponential_verlet'",
+        )
