@@ -366,3 +366,48 @@ def test_sine_gordon_kink_with_winding_on_a_periodic_grid():
     phi, _ = exact.sine_gordon_kink(model.basis.x, 20.0, 1.0, -5.0, 0.4)
     assert np.max(np.abs(state[0] - phi)) < 1e-8
     assert model.invariants(state)["topological_charge"] == pytest.approx(1.0, abs=1e-12)
+
+
+def test_from_file_continues_a_run_bitwise(workdir):
+    """Run to t = 2, restart from the file's last snapshot (φ and φ_t) to t = 4: equal to one
+    uninterrupted run to t = 4 on the same output times (fixed-step method)."""
+    common = {
+        "model": {"name": "klein_gordon"},
+        "grid": {"n_points": 128, "boundary": "antiperiodic"},
+        "integrator": {"method": "yoshida4"},
+    }
+    kink = {"type": "kink", "velocity": 0.4, "x0": -3.0}
+    write_config(
+        workdir / "full.toml",
+        {
+            **common,
+            "time": {"t_final": 4.0, "dt": 0.05, "n_snapshots": 5},
+            "initial_condition": kink,
+            "output": {"path": "full.nc"},
+        },
+    )
+    write_config(
+        workdir / "first.toml",
+        {
+            **common,
+            "time": {"t_final": 2.0, "dt": 0.05, "n_snapshots": 3},
+            "initial_condition": kink,
+            "output": {"path": "first.nc"},
+        },
+    )
+    write_config(
+        workdir / "second.toml",
+        {
+            **common,
+            "time": {"t_final": 2.0, "dt": 0.05, "n_snapshots": 3},
+            "initial_condition": {"type": "from_file", "path": "first.nc"},
+            "output": {"path": "second.nc"},
+        },
+    )
+    for name in ("full", "first", "second"):
+        assert main(["run", str(workdir / f"{name}.toml"), "--quiet"]) == 0
+    from simsuite import open_output
+
+    full, second = open_output(workdir / "full.nc"), open_output(workdir / "second.nc")
+    np.testing.assert_array_equal(second.phi[-1].values, full.phi[-1].values)
+    np.testing.assert_array_equal(second.phi_t[-1].values, full.phi_t[-1].values)

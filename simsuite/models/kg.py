@@ -309,6 +309,14 @@ class KleinGordon(Model):
         ends = np.array([g.x_min, g.x_max])
         jump = 2.0 * np.pi * g.winding
         left = right = None
+        if ic.type_name == "from_file" and g.boundary == "dirichlet":
+            raise ConfigError(
+                source,
+                "grid.boundary",
+                g.boundary,
+                "cannot take its end values from a file yet (the cell-centred grid holds no values "
+                "at the ends); use 'neumann' or 'antiperiodic' to continue a kink run",
+            )
         if ic.type_name != "from_file":
             phi_ends, _ = ic.evaluate(KGContext(ends, potential, base_dir, source))
             _check_boundary(cfg, phi_ends, jump)
