@@ -203,6 +203,18 @@ class OutputSection:
         "Missing parent directories are created",
     )
     compression: int = param(4, ge=0, le=9, doc="zlib compression level, 0 = none")
+    save_every: int = param(
+        0,
+        ge=0,
+        doc="if > 0, write a snapshot every save_every steps of time.dt (overrides "
+        "time.n_snapshots; t_final must then be a whole number of steps)",
+    )
+    max_bytes: float = param(
+        4e9,
+        gt=0.0,
+        unit="bytes",
+        doc="refuse to start a run whose output (uncompressed) would exceed this size",
+    )
 
 
 @dataclass(frozen=True)
@@ -242,6 +254,20 @@ class RunConfig:
                 "time.dt",
                 self.time.dt,
                 f"must not exceed time.t_final = {self.time.t_final}",
+            )
+        if self.output.save_every > 0:
+            self.check_whole_steps("output.save_every", self.output.save_every)
+
+    def check_whole_steps(self, key: str, value: Any) -> None:
+        """Require ``time.t_final`` to be a whole number of steps ``time.dt``."""
+        n_steps = self.time.t_final / self.time.dt
+        if abs(n_steps - round(n_steps)) > 1e-9 * max(1.0, n_steps):
+            raise ConfigError(
+                self.source,
+                key,
+                value,
+                f"needs time.t_final = {self.time.t_final} to be a whole number of steps "
+                f"time.dt = {self.time.dt} (it is {n_steps:.6g} steps)",
             )
 
 

@@ -22,7 +22,7 @@ import xarray as xr
 from tqdm import tqdm
 
 from simsuite import __version__
-from simsuite.config import RunConfig, load_config, to_toml
+from simsuite.config import ConfigError, RunConfig, load_config, to_toml
 from simsuite.integrators import IntegrationError, get_integrator
 from simsuite.io.netcdf import MemoryWriter, NetCDFWriter, open_output
 from simsuite.models import Model, VariableSpec, get_model
@@ -83,13 +83,45 @@ def build(cfg: RunConfig) -> tuple[Model, object]:
 
 
 def output_times(cfg: RunConfig) -> np.ndarray:
+    """Snapshot times: ``time.n_snapshots`` evenly spaced over [0, t_final], or every
+    ``output.save_every`` steps of ``time.dt`` when that is set."""
+    every = cfg.output.save_every
+    if every > 0:
+        n_steps = round(cfg.time.t_final / cfg.time.dt)
+        steps = np.arange(0, n_steps + 1, every)
+        if steps[-1] != n_steps:
+            steps = np.append(steps, n_steps)
+        return steps * cfg.time.dt
     return np.linspace(0.0, cfg.time.t_final, cfg.time.n_snapshots)
+
+
+def estimated_bytes(model: Model, n_snapshots: int) -> int:
+    """Size of the data the run will write (before compression), from the variable specs."""
+    sizes = {name: np.asarray(c.values).size for name, c in model.coords().items()}
+    total = 0
+    for name, spec in _variables(model).items():
+        count = np.prod([sizes.get(d, 1) for d in spec.dims if d != "t"], dtype=float)
+        total += count * (4 if spec.dtype == "f4" else 8)
+    return int(total * n_snapshots)
+
+
+def check_output_size(cfg: RunConfig, model: Model) -> None:
+    """Refuse a run whose output would exceed ``output.max_bytes`` (exit 2, before it starts)."""
+    n_bytes = estimated_bytes(model, len(output_times(cfg)))
+    if n_bytes > cfg.output.max_bytes:
+        raise ConfigError(
+            cfg.source,
+            "output.max_bytes",
+            cfg.output.max_bytes,
+            f"the output would hold {n_bytes / 1e9:.3g} GB ({len(output_times(cfg))} snapshots); "
+            "raise output.max_bytes, or thin the snapshots (time.n_snapshots, output.save_every)",
+        )
 
 
 def _variables(model: Model) -> dict[str, VariableSpec]:
     specs = dict(model.variables())
     for name, spec in model.variables().items():
-        if spec.dims == ("t",):
+        if spec.dims == ("t",) and spec.drift:
             specs[f"{name}_rel_error"] = VariableSpec(
                 ("t",),
                 f"relative drift of {name}: ({name} - {name}[0]) / |{name}[0]| "
@@ -147,6 +179,8 @@ def run(
     if cfg.run.threads:
         numba.set_num_threads(min(cfg.run.threads, numba.config.NUMBA_NUM_THREADS))
     model, stepper = build(cfg)
+    if path:
+        check_output_size(cfg, model)
     variables = _variables(model)
     attrs = _global_attrs(cfg, model)
     writer_args = {"coords": model.coords(), "variables": variables, "attrs": attrs}
@@ -226,8 +260,11 @@ def _loop(cfg: RunConfig, model: Model, stepper, writer, show: bool) -> None:
 
 def _snapshot(model: Model, state, reference: dict[str, float]) -> dict[str, np.ndarray | float]:
     values: dict[str, np.ndarray | float] = dict(model.observables(state))
+    specs = model.variables()
     for name, value in model.invariants(state).items():
         values[name] = value
+        if not specs[name].drift:
+            continue
         ref = reference.setdefault(name, value)
         values[f"{name}_rel_error"] = (value - ref) / abs(ref) if ref != 0 else value - ref
     return values

@@ -79,7 +79,7 @@ class NetCDFWriter:
             chunks = [1 if d == TIME else sizes[d] for d in spec.dims]
             var = nc.createVariable(
                 name,
-                "f8",
+                getattr(spec, "dtype", "f8"),
                 spec.dims,
                 zlib=zlib,
                 complevel=compression or None,
@@ -149,7 +149,7 @@ class MemoryWriter:
         for name, spec in self.variables.items():
             rows = self.rows[name]
             shape = [len(rows)] + [len(self.coords[d].values) for d in spec.dims[1:]]
-            values = np.array(rows).reshape(shape)
+            values = np.array(rows).reshape(shape).astype(getattr(spec, "dtype", "f8"))
             data[name] = (spec.dims, values, {"long_name": spec.long_name, "units": spec.units})
         return xr.Dataset(data, coords=coords, attrs=self.attrs)
 

@@ -22,6 +22,10 @@ class VariableSpec:
     dims: tuple[str, ...]
     long_name: str
     units: str = "1"
+    #: a scalar on ``t`` that is conserved: the runner adds its drift ``<name>_rel_error``
+    drift: bool = True
+    #: storage type in the file, "f8" or "f4"
+    dtype: str = "f8"
 
 
 @dataclass(frozen=True)
