@@ -1,0 +1,160 @@
+"""The example scripts run, measure the right physics and write their figures.
+
+``examples/kink_antikink_windows.py``: φ⁴ kink–antikink collisions (λ = 2, v = 1, kink width 1,
+critical speed u_c ≈ 0.2598). Below u_c the pair is captured into a bion except in narrow two-bounce
+windows; above it the walls separate after one bounce, more slowly than they came.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import struct
+import sys
+
+import numpy as np
+import pytest
+
+from .conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def windows():
+    """The example module, registered under its name while the tests run (its dataclasses and the
+    process pool look it up in ``sys.modules``)."""
+    name = "kink_antikink_windows"
+    spec = importlib.util.spec_from_file_location(name, ROOT / "examples" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        sys.modules.pop(name, None)
+
+
+def png_size(path):
+    """(width, height) from the IHDR chunk of a PNG."""
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", header[16:24])
+
+
+# -- measurement -----------------------------------------------------------------------------------
+def test_zero_crossings_find_both_walls(windows):
+    """The walls of tanh(x + a) − tanh(x − a) − 1 are at ±x_w, cosh 2x_w = 2 sinh 2a − cosh 2a;
+    linear interpolation on dx = 0.1 locates them to better than 1e-3."""
+    x = np.linspace(-30.0, 30.0, 601)
+    a = 7.3
+    phi = np.tanh(x + a) - np.tanh(x - a) - 1.0
+    root = 0.5 * np.arccosh(2.0 * np.sinh(2.0 * a) - np.cosh(2.0 * a))
+    crossings = windows.zero_crossings(x, phi)
+    assert crossings.size == 2
+    assert np.allclose(crossings, [-root, root], atol=1e-3)
+    assert windows.zero_crossings(x, -np.ones_like(x)).size == 0
+
+
+def test_outgoing_speed_fits_free_walls_only(windows):
+    t = np.arange(0.2, 100.01, 0.2)
+    # walls that bounce near the centre and then leave at speed 0.12 from t = 40
+    right = np.where(t < 40.0, 1.0, 1.0 + 0.12 * (t - 40.0))
+    walls = np.column_stack((-right, right))
+    assert windows.outgoing_speed(t, walls, 100.0) == pytest.approx(0.12, rel=1e-12)
+    # a bion: crossings within one width of the centre, or none at all
+    bion = np.column_stack((-0.7 * np.abs(np.sin(t)), 0.7 * np.abs(np.sin(t))))
+    bion[::3] = np.nan
+    assert windows.outgoing_speed(t, bion, 100.0) is None
+    # an excursion beyond FREE_RADIUS that has come back by the end is not an escape
+    excursion = np.column_stack((-right, right))
+    excursion[-10:] = [-2.0, 2.0]
+    assert windows.outgoing_speed(t, excursion, 100.0) is None
+
+
+def test_critical_speed_needs_one_bounce_escape(windows):
+    """Two-bounce escapes just below u_c do not pull the estimate down."""
+    O = windows.Outcome
+    outcomes = [
+        O(0.20, 0.0, True, None),
+        O(0.23, 0.15, False, 2),
+        O(0.24, 0.0, True, None),
+        O(0.25, 0.18, False, 2),
+        O(0.255, 0.16, False, 3),
+        O(0.26, 0.03, False, 1),
+        O(0.30, 0.14, False, 1),
+    ]
+    u_c, below = windows.critical_speed(outcomes)
+    assert (u_c, below) == (0.26, 0.255)
+    found = windows.escape_windows(outcomes, u_c)
+    assert [(w.first, w.last, w.below, w.above) for w in found] == [
+        (0.23, 0.23, 0.20, 0.24),
+        (0.25, 0.255, 0.24, 0.26),
+    ]
+    assert found[1].bounces == (2, 3)
+
+
+# -- the script ------------------------------------------------------------------------------------
+def test_capture_below_and_escape_above_the_critical_speed(windows, tmp_path, capsys):
+    """u = 0.22 lies between the first two two-bounce windows: captured. u = 0.30 and 0.35 escape
+    after one bounce, inelastically (0 < u_out < u). L = 100, n = 1024 (dx ≈ 0.1), t = 100: the
+    outgoing speeds agree with those on L = 200, n = 2048, t = 250 to 1e-3."""
+    result = windows.main(
+        [
+            "--speeds",
+            "0.22",
+            "0.30",
+            "0.35",
+            "--n-points",
+            "1024",
+            "--length",
+            "100",
+            "--t-final",
+            "100",
+            "--outdir",
+            str(tmp_path),
+        ]
+    )
+    by_speed = {round(o.u, 6): o for o in result.outcomes}
+    assert by_speed[0.22].captured and by_speed[0.22].u_out == 0.0
+    for u, expected in ((0.30, 0.1385), (0.35, 0.2159)):
+        o = by_speed[u]
+        assert not o.captured and o.n_bounces == 1
+        assert 0.0 < o.u_out < u
+        assert o.u_out == pytest.approx(expected, abs=1e-3)
+    assert result.critical_speed == pytest.approx(0.30)
+
+    assert result.png == tmp_path / "kink_antikink_windows.png"
+    assert result.png.stat().st_size > 0
+    width, _ = png_size(result.png)
+    assert width <= 1280
+    rows = list(csv.DictReader(result.csv.open(encoding="utf-8")))
+    assert [r["captured"] for r in rows] == ["1", "0", "0"]
+    assert [r["n_bounces"] for r in rows] == ["", "1", "1"]
+    assert float(rows[1]["u_out"]) == pytest.approx(by_speed[0.30].u_out, abs=1e-6)
+    assert "critical speed u_c" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_the_first_two_bounce_window(windows, tmp_path):
+    """u = 0.198 sits inside the first two-bounce window (≈ 0.19–0.20): escape after two bounces;
+    u = 0.185 and 0.21 on either side are captured."""
+    result = windows.main(
+        [
+            "--speeds",
+            "0.185",
+            "0.198",
+            "0.21",
+            "--n-points",
+            "1024",
+            "--length",
+            "100",
+            "--t-final",
+            "150",
+            "--outdir",
+            str(tmp_path),
+        ]
+    )
+    captured = [o.captured for o in result.outcomes]
+    assert captured == [True, False, True]
+    inside = result.outcomes[1]
+    assert inside.n_bounces == 2 and 0.0 < inside.u_out < inside.u
+    assert [(w.first, w.last) for w in result.windows] == [(0.198, 0.198)]
