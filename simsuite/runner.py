@@ -99,7 +99,7 @@ def estimated_bytes(model: Model, n_snapshots: int) -> int:
     """Size of the data the run will write (before compression), from the variable specs."""
     sizes = {name: np.asarray(c.values).size for name, c in model.coords().items()}
     total = 0
-    for name, spec in _variables(model).items():
+    for spec in _variables(model).values():
         count = np.prod([sizes.get(d, 1) for d in spec.dims if d != "t"], dtype=float)
         total += count * (4 if spec.dtype == "f4" else 8)
     return int(total * n_snapshots)

@@ -94,7 +94,7 @@ def test_list_and_show_config(capsys):
 
 def test_config_reference_is_up_to_date():
     committed = (ROOT / "docs" / "config_reference.md").read_text(encoding="utf-8")
-    assert committed == config_reference(["klein_gordon", "nlse"], markdown=True), (
+    assert committed == config_reference(["couzin", "klein_gordon", "nlse"], markdown=True), (
         "regenerate with: simsuite show-config --markdown > docs/config_reference.md"
     )
 

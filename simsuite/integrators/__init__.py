@@ -10,10 +10,18 @@ Registered methods (``get_integrator(name)``):
 * ``verlet``, ``yoshida4``, ``yoshida6``, ``yoshida8`` — Störmer–Verlet (kick–drift–kick) and its
   symmetric compositions for second-order problems q'' = a(q), fixed step;
 * ``exponential_verlet``, ``exponential_yoshida4``, ``exponential_yoshida6`` — the same with the exact
-  flow of the linear part as the drift (no CFL limit from it).
+  flow of the linear part as the drift (no CFL limit from it);
+* ``map`` — a model's own discrete-time step rule (Couzin schooling).
 """
 
-from . import dormand_prince, reference, rk4ip, splitting, symplectic  # noqa: F401  (registers them)
+from . import (  # noqa: F401  (registers them)
+    discrete,
+    dormand_prince,
+    reference,
+    rk4ip,
+    splitting,
+    symplectic,
+)
 from .base import IntegrationError, Integrator, SemilinearProblem, get_integrator, integrators_for
 
 __all__ = [

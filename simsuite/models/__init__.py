@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simsuite.models import kg, nlse  # noqa: F401  (register the models)
+from simsuite.models import couzin, kg, nlse  # noqa: F401  (register the models)
 from simsuite.models.base import Coordinate, Model, VariableSpec
 
 __all__ = ["Coordinate", "Model", "VariableSpec", "get_model", "model_names"]
