@@ -179,9 +179,15 @@ class FieldBasis:
 
     # -- operators --------------------------------------------------------------------------------
 
+    @cached_property
+    def _minus_k2(self) -> np.ndarray:
+        return _frozen(-(self.k**2))
+
     def laplacian(self, f: np.ndarray, *, subtract_reference: bool = True) -> np.ndarray:
         """f_xx, spectrally (φ_ref_xx = 0)."""
-        return self._inverse(-(self.k**2) * self.to_modes(f, subtract_reference))
+        modes = self.to_modes(f, subtract_reference)
+        modes *= self._minus_k2
+        return self._inverse(modes)
 
     def gradient(self, f: np.ndarray, *, subtract_reference: bool = True) -> np.ndarray:
         """f_x, spectrally, plus the slope of φ_ref if ``subtract_reference``."""

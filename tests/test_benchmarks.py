@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib.util
 import re
 
+import numpy as np
+
 from .conftest import ROOT
 
 
@@ -30,3 +32,31 @@ def test_nlse_bench_prints_figures_last(capsys):
     ]
     assert all(re.fullmatch(r"[\w.-]+: \d+\.\d\d", line) for line in figures)
     assert any(line.startswith("  128 seed: solve_ivp DOP853") for line in lines)
+
+
+def test_kg_bench_prints_figures_last(capsys):
+    bench = _load("kg_bench")
+    bench.main(["--quick", "--n", "128", "--t-final", "5"])
+    lines = capsys.readouterr().out.strip().splitlines()
+    figures = lines[-4:]
+    names = [line.split(":")[0] for line in figures]
+    assert names == [
+        "kg_speedup_vs_leapfrog",
+        "kg_speedup_vs_leapfrog_equal_accuracy",
+        "kg_step_cost_vs_ffts",
+        "kg_fft_fraction_baseline",
+    ]
+    assert all(re.fullmatch(r"[\w.-]+: \d+\.\d\d", line) for line in figures)
+    assert any(line.startswith("seed: leapfrog numpy.fft") for line in lines)
+
+
+def test_kg_bench_leapfrog_baseline_is_verlet():
+    """The seed's two-step leapfrog with its Taylor start is Störmer–Verlet: simsuite's verlet at the
+    same step must reproduce its field and its (centred-difference) φ_t to round-off."""
+    bench = _load("kg_bench")
+    leapfrog, dt, _ = bench.leapfrog_baseline(128, 5.0, 1)
+    verlet = bench.simsuite_run(128, 5.0, "verlet", 1, dt=dt)
+    assert verlet.steps == leapfrog.steps
+    pairs = zip(leapfrog.states, verlet.states, strict=True)
+    assert max(np.max(np.abs(a - b)) for a, b in pairs) < 1e-10
+    assert abs(verlet.energy_error() - leapfrog.energy_error()) < 1e-12

@@ -228,7 +228,7 @@ class KGProblem:
         """a(φ) = φ_xx − V′(φ)."""
         lap = self.basis.laplacian(phi)
         if self.mask is None:
-            return self.potential.force_into(np.empty_like(lap), lap, phi)
+            return self.potential.force_into(lap, lap, phi)  # elementwise: in place is safe
         return lap + self._potential_force(phi)
 
     def remainder(self, phi: np.ndarray) -> np.ndarray:
@@ -265,13 +265,19 @@ class KGProblem:
 
     # -- diagnostics -------------------------------------------------------------------------------
     def invariants(self, y: np.ndarray) -> dict[str, float]:
+        """Energy and momentum. The gradient energy ½∫φ_x² is evaluated as
+        ½(s² L − ∫ w w_xx dx), w = φ − φ_ref (s the slope of φ_ref; integration by parts with w
+        satisfying the boundary condition), i.e. by Parseval with every mode the dynamics uses —
+        the Nyquist mode included, which a pointwise spectral φ_x drops for even n."""
+        basis = self.basis
         phi, pi = y[0], y[1]
-        phi_x = self.basis.gradient(phi)
-        energy_density = 0.5 * pi**2 + 0.5 * phi_x**2 + self.potential.V(phi)
-        return {
-            "energy": self.basis.integrate(energy_density),
-            "momentum": -self.basis.integrate(pi * phi_x),
-        }
+        ref = basis.reference
+        w = phi if ref is None else phi - ref
+        gradient_energy = 0.5 * (
+            basis.reference_slope**2 * basis.length - basis.integrate(w * basis.laplacian(phi))
+        )
+        energy = basis.integrate(0.5 * pi**2 + self.potential.V(phi)) + gradient_energy
+        return {"energy": energy, "momentum": -basis.integrate(pi * basis.gradient(phi))}
 
 
 class KleinGordon(Model):
