@@ -63,6 +63,24 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("model", nargs="?", help="model name (default: every model)")
     show.add_argument("--markdown", action="store_true", help="print a Markdown reference")
 
+    analyze = sub.add_parser(
+        "analyze",
+        parents=[common],
+        help="entropy and schooling diagnostics of an output file, added as variables",
+    )
+    analyze.add_argument("output_file", metavar="OUTPUT.nc", help="a simsuite NetCDF output")
+    where = analyze.add_mutually_exclusive_group()
+    where.add_argument("--output", help="file to write (default: OUTPUT_analyzed.nc beside it)")
+    where.add_argument("--inplace", action="store_true", help="add the variables to OUTPUT.nc")
+    analyze.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="diagnostics option, e.g. --set diagnostics.renyi_orders='1, 2' (repeatable)",
+    )
+    analyze.add_argument("--quiet", action="store_true", help="no summary table")
+
     validate = sub.add_parser(
         "validate", parents=[common], help="check a config without running it"
     )
@@ -79,6 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "list": _cmd_list,
         "show-config": _cmd_show_config,
         "validate": _cmd_validate,
+        "analyze": _cmd_analyze,
     }
     # Outside a run, SIGINT raises KeyboardInterrupt (re-armed here: a command started in the
     # background of a script inherits SIGINT as ignored); during a run the runner stops cleanly.
@@ -136,6 +155,28 @@ def _cmd_run(args) -> int:
                 f"{time.perf_counter() - started:.2f} s)"
             )
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _cmd_analyze(args) -> int:
+    from simsuite.analyze import analyze, summary_table
+
+    overrides = _overrides(args.set)
+    for key in overrides:
+        if not key.startswith("diagnostics."):
+            raise ConfigError("--set", key, overrides[key], "analyze only takes diagnostics.* keys")
+    ds = analyze(args.output_file, args.output, inplace=args.inplace, overrides=overrides)
+    if not args.quiet:
+        target = args.output_file if args.inplace else args.output or "the _analyzed.nc file"
+        new = {name: ds[name] for name in diagnostics_names(ds)}
+        print(summary_table(new))
+        print(f"wrote {target}")
+    return EXIT_OK
+
+
+def diagnostics_names(ds) -> list[str]:
+    """Variables that ``analyze`` added (from the history line it writes)."""
+    line = str(ds.attrs.get("history", "")).splitlines()[-1]
+    return [n.strip() for n in line.split("added", 1)[-1].split(",") if n.strip() in ds]
 
 
 def _cmd_validate(args) -> int:

@@ -226,6 +226,50 @@ class RunSection:
     progress: bool = param(True, doc="show a progress bar (also off with --quiet)")
 
 
+@dataclass(frozen=True)
+class DiagnosticsSection:
+    enabled: bool = param(
+        False,
+        doc="compute the entropy diagnostics into the output when the run ends (as simsuite analyze "
+        "does)",
+    )
+    renyi_orders: str = param(
+        "0.5, 2, inf", doc="comma-separated Renyi orders alpha of the field entropies (>= 0, inf)"
+    )
+    tsallis_q: str = param("0.5, 2", doc="comma-separated Tsallis indices q of the field entropies")
+    permutation_order: int = param(
+        4, ge=2, le=8, doc="order d of the permutation entropies (Bandt-Pompe)"
+    )
+    permutation_delay: int = param(1, ge=1, doc="delay of the permutation entropies")
+    probe_x: float = param(
+        0.0,
+        unit="length",
+        doc="fields: probe point (nearest grid point) of the time-series measures",
+    )
+    schooling_definition: str = param(
+        "simsuite",
+        choices=("simsuite", "dewi-kadita"),
+        doc="couzin: definition of the seven schooling entropies and the OSI",
+    )
+
+    def orders(self, source: str, key: str) -> list[float]:
+        """The numbers of ``renyi_orders`` or ``tsallis_q`` (``key``), validated."""
+        text = getattr(self, key)
+        try:
+            values = [float(v) for v in text.split(",") if v.strip()]
+        except ValueError:
+            values = []
+        if not values or any(v != v for v in values):
+            raise ConfigError(
+                source, f"diagnostics.{key}", text, "must be comma-separated numbers, e.g. '0.5, 2'"
+            )
+        if key == "renyi_orders" and any(v < 0 for v in values):
+            raise ConfigError(source, f"diagnostics.{key}", text, "orders must be >= 0 (or inf)")
+        if key == "tsallis_q" and any(not math.isfinite(v) for v in values):
+            raise ConfigError(source, f"diagnostics.{key}", text, "indices must be finite")
+        return values
+
+
 class Polymorphic:
     """Base of sections whose ``type`` key selects a dataclass from ``registry``."""
 
@@ -244,6 +288,7 @@ class RunConfig:
     integrator: IntegratorSection = section(IntegratorSection)
     output: OutputSection = section(OutputSection)
     run: RunSection = section(RunSection)
+    diagnostics: DiagnosticsSection = section(DiagnosticsSection)
     source: str = field(default="", metadata={"internal": True})
 
     def check(self) -> None:
@@ -257,6 +302,8 @@ class RunConfig:
             )
         if self.output.save_every > 0:
             self.check_whole_steps("output.save_every", self.output.save_every)
+        self.diagnostics.orders(self.source, "renyi_orders")
+        self.diagnostics.orders(self.source, "tsallis_q")
 
     def check_whole_steps(self, key: str, value: Any) -> None:
         """Require ``time.t_final`` to be a whole number of steps ``time.dt``."""

@@ -192,7 +192,16 @@ def run(
     show = cfg.run.progress if progress is None else progress
     _loop(cfg, model, stepper, writer, show)
     if isinstance(writer, MemoryWriter):
-        return writer.to_dataset()
+        ds = writer.to_dataset()
+        if cfg.diagnostics.enabled:
+            from simsuite.analyze import diagnostics_for
+
+            ds = ds.assign(diagnostics_for(ds, cfg))
+        return ds
+    if cfg.diagnostics.enabled:  # the complete run is on disk; add the diagnostics atomically
+        from simsuite.analyze import analyze
+
+        return analyze(path, inplace=True)
     with open_output(path) as ds:
         return ds.load()
 

@@ -404,6 +404,8 @@ class KleinGordon(Model):
             "mass2_linear_part": self.problem.mass2,
             "max_frequency": self.problem.max_frequency,
         }
+        if self.cfg.grid.boundary == "dirichlet":
+            attrs.update(dirichlet_left=self.basis.left, dirichlet_right=self.basis.right)
         if pot.name == "phi4":
             attrs.update(**{"lambda": pot.lambda_, "vacuum": pot.vacuum})
         elif pot.name in ("linear", "sine_gordon"):

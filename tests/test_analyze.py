@@ -1,0 +1,145 @@
+"""`simsuite analyze` and `[diagnostics]`: the expected variables for each model, bad files exit 2."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import tomli_w
+
+from simsuite import open_output
+from simsuite.cli import main
+
+SMALL = {
+    "nlse": {
+        "model": {"name": "nlse"},
+        "time": {"t_final": 1.0, "dt": 0.01, "n_snapshots": 11},
+        "grid": {"n_points": 128},
+    },
+    "klein_gordon": {
+        "model": {"name": "klein_gordon"},
+        "time": {"t_final": 2.0, "dt": 0.02, "n_snapshots": 11},
+        "grid": {"n_points": 128, "boundary": "antiperiodic"},
+        "initial_condition": {"type": "kink", "velocity": 0.3},
+    },
+    "couzin": {
+        "model": {"name": "couzin"},
+        "time": {"t_final": 1.0, "dt": 0.1, "n_snapshots": 11},
+        "agents": {"n": 40},
+    },
+}
+FIELD_VARIABLES = (
+    "shannon_entropy",
+    "renyi_entropy",
+    "tsallis_entropy",
+    "spectral_entropy",
+    "permutation_entropy",
+    "probe_permutation_entropy",
+    "probe_statistical_complexity",
+)
+SCHOOLING_VARIABLES = (
+    "entropy_cohesion",
+    "entropy_polarization",
+    "entropy_depth",
+    "entropy_angular_momentum",
+    "entropy_nearest_neighbour",
+    "entropy_velocity_correlation",
+    "entropy_shape",
+    "oceanic_schooling_index",
+    "order_index",
+)
+
+
+def make_output(workdir, model: str, **extra) -> str:
+    raw = {**SMALL[model], "output": {"path": f"{model}.nc"}, **extra}
+    (workdir / f"{model}.toml").write_text(tomli_w.dumps(raw))
+    assert main(["run", str(workdir / f"{model}.toml"), "--quiet"]) == 0
+    return str(workdir / f"{model}.nc")
+
+
+@pytest.mark.parametrize("model", sorted(SMALL))
+def test_analyze_adds_the_model_diagnostics(workdir, capsys, model):
+    path = make_output(workdir, model)
+    assert main(["analyze", path]) == 0
+    out = capsys.readouterr().out
+    assert "initial" in out and "mean 2nd half" in out
+    ds = open_output(path.replace(".nc", "_analyzed.nc"))
+    expected = SCHOOLING_VARIABLES if model == "couzin" else FIELD_VARIABLES
+    for name in expected:
+        assert name in ds, name
+        assert ds[name].attrs["long_name"]
+    if model == "couzin":
+        assert ds.oceanic_schooling_index.dims == ("t",)
+        assert np.all((ds.entropy_polarization >= 0) & (ds.entropy_polarization <= 1))
+    else:
+        assert ds.renyi_entropy.dims == ("t", "alpha")
+        assert list(ds.alpha.values) == [0.5, 2.0, np.inf]
+        assert list(ds.q.values) == [0.5, 2.0]
+        assert np.all(np.isfinite(ds.shannon_entropy))
+    if model == "klein_gordon":
+        assert "energy_entropy" in ds
+    assert "psi_real" in ds or "phi" in ds or "position" in ds  # the run's data is kept
+
+
+def test_soliton_field_entropy_is_the_exact_differential_entropy(workdir):
+    """|ψ|² of the soliton η sech(η(x − x0 − vt)) has h = 2 − ln(2η) at every time."""
+    path = make_output(workdir, "nlse", grid={"n_points": 512})
+    ds = open_output(path)
+    from simsuite.analyze import diagnostics_for
+
+    new = diagnostics_for(ds)
+    assert np.allclose(new["shannon_entropy"], 2 - np.log(4.0), atol=1e-8)
+
+
+def test_inplace_and_options(workdir):
+    path = make_output(workdir, "klein_gordon")
+    assert main(["analyze", path, "--inplace", "--set", "diagnostics.renyi_orders=1, 3"]) == 0
+    ds = open_output(path)
+    assert list(ds.alpha.values) == [1.0, 3.0]
+    np.testing.assert_allclose(ds.renyi_entropy.sel(alpha=1.0), ds.shannon_entropy, rtol=1e-12)
+    assert ds.attrs["status"] == "complete"
+
+
+def test_diagnostics_during_the_run(workdir):
+    path = make_output(workdir, "couzin", diagnostics={"enabled": True})
+    ds = open_output(path)
+    assert "oceanic_schooling_index" in ds and ds.attrs["status"] == "complete"
+
+
+def test_dewi_kadita_definition_is_selectable(workdir, capsys):
+    option = "diagnostics.schooling_definition=dewi-kadita"
+    path = make_output(workdir, "couzin")
+    # open space: that package's definition has no meaning there; a clear error, not a crash
+    assert main(["analyze", path, "--set", option]) == 2
+    assert "diagnostics.schooling_definition" in capsys.readouterr().err
+    periodic = make_output(workdir, "couzin", domain={"kind": "periodic", "box_size": 40.0})
+    assert main(["analyze", periodic, "--set", option, "--output", "dk.nc"]) == 0
+    ds = open_output(workdir / "dk.nc")
+    assert "dewi-kadita" in ds.oceanic_schooling_index.attrs["long_name"]
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"not a netcdf file", "not a readable NetCDF"),
+        (None, "no such file"),
+    ],
+)
+def test_bad_files_exit_2(workdir, capsys, content, message):
+    path = workdir / "bad.nc"
+    if content is not None:
+        path.write_bytes(content)
+    assert main(["analyze", str(path)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_wrong_model_and_missing_variables_exit_2(workdir, capsys):
+    import xarray as xr
+
+    xr.Dataset({"a": ("t", [1.0])}, attrs={"model": "lorenz"}).to_netcdf(workdir / "other.nc")
+    assert main(["analyze", str(workdir / "other.nc")]) == 2
+    assert "model" in capsys.readouterr().err
+    path = make_output(workdir, "klein_gordon")
+    ds = open_output(path).drop_vars("phi_t")
+    ds.to_netcdf(workdir / "cut.nc")
+    assert main(["analyze", str(workdir / "cut.nc")]) == 2
+    assert "phi_t" in capsys.readouterr().err
