@@ -7,8 +7,11 @@ diagnostics of :mod:`simsuite.diagnostics.fields`, the Couzin model those of
 :mod:`simsuite.diagnostics.schooling` (the seven entropies, the Oceanic Schooling Index, the order index
 and nearest-neighbour statistics), all on the ``t`` dimension.
 
-The result goes to a new file, or replaces the input atomically (written to a temporary file in the
-same directory, flushed, then renamed over it) with ``inplace=True``.
+The result goes to a new file holding the diagnostics with the time coordinate and the run's
+attributes (the fields are not copied: ``xarray.merge`` joins the two files), or, with
+``inplace=True``, into the input file: the new variables are appended without rewriting the fields;
+when the file already holds diagnostics of an earlier analysis, the whole file is rewritten to a
+temporary file in the same directory, flushed and renamed over the input (atomic).
 """
 
 from __future__ import annotations
@@ -45,7 +48,8 @@ def _open(path: Path) -> xr.Dataset:
     if not path.exists():
         raise ConfigError(str(path), "file", str(path), "no such file")
     try:
-        return xr.open_dataset(path, engine="netcdf4").load()
+        with xr.open_dataset(path, engine="netcdf4") as ds:
+            return ds.load()  # and close it: the file may be appended to
     except Exception as exc:  # noqa: BLE001 - any reader failure means "not a simsuite output"
         raise ConfigError(
             str(path), "file", path.name, f"is not a readable NetCDF file ({type(exc).__name__})"
@@ -69,8 +73,15 @@ def _run_config(ds: xr.Dataset, source: str, overrides: dict[str, Any] | None) -
             source, "variables", ", ".join(missing), f"are needed for a {model} analysis"
         )
     raw = tomllib.loads(text)
+    overrides = {
+        key: str(value) if key.endswith(("renyi_orders", "tsallis_q")) else value
+        for key, value in (overrides or {}).items()
+    }  # "--set diagnostics.renyi_orders=2" parses as a number; the key holds a list as text
     # the initial condition is not rebuilt; a from_file one may point to a file that has moved
-    cfg = load_config(raw, overrides)
+    try:
+        cfg = load_config(raw, overrides)
+    except ConfigError as exc:
+        raise ConfigError(source, exc.key, exc.value, exc.allowed, exc.hint) from None
     return _with_source(cfg, source)
 
 
@@ -137,15 +148,48 @@ def analyze(
     ds = _open(path)
     cfg = _run_config(ds, str(path), overrides)
     new = diagnostics_for(ds, cfg)
-    result = ds.assign(new)
-    result.attrs["history"] = (
+    history = (
         str(ds.attrs.get("history", "")) + "\nsimsuite analyze: added " + ", ".join(new)
     ).strip()
-    target = (
-        path if inplace else Path(output) if output else path.with_name(path.stem + "_analyzed.nc")
-    )
-    _write_atomic(result, target)
+    stale = [name for name in _names_and_dims(new) if name in ds.variables]
+    result = ds.drop_vars(stale).assign(new)  # an earlier analysis is replaced, not merged
+    result.attrs["history"] = history
+    if not inplace:
+        target = Path(output) if output else path.with_name(path.stem + "_analyzed.nc")
+        only = xr.Dataset(new, attrs={**ds.attrs, "history": history, "analyzed_file": str(path)})
+        _write_atomic(only, target)
+    elif any(name in ds.variables or name in ds.dims for name in _names_and_dims(new)):
+        _write_atomic(result, path)
+    else:
+        _append(path, new, history)
     return result
+
+
+def _names_and_dims(new: dict[str, xr.DataArray]) -> set[str]:
+    names = set(new)
+    for da in new.values():
+        names.update(d for d in da.dims if d != "t")
+    return names
+
+
+def _append(path: Path, new: dict[str, xr.DataArray], history: str) -> None:
+    """Add the variables (and their ``alpha``/``q`` coordinates) to the file without rewriting it."""
+    import netCDF4
+
+    with netCDF4.Dataset(path, "a") as nc:
+        for da in new.values():
+            for dim in da.dims:
+                if dim != "t" and dim not in nc.dimensions:
+                    nc.createDimension(dim, da.sizes[dim])
+                    coord = nc.createVariable(dim, "f8", (dim,))
+                    coord[:] = da[dim].values
+                    coord.setncatts({k: str(v) for k, v in da[dim].attrs.items()})
+        for name, da in new.items():
+            var = nc.createVariable(name, "f8", da.dims)
+            var[...] = da.values
+            var.setncatts({k: str(v) for k, v in da.attrs.items()})
+        nc.setncattr("history", history)
+        nc.sync()
 
 
 def _write_atomic(ds: xr.Dataset, target: Path) -> None:

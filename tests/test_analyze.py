@@ -77,7 +77,9 @@ def test_analyze_adds_the_model_diagnostics(workdir, capsys, model):
         assert np.all(np.isfinite(ds.shannon_entropy))
     if model == "klein_gordon":
         assert "energy_entropy" in ds
-    assert "psi_real" in ds or "phi" in ds or "position" in ds  # the run's data is kept
+    # the new file holds the diagnostics only and names the file they belong to
+    assert not any(name in ds for name in ("psi_real", "phi", "position"))
+    assert ds.attrs["analyzed_file"] == path
 
 
 def test_soliton_field_entropy_is_the_exact_differential_entropy(workdir):
@@ -94,9 +96,15 @@ def test_inplace_and_options(workdir):
     path = make_output(workdir, "klein_gordon")
     assert main(["analyze", path, "--inplace", "--set", "diagnostics.renyi_orders=1, 3"]) == 0
     ds = open_output(path)
+    assert "phi" in ds and "shannon_entropy" in ds  # appended to the run's own file
     assert list(ds.alpha.values) == [1.0, 3.0]
     np.testing.assert_allclose(ds.renyi_entropy.sel(alpha=1.0), ds.shannon_entropy, rtol=1e-12)
     assert ds.attrs["status"] == "complete"
+    ds.close()
+    # a second analysis with other orders replaces the first (the file is rewritten atomically)
+    assert main(["analyze", path, "--inplace", "--set", "diagnostics.renyi_orders=2"]) == 0
+    ds = open_output(path)
+    assert list(ds.alpha.values) == [2.0] and "phi" in ds
 
 
 def test_diagnostics_during_the_run(workdir):

@@ -269,8 +269,13 @@ def _tsallis_nat(p: np.ndarray, q: float, dx: float | np.ndarray = 1.0) -> np.nd
     if q == 1:
         return _shannon_nat(p, dx)
     pos, log_rho = _log_density(p, dx)
-    # (1 − Σ p ρ^(q−1))/(q − 1) = −Σ p (ρ^(q−1) − 1)/(q − 1), exact as q → 1
-    s = np.sum(np.where(pos, p * np.expm1((q - 1) * log_rho), 0.0), axis=-1)
+    # (1 − Σ p ρ^(q−1))/(q − 1) = −Σ p (ρ^(q−1) − 1)/(q − 1), exact as q → 1; for a large exponent
+    # (a tiny p with q far below 1) p·ρ^(q−1) = exp(ln p + (q − 1) ln ρ) − p, which cannot overflow
+    x = (q - 1) * log_rho
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        small = p * np.expm1(np.minimum(x, 50.0))
+        large = np.exp(np.log(np.where(pos, p, 1.0)) + x) - p
+    s = np.sum(np.where(pos, np.where(x < 50.0, small, large), 0.0), axis=-1)
     return _nan_rows(-s / (q - 1), p)
 
 
@@ -459,13 +464,29 @@ def _check_embedding(order: int, delay: int) -> tuple[int, int]:
     return order, delay
 
 
+@numba.njit(cache=True)
+def _lehmer_rank_rows(perm: np.ndarray, weights: np.ndarray) -> np.ndarray:  # pragma: no cover
+    out = np.empty(perm.shape[0], np.int64)
+    d = perm.shape[1]
+    for w in range(perm.shape[0]):
+        rank = 0
+        for i in range(d - 1):
+            smaller = 0
+            for j in range(i + 1, d):
+                if perm[w, j] < perm[w, i]:
+                    smaller += 1
+            rank += smaller * weights[i]
+        out[w] = rank
+    return out
+
+
 def _lehmer_rank(perm: np.ndarray) -> np.ndarray:
     """Rank of each permutation (last axis) in lexicographic order: Σ_i c_i (d − 1 − i)!,
-    c_i = #{j > i : π_j < π_i}."""
+    c_i = #{j > i : π_j < π_i} (a compiled loop: no (…, d, d) temporary)."""
     d = perm.shape[-1]
-    later_smaller = (perm[..., None, :] < perm[..., :, None]) & np.triu(np.ones((d, d), bool), 1)
-    weights = np.array([math.factorial(d - 1 - i) for i in range(d)])
-    return later_smaller.sum(axis=-1) @ weights
+    weights = np.array([math.factorial(d - 1 - i) for i in range(d)], dtype=np.int64)
+    flat = np.ascontiguousarray(perm.reshape(-1, d), dtype=np.int64)
+    return _lehmer_rank_rows(flat, weights).reshape(perm.shape[:-1])
 
 
 def _ordinal_rows(rows: np.ndarray, order: int, delay: int, what: str) -> np.ndarray:
