@@ -95,6 +95,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
+import numba
 import numpy as np
 from scipy.spatial import cKDTree
 
@@ -379,12 +380,33 @@ def _normalised_entropy(weights: np.ndarray, n_states: int, degenerate: float) -
     return float((0.0 - np.sum(p * np.log(p))) / np.log(n_states))  # 0.0 − 0: no −0.0
 
 
+@numba.njit(cache=True)
+def _pair_cosine_counts_clipped(unit: np.ndarray, bins: int) -> np.ndarray:  # pragma: no cover
+    """Compiled :func:`_pair_cosine_counts` for ``clip=True``: the same arithmetic, pair by pair
+    (c = x_i x_j + y_i y_j + z_i z_j, index = (c + 1)·bins/2 clipped to [0, bins − 1], truncated)."""
+    counts = np.zeros(bins, dtype=np.int64)
+    n = unit.shape[0]
+    scale = bins / 2.0
+    for i in range(n):
+        x, y, z = unit[i, 0], unit[i, 1], unit[i, 2]
+        for j in range(i + 1, n):
+            c = x * unit[j, 0]
+            c += y * unit[j, 1]
+            c += z * unit[j, 2]
+            index = (c - (-1.0)) * scale
+            index = min(max(index, 0.0), bins - 1.0)
+            counts[int(index)] += 1
+    return counts
+
+
 def _pair_cosine_counts(unit: np.ndarray, bins: int, clip: bool) -> np.ndarray:
     """Histogram of (1 + v̂_i·v̂_j)/2 over pairs i < j on [0, 1], in row blocks (no N×N array).
 
     The dot products are three outer products summed in place rather than a matrix product: with
     an inner dimension of 3, a threaded BLAS call costs more than it computes on a busy machine.
     """
+    if clip:
+        return _pair_cosine_counts_clipped(np.ascontiguousarray(unit, dtype=float), bins)
     n = len(unit)
     columns = np.ascontiguousarray(unit.T)
     counts = np.zeros(bins, dtype=np.int64)
