@@ -305,6 +305,18 @@ class RunConfig:
         self.diagnostics.orders(self.source, "renyi_orders")
         self.diagnostics.orders(self.source, "tsallis_q")
 
+    def check_integrator(self, methods: tuple[str, ...], model: str) -> None:
+        """Require ``integrator.method`` to be one of the model's ``methods``."""
+        method = self.integrator.method
+        if method not in methods:
+            raise ConfigError(
+                self.source,
+                "integrator.method",
+                method,
+                "must be one of " + ", ".join(methods) + f" for the {model} model",
+                _did_you_mean(method, list(methods)),
+            )
+
     def check_whole_steps(self, key: str, value: Any) -> None:
         """Require ``time.t_final`` to be a whole number of steps ``time.dt``."""
         n_steps = self.time.t_final / self.time.dt

@@ -37,7 +37,6 @@ from simsuite.config import (
     ModelSection,
     RunConfig,
     TimeSection,
-    did_you_mean,
     param,
     section,
 )
@@ -162,15 +161,7 @@ class KGConfig(RunConfig):
 
     def check(self) -> None:
         super().check()
-        methods = KleinGordon.integrators
-        if self.integrator.method not in methods:
-            raise ConfigError(
-                self.source,
-                "integrator.method",
-                self.integrator.method,
-                "must be one of " + ", ".join(methods) + " for the klein_gordon model",
-                did_you_mean(self.integrator.method, list(methods)),
-            )
+        self.check_integrator(KleinGordon.integrators, "klein_gordon")
         self.grid.check(self.source)
         self.potential.check(self.source)
         ic = self.initial_condition

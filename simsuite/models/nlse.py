@@ -27,7 +27,6 @@ from simsuite.config import (
     ModelSection,
     RunConfig,
     TimeSection,
-    did_you_mean,
     param,
     section,
 )
@@ -58,14 +57,7 @@ class NLSEConfig(RunConfig):
 
     def check(self) -> None:
         super().check()
-        if self.integrator.method not in NLSE.integrators:
-            raise ConfigError(
-                self.source,
-                "integrator.method",
-                self.integrator.method,
-                "must be one of " + ", ".join(NLSE.integrators) + " for the nlse model",
-                did_you_mean(self.integrator.method, list(NLSE.integrators)),
-            )
+        self.check_integrator(NLSE.integrators, "nlse")
         self.grid.check(self.source)
         self.initial_condition.check(self.source, "initial_condition")
         if self.grid.fit_periods and self.initial_condition.period() is None:
