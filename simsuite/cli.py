@@ -81,6 +81,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument("--quiet", action="store_true", help="no summary table")
 
+    plot = sub.add_parser(
+        "plot", parents=[common], help="the standard figures of an output file (PNG, PDF)"
+    )
+    plot.add_argument("output_file", metavar="OUTPUT.nc", help="a simsuite NetCDF output")
+    plot.add_argument("--outdir", help="folder for the figures (default: beside OUTPUT.nc)")
+    plot.add_argument("--pdf", action="store_true", help="also write PDF")
+    plot.add_argument("--dpi", type=int, default=150, help="PNG resolution (default 150)")
+    plot.add_argument("--quiet", action="store_true", help="do not list the files written")
+
+    movie = sub.add_parser("animate", parents=[common], help="an MP4 or GIF of an output file")
+    movie.add_argument("output_file", metavar="OUTPUT.nc", help="a simsuite NetCDF output")
+    movie.add_argument(
+        "--format", choices=("mp4", "gif"), help="default: mp4 if ffmpeg is found, else gif"
+    )
+    movie.add_argument("--output", help="target file (default: OUTPUT.<format> beside the file)")
+    movie.add_argument("--fps", type=int, default=15, help="frames per second (default 15)")
+    movie.add_argument(
+        "--max-frames", type=int, default=200, help="most snapshots used (default 200)"
+    )
+    movie.add_argument("--dpi", type=int, default=100, help="100 gives 640 x 480 px (max 200)")
+    movie.add_argument("--quiet", action="store_true", help="no progress bar")
+
     validate = sub.add_parser(
         "validate", parents=[common], help="check a config without running it"
     )
@@ -98,6 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "show-config": _cmd_show_config,
         "validate": _cmd_validate,
         "analyze": _cmd_analyze,
+        "plot": _cmd_plot,
+        "animate": _cmd_animate,
     }
     # Outside a run, SIGINT raises KeyboardInterrupt (re-armed here: a command started in the
     # background of a script inherits SIGINT as ignored); during a run the runner stops cleanly.
@@ -170,6 +194,42 @@ def _cmd_analyze(args) -> int:
         new = {name: ds[name] for name in diagnostics_names(ds)}
         print(summary_table(new))
         print(f"wrote {target}")
+    return EXIT_OK
+
+
+def _cmd_plot(args) -> int:
+    from simsuite.plotting import load_output, save_figures
+
+    if not 10 <= args.dpi <= 1200:
+        raise ConfigError("simsuite plot", "--dpi", args.dpi, "an integer in [10, 1200]")
+    path = Path(args.output_file)
+    ds = load_output(path)
+    outdir = Path(args.outdir) if args.outdir else path.parent
+    written = save_figures(ds, outdir, path.stem, pdf=args.pdf, dpi=args.dpi)
+    if not args.quiet:
+        print("\n".join(f"wrote {p}" for p in written))
+    return EXIT_OK
+
+
+def _cmd_animate(args) -> int:
+    from simsuite.plotting import load_output
+    from simsuite.plotting.animation import animate, default_format
+
+    path = Path(args.output_file)
+    ds = load_output(path)
+    fmt = args.format or default_format()
+    target = Path(args.output) if args.output else path.with_suffix(f".{fmt}")
+    written = animate(
+        ds,
+        target,
+        fmt=fmt,
+        fps=args.fps,
+        max_frames=args.max_frames,
+        dpi=args.dpi,
+        progress=not args.quiet,
+    )
+    if not args.quiet:
+        print(f"wrote {written}")
     return EXIT_OK
 
 

@@ -1,0 +1,115 @@
+"""What every figure needs: a validated output dataset, a figure without pyplot, and labels.
+
+Figures are built on :class:`matplotlib.figure.Figure` with an Agg canvas, never through
+``pyplot``: library code holds no global figure state, shows nothing, and works headless.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from simsuite.config import ConfigError
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+#: Variables a file must hold for the standard figures of each model.
+REQUIRED = {
+    "nlse": ("psi_real", "psi_imag"),
+    "klein_gordon": ("phi", "phi_t"),
+    "couzin": ("position", "velocity"),
+}
+
+
+def load_output(path: str | Path) -> xr.Dataset:
+    """Read a simsuite output into memory, or raise :class:`ConfigError` saying what is wrong.
+
+    The file must be readable NetCDF, carry the ``model`` attribute of a known model, hold that
+    model's state variables and at least one snapshot.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(str(path), "file", str(path), "no such file")
+    try:
+        with xr.open_dataset(path, engine="netcdf4") as opened:
+            ds = opened.load()
+    except Exception as exc:  # noqa: BLE001 - any reader failure means "not a simsuite output"
+        raise ConfigError(
+            str(path), "file", path.name, f"is not a readable NetCDF file ({type(exc).__name__})"
+        ) from None
+    check_dataset(ds, str(path))
+    return ds
+
+
+def check_dataset(ds: xr.Dataset, source: str = "<dataset>") -> str:
+    """The dataset's model name, after checking it can be plotted (else :class:`ConfigError`)."""
+    model = ds.attrs.get("model")
+    if model not in REQUIRED:
+        raise ConfigError(
+            source, "model", model, "must be a simsuite output of " + ", ".join(sorted(REQUIRED))
+        )
+    missing = [name for name in REQUIRED[model] if name not in ds.variables]
+    if missing:
+        raise ConfigError(source, "variables", ", ".join(missing), f"are needed to plot {model}")
+    if ds.sizes.get("t", 0) == 0:
+        raise ConfigError(source, "t", 0, "the file holds no snapshot")
+    return model
+
+
+def new_figure(width: float = 7.0, height: float = 4.5) -> Figure:
+    """A figure of ``width`` × ``height`` inches on an Agg canvas (``savefig`` works headless)."""
+    figure = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def run_label(ds: xr.Dataset) -> str:
+    """The run's label (``model.label`` of its config), or the model name."""
+    return str(ds.attrs.get("label") or ds.attrs.get("model", "simsuite run"))
+
+
+def title(ds: xr.Dataset, what: str, width: int = 55) -> str:
+    """``"<run label>: <what>"``, on two lines when that is longer than ``width`` characters."""
+    label = run_label(ds)
+    return f"{label}: {what}" if len(label) + len(what) + 2 <= width else f"{label}\n{what}"
+
+
+def axis_label(da: xr.DataArray, fallback: str) -> str:
+    """``long_name [units]`` of a variable (units left out when dimensionless)."""
+    name = str(da.attrs.get("long_name") or fallback)
+    units = str(da.attrs.get("units", ""))
+    return name if units in ("", "1") else f"{name} [{units}]"
+
+
+def time_label(ds: xr.Dataset) -> str:
+    units = str(ds["t"].attrs.get("units", ""))
+    return "t" if units in ("", "1") else f"t [{units}]"
+
+
+def config_value(ds: xr.Dataset, section: str, key: str, default):
+    """A key of the run's resolved config (stored in the ``config_toml`` attribute)."""
+    try:
+        table = tomllib.loads(str(ds.attrs.get("config_toml", "")))
+    except tomllib.TOMLDecodeError:
+        return default
+    return table.get(section, {}).get(key, default)
+
+
+def snapshot_indices(n_snapshots: int, count: int) -> np.ndarray:
+    """``count`` snapshot indices spread evenly over 0 … n_snapshots − 1, first and last included."""
+    count = max(1, min(count, n_snapshots))
+    return np.unique(np.round(np.linspace(0, n_snapshots - 1, count)).astype(int))
+
+
+def snapshot_index(ds: xr.Dataset, time: float | None) -> int:
+    """Index of the snapshot nearest ``time`` (the last one for ``None``)."""
+    if time is None:
+        return ds.sizes["t"] - 1
+    return int(np.argmin(np.abs(ds["t"].values - time)))

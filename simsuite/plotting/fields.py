@@ -1,0 +1,231 @@
+"""Standard figures of the field models (NLSE ψ, Klein–Gordon φ) from their output datasets.
+
+Each function takes a Dataset written by ``simsuite run`` (or returned by :func:`simsuite.run`) and
+returns a :class:`~matplotlib.figure.Figure`:
+
+* :func:`spacetime_map` — the field over (x, t): φ on a diverging colormap centred on 0, |ψ| on a
+  sequential one;
+* :func:`snapshots` — profiles at a few times;
+* :func:`invariant_drift` — |relative drift| of every conserved quantity against t (log scale);
+* :func:`spectrum` — log₁₀ |f̂(k, t)| over (k, t), f̂ the discrete Fourier transform of ψ or φ;
+* :func:`phase_portrait` — φ_t against φ (Re ψ against Im ψ) at a probe point;
+* :func:`entropy_timeseries` — the entropy diagnostics of :mod:`simsuite.diagnostics.fields`,
+  when the dataset holds them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import xarray as xr
+from matplotlib.colors import LogNorm
+from matplotlib.figure import Figure
+
+from simsuite.plotting.common import (
+    axis_label,
+    config_value,
+    new_figure,
+    snapshot_indices,
+    time_label,
+    title,
+)
+
+#: Relative drifts are drawn no lower than this (an exactly conserved quantity has drift 0).
+DRIFT_FLOOR = 1e-17
+
+
+def is_complex(ds: xr.Dataset) -> bool:
+    return "psi_real" in ds.variables
+
+
+def profile(ds: xr.Dataset) -> xr.DataArray:
+    """The real profile (t, x) the figures show: |ψ| for the NLSE, φ for Klein–Gordon."""
+    if is_complex(ds):
+        values = np.hypot(ds["psi_real"], ds["psi_imag"])
+        return values.assign_attrs(long_name="|ψ|", units="1")
+    return ds["phi"].assign_attrs(long_name="φ", units=ds["phi"].attrs.get("units", "1"))
+
+
+def _field(ds: xr.Dataset) -> np.ndarray:
+    if is_complex(ds):
+        return ds["psi_real"].values + 1j * ds["psi_imag"].values
+    return ds["phi"].values
+
+
+def spacetime_map(ds: xr.Dataset) -> Figure:
+    """The field over (x, t) as an image (x across, t up)."""
+    field = profile(ds)
+    x, t = ds["x"].values, ds["t"].values
+    figure = new_figure(7.0, 4.8)
+    ax = figure.add_subplot()
+    values = field.values
+    if is_complex(ds):
+        options = {"cmap": "magma", "vmin": 0.0, "vmax": float(np.nanmax(values)) or 1.0}
+    else:
+        limit = float(np.nanmax(np.abs(values))) or 1.0
+        options = {"cmap": "RdBu_r", "vmin": -limit, "vmax": limit}
+    image = ax.imshow(
+        values,
+        origin="lower",
+        aspect="auto",
+        interpolation="nearest",
+        extent=_extent(x, t),
+        **options,
+    )
+    figure.colorbar(image, ax=ax, label=field.attrs["long_name"])
+    ax.set_xlabel("x")
+    ax.set_ylabel(time_label(ds))
+    ax.set_title(title(ds, f"{field.attrs['long_name']}(x, t)"))
+    return figure
+
+
+def _extent(x: np.ndarray, t: np.ndarray) -> tuple[float, float, float, float]:
+    """Image extent with each sample at the centre of its cell."""
+    dx = x[1] - x[0] if len(x) > 1 else 1.0
+    dt = t[1] - t[0] if len(t) > 1 else 1.0
+    return (x[0] - dx / 2, x[-1] + dx / 2, t[0] - dt / 2, t[-1] + dt / 2)
+
+
+def snapshots(ds: xr.Dataset, times: Sequence[float] | None = None, count: int = 5) -> Figure:
+    """Profiles at ``times`` (nearest snapshots), or at ``count`` evenly spread snapshots."""
+    field = profile(ds)
+    t = ds["t"].values
+    if times is None:
+        indices = snapshot_indices(len(t), count)
+    else:
+        indices = np.unique([int(np.argmin(np.abs(t - time))) for time in times])
+    figure = new_figure(7.0, 4.0)
+    ax = figure.add_subplot()
+    palette = _palette(len(indices))  # early to late: dark to light
+    for colour, k in zip(palette, indices, strict=True):
+        ax.plot(ds["x"].values, field.values[k], color=colour, lw=1.3, label=f"t = {t[k]:.4g}")
+    ax.set_xlabel("x")
+    ax.set_ylabel(field.attrs["long_name"])
+    ax.set_title(title(ds, "snapshots"))
+    ax.legend(fontsize="small", loc="upper right")
+    return figure
+
+
+def _palette(count: int) -> list:
+    from matplotlib import colormaps
+
+    cmap = colormaps["viridis"]
+    return [cmap(v) for v in np.linspace(0.0, 0.9, max(count, 1))]
+
+
+def invariant_drift(ds: xr.Dataset) -> Figure:
+    """|relative drift| of every invariant against t, on a log scale (drawn from the second
+    snapshot; values below :data:`DRIFT_FLOOR` are drawn at the floor)."""
+    names = [name for name in ds.data_vars if str(name).endswith("_rel_error")]
+    figure = new_figure(7.0, 4.0)
+    ax = figure.add_subplot()
+    t = ds["t"].values
+    for name in names:
+        drift = np.maximum(np.abs(ds[name].values), DRIFT_FLOOR)
+        ax.semilogy(t[1:], drift[1:], lw=1.3, label=str(name).removesuffix("_rel_error"))
+    if not names or len(t) < 2:
+        ax.text(0.5, 0.5, "no invariants or one snapshot", ha="center", transform=ax.transAxes)
+    else:
+        ax.legend(fontsize="small")
+    ax.set_xlabel(time_label(ds))
+    ax.set_ylabel(f"|relative drift| (floor {DRIFT_FLOOR:g})")
+    ax.set_title(title(ds, "conservation"))
+    ax.grid(True, which="major", alpha=0.3)
+    return figure
+
+
+def spectrum(ds: xr.Dataset) -> Figure:
+    """log₁₀ of the Fourier amplitude |f̂(k, t)| / n over (k, t); the colour range spans 15 decades
+    below the largest amplitude (round-off lies below that)."""
+    field = _field(ds)
+    x = ds["x"].values
+    n = field.shape[-1]
+    dx = x[1] - x[0] if n > 1 else 1.0
+    amplitude = np.abs(np.fft.fftshift(np.fft.fft(field, axis=-1), axes=-1)) / n
+    k = np.fft.fftshift(np.fft.fftfreq(n, d=dx)) * 2 * np.pi
+    top = float(amplitude.max()) or 1.0
+    figure = new_figure(7.0, 4.8)
+    ax = figure.add_subplot()
+    image = ax.imshow(
+        np.maximum(amplitude, top * 1e-15),
+        origin="lower",
+        aspect="auto",
+        interpolation="nearest",
+        extent=_extent(k, ds["t"].values),
+        cmap="viridis",
+        norm=LogNorm(vmin=top * 1e-15, vmax=top),
+    )
+    symbol = "ψ" if is_complex(ds) else "φ"
+    figure.colorbar(image, ax=ax, label=f"|{symbol}̂(k)| / n")
+    ax.set_xlabel("wavenumber k")
+    ax.set_ylabel(time_label(ds))
+    ax.set_title(title(ds, "spectrum"))
+    return figure
+
+
+def phase_portrait(ds: xr.Dataset, x: float | None = None) -> Figure:
+    """The trajectory at the grid point nearest ``x`` (default: the run's
+    ``diagnostics.probe_x``): φ_t against φ, or Im ψ against Re ψ."""
+    if x is None:
+        x = float(config_value(ds, "diagnostics", "probe_x", 0.0))
+    j = int(np.argmin(np.abs(ds["x"].values - x)))
+    if is_complex(ds):
+        u, v = ds["psi_real"].values[:, j], ds["psi_imag"].values[:, j]
+        labels = ("Re ψ", "Im ψ")
+    else:
+        u, v = ds["phi"].values[:, j], ds["phi_t"].values[:, j]
+        labels = ("φ", "φ_t")
+    figure = new_figure(5.5, 5.0)
+    ax = figure.add_subplot()
+    ax.plot(u, v, lw=1.0, color="tab:blue")
+    ax.plot(u[:1], v[:1], "o", color="tab:green", label="start")
+    ax.plot(u[-1:], v[-1:], "s", color="tab:red", label="end")
+    ax.set_xlabel(labels[0])
+    ax.set_ylabel(labels[1])
+    ax.set_title(title(ds, f"phase portrait at x = {ds['x'].values[j]:.4g}"))
+    ax.legend(fontsize="small")
+    return figure
+
+
+#: Field entropies on the differential (absolute) scale and on the normalised [0, 1] scale.
+_DIFFERENTIAL = ("shannon_entropy", "energy_entropy")
+_NORMALISED = ("spectral_entropy", "permutation_entropy")
+
+
+def has_entropies(ds: xr.Dataset) -> bool:
+    return "shannon_entropy" in ds.variables
+
+
+def entropy_timeseries(ds: xr.Dataset) -> Figure:
+    """The per-snapshot entropies of :func:`simsuite.diagnostics.fields.field_diagnostics`:
+    differential Shannon, Rényi and Tsallis entropies (left), spectral and permutation entropies
+    (right). Raises ``ValueError`` when the dataset holds none (run ``simsuite analyze`` first)."""
+    if not has_entropies(ds):
+        raise ValueError("the dataset holds no entropy diagnostics; run `simsuite analyze` first")
+    t = ds["t"].values
+    figure = new_figure(10.0, 4.0)
+    left, right = figure.subplots(1, 2)
+    for name in _DIFFERENTIAL:
+        if name in ds.variables:
+            left.plot(t, ds[name].values, lw=1.3, label=name.removesuffix("_entropy"))
+    for family, coord, symbol in (("renyi", "alpha", "α"), ("tsallis", "q", "q")):
+        name = f"{family}_entropy"
+        if name in ds.variables:
+            for value in ds[coord].values:
+                series = ds[name].sel({coord: value}).values
+                left.plot(t, series, lw=1.0, ls="--", label=f"{family} {symbol} = {value:g}")
+    left.set_xlabel(time_label(ds))
+    left.set_ylabel("differential entropy [nats]")
+    left.set_title("spatial entropies of the density")
+    left.legend(fontsize="x-small", ncol=2)
+    for name in _NORMALISED:
+        if name in ds.variables:
+            right.plot(t, ds[name].values, lw=1.3, label=name.removesuffix("_entropy"))
+    right.set_ylim(-0.02, 1.02)
+    right.set_xlabel(time_label(ds))
+    right.set_ylabel(axis_label(xr.DataArray(attrs={"units": "1"}), "normalised entropy"))
+    right.set_title("spectral and permutation entropy")
+    right.legend(fontsize="small")
+    figure.suptitle(title(ds, "entropies"))
+    return figure

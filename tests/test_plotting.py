@@ -1,0 +1,148 @@
+"""Figures and animations: every standard figure renders with labelled, non-empty axes; the
+``plot`` and ``animate`` commands write the expected files and refuse wrong files with exit 2."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from simsuite import run
+from simsuite.cli import main
+from simsuite.plotting import FIGURES, fields, load_output, save_figures, standard_figures
+from simsuite.plotting.animation import animate
+from tests.conftest import CONFIGS
+
+SMALL = {
+    "nlse": ("nlse_two_soliton.toml", {"grid.n_points": 128, "time.t_final": 2.0}),
+    "klein_gordon": ("kg_kink.toml", {"grid.n_points": 128, "time.t_final": 2.0}),
+    "couzin": ("couzin_torus.toml", {"agents.n": 30, "time.t_final": 2.0}),
+}
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory):
+    """One small output file per model (11 snapshots), with diagnostics for the field models."""
+    folder = tmp_path_factory.mktemp("plot_outputs")
+    paths = {}
+    for model, (name, overrides) in SMALL.items():
+        path = folder / f"{model}.nc"
+        overrides = {**overrides, "time.n_snapshots": 11, "run.progress": False}
+        if model != "couzin":
+            overrides["diagnostics.enabled"] = True
+        run(CONFIGS / name, output=path, overrides=overrides)
+        paths[model] = path
+    return paths
+
+
+def _main_axes(figure):
+    """The axes that show data (colorbars excluded)."""
+    return [ax for ax in figure.axes if not hasattr(ax, "_colorbar")]
+
+
+def _has_data(ax) -> bool:
+    return bool(ax.lines or ax.images or ax.collections or ax.patches)
+
+
+@pytest.mark.parametrize("model", sorted(FIGURES))
+def test_every_figure_renders_with_labels_and_a_title(outputs, model):
+    ds = load_output(outputs[model])
+    figures = standard_figures(ds)
+    assert set(figures) == set(FIGURES[model])  # the entropy figure too: diagnostics are present
+    for name, figure in figures.items():
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=50)
+        image = Image.open(io.BytesIO(buffer.getvalue()))
+        assert image.size[0] > 100 and image.size[1] > 100, name
+        suptitle = figure.get_suptitle()
+        for ax in _main_axes(figure):
+            assert _has_data(ax), f"{model} {name}: empty axes"
+            assert ax.get_xlabel() and ax.get_ylabel(), f"{model} {name}: unlabelled axes"
+            assert ax.get_title() or suptitle, f"{model} {name}: no title"
+
+
+def test_field_figures_show_the_run(outputs):
+    """The space-time map holds |psi| itself, and the drift plot one line per invariant."""
+    ds = load_output(outputs["nlse"])
+    image = fields.spacetime_map(ds).axes[0].images[0].get_array()
+    expected = np.hypot(ds["psi_real"].values, ds["psi_imag"].values)
+    np.testing.assert_allclose(np.asarray(image), expected, rtol=0, atol=0)
+    drift = fields.invariant_drift(ds).axes[0]
+    assert len(drift.lines) == sum(str(v).endswith("_rel_error") for v in ds.data_vars)
+    assert drift.get_yscale() == "log"
+
+
+def test_field_entropy_figure_needs_the_diagnostics(outputs):
+    ds = load_output(outputs["klein_gordon"])
+    bare = ds.drop_vars([v for v in ds.data_vars if "entropy" in str(v)])
+    assert "entropy" not in standard_figures(bare)
+    with pytest.raises(ValueError, match="simsuite analyze"):
+        fields.entropy_timeseries(bare)
+
+
+def test_couzin_entropies_are_computed_when_absent(outputs):
+    ds = load_output(outputs["couzin"])
+    assert "oceanic_schooling_index" not in ds
+    axes = standard_figures(ds)["entropy"].axes[0]
+    assert len(axes.lines) == 8  # seven entropies and the OSI
+
+
+@pytest.mark.parametrize("model", sorted(FIGURES))
+def test_plot_command_writes_the_figures(outputs, model, tmp_path, capsys):
+    code = main(["plot", str(outputs[model]), "--outdir", str(tmp_path), "--dpi", "40", "--pdf"])
+    assert code == 0
+    expected = {f"{model}_{name}{s}" for name in FIGURES[model] for s in (".png", ".pdf")}
+    assert {p.name for p in tmp_path.iterdir()} == expected
+    assert all(p.stat().st_size > 0 for p in tmp_path.iterdir())
+    assert capsys.readouterr().out.count("wrote") == len(expected)
+
+
+def test_save_figures_creates_the_folder(outputs, tmp_path):
+    written = save_figures(load_output(outputs["couzin"]), tmp_path / "new" / "dir", "run", dpi=30)
+    assert len(written) == len(FIGURES["couzin"]) and all(p.exists() for p in written)
+
+
+def test_plot_refuses_wrong_files(tmp_path, outputs, capsys):
+    text = tmp_path / "notes.nc"
+    text.write_text("not a NetCDF file")
+    assert main(["plot", str(text)]) == 2
+    assert "not a readable NetCDF file" in capsys.readouterr().err
+    assert main(["plot", str(tmp_path / "missing.nc")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    foreign = tmp_path / "foreign.nc"
+    load_output(outputs["nlse"]).drop_vars("psi_imag").to_netcdf(foreign)
+    assert main(["plot", str(foreign)]) == 2
+    assert "psi_imag" in capsys.readouterr().err
+    unknown = tmp_path / "unknown.nc"
+    load_output(outputs["nlse"]).assign_attrs(model="heat").to_netcdf(unknown)
+    assert main(["plot", str(unknown)]) == 2
+    assert "model = 'heat'" in capsys.readouterr().err
+    assert main(["plot", str(outputs["nlse"]), "--dpi", "0"]) == 2
+
+
+@pytest.mark.parametrize("model", ["nlse", "couzin"])
+def test_animation_has_one_frame_per_snapshot(outputs, model, tmp_path):
+    path = animate(
+        load_output(outputs[model]), tmp_path / "movie", fmt="gif", max_frames=6, progress=False
+    )
+    assert path.suffix == ".gif" and path.stat().st_size > 0
+    with Image.open(path) as gif:
+        assert gif.n_frames == 6  # 6 of the 11 snapshots, first and last included
+        assert gif.size == (640, 480)
+
+
+def test_animate_command(outputs, tmp_path, capsys):
+    target = tmp_path / "kg.gif"
+    code = main(
+        ["animate", str(outputs["klein_gordon"]), "--format", "gif", "--output", str(target)]
+        + ["--quiet", "--dpi", "50"]
+    )
+    assert code == 0
+    with Image.open(target) as gif:
+        assert gif.n_frames == 11 and gif.size == (320, 240)
+    assert main(["animate", str(outputs["nlse"]), "--format", "gif", "--fps", "0"]) == 2
+    assert "--fps" in capsys.readouterr().err
+    assert main(["animate", str(outputs["nlse"]), "--dpi", "500", "--format", "gif"]) == 2
+    assert "1280 px" in capsys.readouterr().err
