@@ -1,6 +1,9 @@
 """The example scripts run, measure the right physics and write their figures.
 
-``examples/kink_antikink_windows.py``: φ⁴ kink–antikink collisions (λ = 2, v = 1, kink width 1,
+Every example runs with ``--quick`` in a few seconds and writes its PNG; where the quick run still
+measures physics, the test checks it.
+
+``examples/kg_kink_antikink_windows.py``: φ⁴ kink–antikink collisions (λ = 2, v = 1, kink width 1,
 critical speed u_c ≈ 0.2598). Below u_c the pair is captured into a bion except in narrow two-bounce
 windows; above it the walls separate after one bounce, more slowly than they came.
 """
@@ -18,19 +21,23 @@ import pytest
 from .conftest import ROOT
 
 
-@pytest.fixture(scope="module")
-def windows():
-    """The example module, registered under its name while the tests run (its dataclasses and the
-    process pool look it up in ``sys.modules``)."""
-    name = "kink_antikink_windows"
+def load_example(name: str):
+    """Import ``examples/<name>.py`` and register it under its name (its dataclasses and the
+    process pool look it up in ``sys.modules``); the caller removes it."""
     spec = importlib.util.spec_from_file_location(name, ROOT / "examples" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def windows():
+    """The kink–antikink example module."""
     try:
-        spec.loader.exec_module(module)
-        yield module
+        yield load_example("kg_kink_antikink_windows")
     finally:
-        sys.modules.pop(name, None)
+        sys.modules.pop("kg_kink_antikink_windows", None)
 
 
 def png_size(path):
@@ -122,7 +129,7 @@ def test_capture_below_and_escape_above_the_critical_speed(windows, tmp_path, ca
         assert o.u_out == pytest.approx(expected, abs=1e-3)
     assert result.critical_speed == pytest.approx(0.30)
 
-    assert result.png == tmp_path / "kink_antikink_windows.png"
+    assert result.png == tmp_path / "kg_kink_antikink_windows.png"
     assert result.png.stat().st_size > 0
     width, _ = png_size(result.png)
     assert width <= 1280
@@ -158,3 +165,61 @@ def test_the_first_two_bounce_window(windows, tmp_path):
     inside = result.outcomes[1]
     assert inside.n_bounces == 2 and 0.0 < inside.u_out < inside.u
     assert [(w.first, w.last) for w in result.windows] == [(0.198, 0.198)]
+
+
+# -- the other examples, at their --quick sizes ----------------------------------------------------
+@pytest.fixture
+def example(request):
+    name = request.param
+    try:
+        yield load_example(name)
+    finally:
+        sys.modules.pop(name, None)
+
+
+@pytest.mark.parametrize(
+    ("example", "png"),
+    [("nlse_four_cases", "nlse_four_cases.png"), ("kg_four_cases", "kg_four_cases.png")],
+    indirect=["example"],
+)
+def test_four_case_figures(example, png, tmp_path):
+    path = example.main(["--quick", "--outdir", str(tmp_path)])
+    assert path == tmp_path / png
+    width, height = png_size(path)
+    assert 800 <= width <= 1280 and height > 400
+
+
+@pytest.mark.parametrize("example", ["nlse_mi_gain"], indirect=True)
+def test_mi_gain_matches_benjamin_feir(example, tmp_path):
+    """Every sideband with analytic growth rate above 0.5 grows at that rate to 2e-3 (the quick
+    run measures 2.7e-4)."""
+    gain = example.main(["--quick", "--outdir", str(tmp_path)])
+    fast = gain.analytic > 0.5
+    assert fast.sum() >= 10
+    np.testing.assert_allclose(gain.measured[fast], gain.analytic[fast], rtol=0, atol=2e-3)
+    peak = gain.wavenumber[np.argmax(gain.measured)]
+    assert abs(peak - np.sqrt(2.0)) < 0.07  # the grid spacing is 2π/100
+    assert gain.png.stat().st_size > 0
+
+
+@pytest.mark.parametrize("example", ["couzin_states"], indirect=True)
+def test_couzin_states_example(example, tmp_path):
+    measured = example.main(["--quick", "--outdir", str(tmp_path)])
+    assert set(measured) == set(example.STATES)
+    assert all(0.0 <= p <= 1.0 and 0.0 <= m <= 1.0 for p, m in measured.values())
+    assert png_size(tmp_path / "couzin_states.png")[0] <= 1440
+
+
+@pytest.mark.parametrize("example", ["entropy_regimes"], indirect=True)
+def test_entropy_regimes_example(example, tmp_path):
+    points = example.main(["--quick", "--outdir", str(tmp_path)])
+    assert len(points) == len(example.FIELD_RUNS) + len(example.SCHOOL_RUNS)
+    assert all(0.0 <= h <= 1.0 and 0.0 <= c <= 1.0 for h, c in points.values())
+    assert points["kg_kink"] == (0.0, 0.0)  # a field that does not move has no ordinal structure
+    assert (tmp_path / "entropy_regimes.png").stat().st_size > 0
+
+
+def test_windows_quick_flag(windows, tmp_path):
+    result = windows.main(["--quick", "--outdir", str(tmp_path)])
+    assert [round(o.u, 2) for o in result.outcomes] == [0.22, 0.3, 0.35]
+    assert result.png.exists()

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import xarray as xr
+from matplotlib.axes import Axes
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
@@ -26,6 +27,7 @@ from simsuite.plotting.common import (
     axis_label,
     config_value,
     new_figure,
+    run_label,
     snapshot_indices,
     time_label,
     title,
@@ -53,12 +55,14 @@ def _field(ds: xr.Dataset) -> np.ndarray:
     return ds["phi"].values
 
 
-def spacetime_map(ds: xr.Dataset) -> Figure:
-    """The field over (x, t) as an image (x across, t up)."""
+def spacetime_map(ds: xr.Dataset, ax: Axes | None = None) -> Figure:
+    """The field over (x, t) as an image (x across, t up), with a colorbar; drawn into ``ax``
+    (for panels of several runs) or a new figure."""
     field = profile(ds)
     x, t = ds["x"].values, ds["t"].values
-    figure = new_figure(7.0, 4.8)
-    ax = figure.add_subplot()
+    if ax is None:
+        ax = new_figure(7.0, 4.8).add_subplot()
+    figure = ax.figure
     values = field.values
     if is_complex(ds):
         options = {"cmap": "magma", "vmin": 0.0, "vmax": float(np.nanmax(values)) or 1.0}
@@ -228,4 +232,17 @@ def entropy_timeseries(ds: xr.Dataset) -> Figure:
     right.set_title("spectral and permutation entropy")
     right.legend(fontsize="small")
     figure.suptitle(title(ds, "entropies"))
+    return figure
+
+
+def spacetime_panels(datasets: Sequence[xr.Dataset], columns: int = 2) -> Figure:
+    """Space–time maps of several runs side by side (one panel each, titled by its run label)."""
+    rows = -(-len(datasets) // columns)
+    figure = new_figure(5.2 * columns, 3.9 * rows)
+    axes = figure.subplots(rows, columns, squeeze=False).ravel()
+    for ax, ds in zip(axes, datasets, strict=False):
+        spacetime_map(ds, ax=ax)
+        ax.set_title(run_label(ds), fontsize="medium")
+    for ax in axes[len(datasets) :]:
+        ax.set_visible(False)
     return figure

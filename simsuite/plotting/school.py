@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import xarray as xr
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from scipy.spatial import cKDTree
 
@@ -31,18 +32,23 @@ def _headings(velocity: np.ndarray) -> np.ndarray:
     return np.divide(velocity, norm, out=np.zeros_like(velocity), where=norm > 0)
 
 
-def school_snapshot(ds: xr.Dataset, time: float | None = None) -> Figure:
+def school_snapshot(
+    ds: xr.Dataset, time: float | None = None, ax: Axes | None = None, colorbar: bool = True
+) -> Figure:
     """Positions and unit headings (one body length long) at the snapshot nearest ``time``
-    (default: the last), coloured by depth z."""
+    (default: the last), coloured by depth z; drawn into ``ax`` (a 3D axes) or a new figure,
+    with a depth colorbar unless ``colorbar`` is false."""
     k = snapshot_index(ds, time)
     position = ds["position"].values[k]
     heading = _headings(ds["velocity"].values[k])
-    figure = new_figure(6.5, 5.5)
-    ax = figure.add_subplot(projection="3d")
+    if ax is None:
+        ax = new_figure(6.5, 5.5).add_subplot(projection="3d")
+    figure = ax.figure
     depth = position[:, 2]
     points = ax.scatter(*position.T, c=depth, cmap="viridis", s=10, depthshade=False)
     ax.quiver(*position.T, *heading.T, length=1.0, color="0.3", linewidth=0.6)
-    figure.colorbar(points, ax=ax, label="depth z [body lengths]", shrink=0.7)
+    if colorbar:
+        figure.colorbar(points, ax=ax, label="depth z [body lengths]", shrink=0.7)
     _cube(ax, position, box_size(ds))
     ax.set_xlabel("x [body lengths]")
     ax.set_ylabel("y [body lengths]")
@@ -65,12 +71,13 @@ def _cube(ax, position: np.ndarray, box: float | None) -> None:
     ax.set_box_aspect((1, 1, 1))
 
 
-def order_parameters(ds: xr.Dataset) -> Figure:
+def order_parameters(ds: xr.Dataset, ax: Axes | None = None) -> Figure:
     """Polarization P = |Σ v̂_i|/N and rotation M = |Σ r̂_ic × v̂_i|/N against t (and the order
-    index max(P, M) when the dataset holds it)."""
+    index max(P, M) when the dataset holds it); drawn into ``ax`` or a new figure."""
     t = ds["t"].values
-    figure = new_figure(7.0, 3.8)
-    ax = figure.add_subplot()
+    if ax is None:
+        ax = new_figure(7.0, 3.8).add_subplot()
+    figure = ax.figure
     ax.plot(t, ds["polarization"].values, lw=1.3, label="polarization P")
     ax.plot(t, ds["rotation"].values, lw=1.3, label="rotation M")
     if "order_index" in ds.variables:

@@ -57,10 +57,10 @@ References
 
 Usage
 -----
-``python examples/kink_antikink_windows.py --outdir figures`` (simsuite installed, e.g.
+``python examples/kg_kink_antikink_windows.py --outdir figures`` (simsuite installed, e.g.
 ``pip install -e .``); ``--workers 2`` runs the scan on two processes, ``--speeds 0.22 0.3``
 runs chosen speeds instead of the ``--num`` speeds evenly spaced on [``--u-min``, ``--u-max``]. Writes
-``kink_antikink_windows.png`` and ``kink_antikink_windows.csv`` in the output directory and prints a
+``kg_kink_antikink_windows.png`` and ``kg_kink_antikink_windows.csv`` in the output directory and prints a
 summary.
 """
 
@@ -68,6 +68,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -352,7 +353,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--t-final", type=float, default=defaults.t_final, help="end time of each run")
     p.add_argument("--workers", type=int, default=1, help="processes for the scan (default 1)")
     p.add_argument("--outdir", type=Path, default=Path("."), help="where the PNG and CSV go")
-    return p.parse_args(argv)
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke test: 3 speeds on L = 100, n = 512, t = 60 (also SIMSUITE_QUICK=1)",
+    )
+    args = p.parse_args(argv)
+    if args.quick or os.environ.get("SIMSUITE_QUICK") == "1":
+        args.speeds, args.n_points, args.length, args.t_final = [0.22, 0.3, 0.35], 512, 100.0, 60.0
+    return args
 
 
 def main(argv: list[str] | None = None) -> ScanResult:
@@ -368,8 +377,8 @@ def main(argv: list[str] | None = None) -> ScanResult:
     u_c, below = critical_speed(outcomes)
     windows = escape_windows(outcomes, u_c)
     args.outdir.mkdir(parents=True, exist_ok=True)
-    png = args.outdir / "kink_antikink_windows.png"
-    table = args.outdir / "kink_antikink_windows.csv"
+    png = args.outdir / "kg_kink_antikink_windows.png"
+    table = args.outdir / "kg_kink_antikink_windows.csv"
     write_csv(table, outcomes)
     plot(png, outcomes, u_c, windows)
     result = ScanResult(outcomes, u_c, below, windows, png, table, seconds)
