@@ -7,11 +7,12 @@ import io
 
 import numpy as np
 import pytest
+import xarray as xr
 from PIL import Image
 
 from simsuite import run
 from simsuite.cli import main
-from simsuite.plotting import FIGURES, fields, load_output, save_figures, standard_figures
+from simsuite.plotting import FIGURES, fields, load_output, save_figures, standard_figures, sweeps
 from simsuite.plotting.animation import animate
 from tests.conftest import CONFIGS
 
@@ -146,3 +147,80 @@ def test_animate_command(outputs, tmp_path, capsys):
     assert "--fps" in capsys.readouterr().err
     assert main(["animate", str(outputs["nlse"]), "--dpi", "500", "--format", "gif"]) == 2
     assert "1280 px" in capsys.readouterr().err
+
+
+# -- sweep summaries -------------------------------------------------------------------------------
+def _summary(dims: dict[str, np.ndarray], carry: str = "") -> xr.Dataset:
+    """A summary shaped like simsuite.sweep's: collected variables on the swept dims and replicate."""
+    shape = tuple(len(v) for v in dims.values())
+    rng = np.random.default_rng(0)
+    coords = {}
+    for name, values in dims.items():
+        attrs = {} if name in ("branch", "replicate") else {"config_key": f"zones.{name}"}
+        coords[name] = (name, values, attrs)
+    data = {
+        "polarization": (tuple(dims), rng.uniform(0, 1, shape), {"units": "1"}),
+        "rotation": (tuple(dims), rng.uniform(0, 1, shape), {"units": "1"}),
+        "status": (tuple(dims), np.full(shape, "complete", dtype=object)),
+        "wall_time": (tuple(dims), np.ones(shape), {"units": "s"}),
+    }
+    attrs = {"sweep_toml": "base = 'x'", "title": "simsuite sweep test", "carry_key": carry}
+    return xr.Dataset(data, coords=coords, attrs=attrs)
+
+
+def test_hysteresis_summary_draws_both_branches(tmp_path):
+    ds = _summary(
+        {
+            "branch": np.array(["ascending", "descending"], dtype=object),
+            "delta_r_orientation": np.array([0.0, 2.0, 4.0, 6.0]),
+            "replicate": np.arange(2),
+        },
+        carry="zones.delta_r_orientation",
+    )
+    figures = standard_figures(ds)
+    assert set(figures) == {"lines"}
+    axes = _main_axes(figures["lines"])
+    assert len(axes) == 2  # polarization and rotation
+    for ax in axes:
+        assert ax.get_xlabel() == "zones.delta_r_orientation" and ax.get_ylabel() and ax.get_title()
+        labels = ax.get_legend_handles_labels()[1]
+        assert labels == ["ascending", "descending"]
+        line = ax.lines[0]  # the mean over the two replicates
+        np.testing.assert_allclose(
+            line.get_ydata(),
+            ds["polarization" if "pol" in ax.get_title() else "rotation"]
+            .isel(branch=0)
+            .mean("replicate")
+            .values,
+        )
+
+
+def test_grid_summary_gets_maps(tmp_path):
+    ds = _summary(
+        {
+            "delta_r_orientation": np.array([0.0, 1.0, 4.0]),
+            "delta_r_attraction": np.array([2.0, 14.0]),
+            "replicate": np.arange(1),
+        }
+    )
+    path = tmp_path / "summary.nc"
+    ds.to_netcdf(path)
+    written = save_figures(load_output(path), tmp_path, "summary", dpi=40)
+    assert {p.name for p in written} == {
+        "summary_lines.png",
+        "summary_map_polarization.png",
+        "summary_map_rotation.png",
+    }
+    figure = sweeps.sweep_map(ds, "rotation")
+    mesh = figure.axes[0].collections[0]
+    np.testing.assert_array_equal(
+        np.asarray(mesh.get_array()).reshape(3, 2), ds["rotation"].isel(replicate=0).values
+    )
+
+
+def test_animate_refuses_a_sweep_summary(tmp_path):
+    path = tmp_path / "summary.nc"
+    _summary({"delta_r_orientation": np.array([0.0, 1.0]), "replicate": np.arange(1)}).to_netcdf(
+        path
+    )
+    assert main(["animate", str(path), "--format", "gif"]) == 2

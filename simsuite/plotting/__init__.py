@@ -16,10 +16,18 @@ from pathlib import Path
 import xarray as xr
 from matplotlib.figure import Figure
 
-from simsuite.plotting import fields, school
+from simsuite.plotting import fields, school, sweeps
 from simsuite.plotting.common import check_dataset, load_output
 
-__all__ = ["fields", "load_output", "save_figures", "school", "standard_figures", "FIGURES"]
+__all__ = [
+    "FIGURES",
+    "fields",
+    "load_output",
+    "save_figures",
+    "school",
+    "standard_figures",
+    "sweeps",
+]
 
 #: The standard figures of each model, by the name used in the file names.
 FIGURES: dict[str, dict[str, Callable[[xr.Dataset], Figure]]] = {
@@ -44,8 +52,11 @@ FIGURES["klein_gordon"] = FIGURES["nlse"]
 
 def standard_figures(ds: xr.Dataset) -> dict[str, Figure]:
     """The model's standard figures by name. The field models' entropy figure is included only
-    when the dataset holds the diagnostics; Couzin's schooling entropies are computed if absent."""
+    when the dataset holds the diagnostics; Couzin's schooling entropies are computed if absent;
+    a sweep summary gets :func:`~simsuite.plotting.sweeps.standard_sweep_figures`."""
     model = check_dataset(ds, ds.encoding.get("source", "<dataset>"))
+    if model == "sweep":
+        return sweeps.standard_sweep_figures(ds)
     if model == "couzin":
         ds = school.with_entropies(ds)
     figures = {}

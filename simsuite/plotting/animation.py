@@ -59,7 +59,10 @@ def animate(
     progress
         Show a progress bar over the frames.
     """
-    model = check_dataset(ds, ds.encoding.get("source", "<dataset>"))
+    source = ds.encoding.get("source", "<dataset>")
+    model = check_dataset(ds, source)
+    if model == "sweep":
+        raise ConfigError(source, "file", source, "is a sweep summary; animate a run output")
     fmt = fmt or default_format()
     _check_options(fmt, fps, max_frames, dpi)
     frames = snapshot_indices(ds.sizes["t"], max_frames)

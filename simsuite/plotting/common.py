@@ -31,8 +31,8 @@ REQUIRED = {
 def load_output(path: str | Path) -> xr.Dataset:
     """Read a simsuite output into memory, or raise :class:`ConfigError` saying what is wrong.
 
-    The file must be readable NetCDF, carry the ``model`` attribute of a known model, hold that
-    model's state variables and at least one snapshot.
+    The file must be readable NetCDF and either a sweep summary or a run output: with the ``model``
+    attribute of a known model, that model's state variables and at least one snapshot.
     """
     path = Path(path)
     if not path.exists():
@@ -49,7 +49,10 @@ def load_output(path: str | Path) -> xr.Dataset:
 
 
 def check_dataset(ds: xr.Dataset, source: str = "<dataset>") -> str:
-    """The dataset's model name, after checking it can be plotted (else :class:`ConfigError`)."""
+    """The dataset's model name (``"sweep"`` for a sweep summary), after checking it can be
+    plotted (else :class:`ConfigError`)."""
+    if "sweep_toml" in ds.attrs:
+        return "sweep"
     model = ds.attrs.get("model")
     if model not in REQUIRED:
         raise ConfigError(
