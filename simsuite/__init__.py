@@ -5,6 +5,7 @@ Public API::
     cfg = simsuite.load_config("configs/nlse_two_soliton.toml", overrides={"time.t_final": 5.0})
     ds = simsuite.run(cfg)                  # xarray.Dataset, also written to cfg.output.path
     ds = simsuite.open_output("outputs/nlse_two_soliton.nc")
+    summary = simsuite.sweep("configs/sweeps/couzin_phase_diagram.toml")   # runs on Dask
 """
 
 __version__ = "0.1.0"
@@ -13,4 +14,8 @@ from simsuite.config import ConfigError, load_config  # noqa: E402
 from simsuite.io.netcdf import open_output  # noqa: E402
 from simsuite.runner import RunFailed, run  # noqa: E402
 
-__all__ = ["ConfigError", "RunFailed", "__version__", "load_config", "open_output", "run"]
+# Imported eagerly (cheap: Dask itself is imported only when a sweep runs) so that the name
+# simsuite.sweep is always the function, never the subpackage of the same name.
+from simsuite.sweep import sweep  # noqa: E402
+
+__all__ = ["ConfigError", "RunFailed", "__version__", "load_config", "open_output", "run", "sweep"]

@@ -103,6 +103,24 @@ def _parser() -> argparse.ArgumentParser:
     movie.add_argument("--dpi", type=int, default=100, help="100 gives 640 x 480 px (max 200)")
     movie.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    sweep = sub.add_parser(
+        "sweep", parents=[common], help="run a parameter sweep or ensemble on Dask"
+    )
+    sweep.add_argument("sweep_file", metavar="SWEEP.toml", help="sweep file (see README)")
+    sweep.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="address of a running Dask scheduler (default: local)",
+    )
+    sweep.add_argument(
+        "--workers", type=int, metavar="N", help="local cluster: worker processes (default: cores)"
+    )
+    sweep.add_argument(
+        "--outdir", metavar="DIR", help="output directory (default: outputs/sweeps/<sweep name>)"
+    )
+    sweep.add_argument("--resume", action="store_true", help="keep the runs whose file is complete")
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+
     validate = sub.add_parser(
         "validate", parents=[common], help="check a config without running it"
     )
@@ -120,6 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "show-config": _cmd_show_config,
         "validate": _cmd_validate,
         "analyze": _cmd_analyze,
+        "sweep": _cmd_sweep,
         "plot": _cmd_plot,
         "animate": _cmd_animate,
     }
@@ -231,6 +250,35 @@ def _cmd_animate(args) -> int:
     if not args.quiet:
         print(f"wrote {written}")
     return EXIT_OK
+
+
+def _cmd_sweep(args) -> int:
+    from simsuite.sweep import sweep
+
+    if args.workers is not None and args.workers < 1:
+        raise ConfigError("--workers", "N", args.workers, "must be an integer >= 1")
+    ds = sweep(
+        args.sweep_file,
+        outdir=args.outdir,
+        scheduler=args.scheduler,
+        workers=args.workers,
+        resume=args.resume,
+        progress=not args.quiet,
+    )
+    a = ds.attrs
+    pairs = zip(ds["status"].values.ravel(), ds["run_hash"].values.ravel(), strict=True)
+    unfinished = [f"{run_hash} {status}" for status, run_hash in pairs if status != "complete"]
+    if unfinished:
+        more = len(unfinished) - 5
+        shown = ", ".join(unfinished[:5]) + (f" and {more} more" if more > 0 else "")
+        print(f"simsuite: runs not complete: {shown} (errors in manifest.csv)", file=sys.stderr)
+    if not args.quiet:
+        print(
+            f"{args.sweep_file}: {a['n_runs']} runs ({a['n_complete']} complete, {a['n_reused']} "
+            f"reused, {a['n_failed']} failed, {a['n_skipped']} skipped) in {a['wall_time_s']:.1f} s; "
+            f"wrote {Path(a['outdir']) / 'summary.nc'}"
+        )
+    return EXIT_FAILED if unfinished else EXIT_OK
 
 
 def diagnostics_names(ds) -> list[str]:

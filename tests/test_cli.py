@@ -103,6 +103,12 @@ def test_packaged_configs_equal_user_facing_copies():
     packaged = {p.name: p.read_bytes() for p in canonical_configs()}
     user = {p.name: p.read_bytes() for p in CONFIGS.glob("*.toml")}
     assert packaged == user
+    # sweep files: packaged beside the configs, never among the canonical ones (run --all)
+    folder = canonical_configs()[0].parent / "sweeps"
+    packaged = {p.name: p.read_bytes() for p in folder.glob("*.toml")}
+    user = {p.name: p.read_bytes() for p in (CONFIGS / "sweeps").glob("*.toml")}
+    assert packaged == user and len(user) >= 4
+    assert not any(p.parent.name == "sweeps" for p in canonical_configs())
 
 
 def test_run_all_quick(workdir, capsys):
