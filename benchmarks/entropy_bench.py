@@ -17,9 +17,10 @@ Cases (issue 5):
 Timing: the simulation is ``simsuite.run`` to a NetCDF file (best of 2), after tiny runs of both
 models have compiled the numba kernels; its time is the output's ``wall_time_s`` attribute (the
 stepping loop, snapshot writes included). It runs on the configs' ``run.threads = 0``, i.e. every
-core numba sees (printed above the table); the diagnostics are serial. *analyze* is
-``simsuite.analyze.analyze(path, output=...)``, the whole command: read the file, compute, write a
-new file (best of 2). *diagnostics* is the computation alone,
+core numba sees (printed above the table); the compiled kernels of the Couzin diagnostics run on
+the same numba threads (in parallel over the snapshots), the rest of the diagnostics serially.
+*analyze* is ``simsuite.analyze.analyze(path, output=...)``, the whole command: read the file,
+compute, write a new file (best of 2). *diagnostics* is the computation alone,
 :func:`simsuite.analyze.diagnostics_for` on the dataset in memory (best of 2).
 
 Baseline (measured in this process, best of 2, on the same in-memory dataset): a Python loop over
@@ -32,13 +33,13 @@ here.
   snapshot's windows (``sliding_window_view``) and ``np.unique`` counts of the patterns; the probe
   measures once.
 * Couzin: the seven entropies written again in NumPy (not calls to the library): a
-  ``scipy.spatial.cKDTree`` query for the 5 nearest neighbours (the library's algorithm too, so the
-  comparison is of implementations), ``np.histogram``/``np.histogram2d`` for the histograms, the
-  pair cosines as one ``V @ V.T`` product and its upper triangle, ``np.linalg.eigvalsh`` of
-  ``np.cov`` for the shape; then the OSI, P, M, the order index and the nearest-neighbour
-  statistics. Like the diagnostics it runs on one thread: the script sets
-  ``OPENBLAS_NUM_THREADS=1`` (unless already set) before NumPy is imported, because a threaded
-  ``V @ V.T`` slowed the whole loop 2–2.5× on a loaded machine.
+  ``scipy.spatial.cKDTree`` query for the 5 nearest neighbours (the library's per-snapshot path
+  too; its batched path has a compiled k-d tree that returns the same distances),
+  ``np.histogram``/``np.histogram2d`` for the histograms, the pair cosines as one ``V @ V.T``
+  product and its upper triangle, ``np.linalg.eigvalsh`` of ``np.cov`` for the shape; then the
+  OSI, P, M, the order index and the nearest-neighbour statistics. It runs on one thread: the
+  script sets ``OPENBLAS_NUM_THREADS=1`` (unless already set) before NumPy is imported, because a
+  threaded ``V @ V.T`` slowed the whole loop 2–2.5× on a loaded machine.
 
 Both baselines agree with the library to rounding: the table prints the largest difference over
 every diagnostic and snapshot (``max |Δ|``).

@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 import pytest
 
-from simsuite.diagnostics import schooling
+from simsuite.diagnostics import schooling, schooling_kernels
 from simsuite.diagnostics.schooling import ENTROPIES, DegenerateSchoolWarning
 
 BOTH = ("simsuite", "dewi-kadita")
@@ -266,8 +266,8 @@ def test_timeseries_equals_per_snapshot_calls(definition):
     series = schooling.schooling_timeseries(pos, vel, box, definition)
     for t in range(4):
         snap = schooling.oceanic_schooling_index(pos[t], vel[t], box, definition)
-        for key, value in snap.items():
-            assert series[key][t] == value, key
+        for key, value in snap.items():  # the same counts; sums of p ln p in another order
+            assert series[key][t] == pytest.approx(value, abs=1e-12), key
         head = vel[t] / 2.0
         order = schooling.order_parameters(pos[t], head, box)
         order.update(schooling.nearest_neighbour_statistics(pos[t], box))
@@ -311,3 +311,223 @@ def test_a_thousand_agents_take_milliseconds():
             schooling.oceanic_schooling_index(pos, vel, 25.0, definition)
             best = min(best, time.perf_counter() - start)
         assert best < 0.05, (definition, best)
+
+
+# -- the batched path of schooling_timeseries against the per-snapshot path -------------------------
+# A histogram that differs by one count moves an entropy by ~1/N ≫ 1e-12 here, so entropies equal
+# to 1e-12 mean identical counts; what is left is the order of the sums of p ln p (~1e-16).
+ENTROPY_ATOL = 1e-12
+
+
+def _reference_neighbours(points, box, k):
+    """scipy's cKDTree, as the per-snapshot path queries it."""
+    from scipy.spatial import cKDTree
+
+    tree = cKDTree(schooling._wrap(points, box), boxsize=box) if box else cKDTree(points)
+    return tree.query(tree.data, k=k + 1)[0][:, 1:]
+
+
+def _point_sets(rng):
+    """(label, points, box): random, anisotropic, ties, coincident agents, strays, tiny N."""
+    yield "uniform", rng.uniform(0, 10, (300, 3)), None
+    yield "uniform periodic", rng.uniform(0, 10, (300, 3)), 10.0
+    yield "flat", rng.normal(size=(200, 3)) * [5.0, 1.0, 0.0], None
+    yield "line", np.outer(rng.normal(size=60), [1.0, 2.0, -1.0]), None
+    lattice = np.stack(np.meshgrid(*[np.arange(5.0)] * 3, indexing="ij"), -1).reshape(-1, 3)
+    yield "lattice (ties)", 1.5 * lattice, None
+    yield "lattice periodic (ties across faces)", 1.5 * lattice, 7.5
+    yield "rounded (coincident)", np.round(rng.uniform(0, 3, (150, 3))), None
+    yield "rounded periodic", np.round(rng.uniform(0, 3, (150, 3))), 3.0
+    yield "all coincident", np.tile(rng.uniform(0, 5, 3), (40, 1)), None
+    yield "pairs coincident", np.repeat(rng.uniform(0, 5, (25, 3)), 2, axis=0), 5.0
+    school = rng.normal(0.0, 1.0, (500, 3))
+    school[:3] += [300.0, -200.0, 1000.0]  # three strays: a very unbalanced bounding box
+    yield "school with strays", school, None
+    yield "straddling the faces", np.mod(rng.normal(0.0, 1.5, (200, 3)), 20.0), 20.0
+    for n in (2, 3, 4, 6, 7):
+        yield f"N = {n}", rng.uniform(0, 4, (n, 3)), None
+        yield f"N = {n} periodic", rng.uniform(0, 4, (n, 3)), 4.0
+
+
+def test_compiled_neighbours_equal_ckdtree_to_the_last_bit():
+    rng = np.random.default_rng(20)
+    for label, points, box in _point_sets(rng):
+        points = schooling._wrap(points, box) if box else points
+        for k in sorted({1, min(5, len(points) - 1), min(7, len(points) - 1)}):
+            got = schooling_kernels.neighbour_distances(points[np.newaxis], box, k)[0]
+            np.testing.assert_array_equal(got, _reference_neighbours(points, box, k), err_msg=label)
+
+
+def test_compiled_neighbours_refuse_too_few_agents():
+    for n, k in ((1, 1), (2, 2), (9, 8), (5, 0)):
+        with pytest.raises(ValueError, match="k must be"):
+            schooling_kernels.neighbour_distances(np.zeros((1, n, 3)), None, k)
+
+
+def _numpy_pair_counts(unit, bins, clip):
+    """The pair histogram in NumPy: c = (x x' + y y') + z z' over i < j, then ``_counts``'s
+    clipped bin or ``np.histogram`` of (1 + c)/2."""
+    i, j = np.triu_indices(len(unit), k=1)
+    c = unit[i, 0] * unit[j, 0]
+    c += unit[i, 1] * unit[j, 1]
+    c += unit[i, 2] * unit[j, 2]
+    if clip:
+        index = np.clip((c + 1.0) * (bins / 2.0), 0, bins - 1).astype(np.intp)
+        return np.bincount(index, minlength=bins)
+    return np.histogram((c + 1.0) / 2.0, bins=bins, range=(0.0, 1.0))[0]
+
+
+def test_compiled_pair_counts_equal_numpy():
+    rng = np.random.default_rng(21)
+    aligned = np.tile([0.6, 0.0, 0.8], (50, 1))  # c = 1 (± 1 ulp): the end bin, or dropped
+    opposite = np.vstack((aligned[:25], -aligned[:25]))  # c = −1
+    axes = np.vstack([np.eye(3), -np.eye(3)] * 5)  # c = 0 exactly: a bin edge
+    for unit in (isotropic(rng, 257), aligned, opposite, axes, isotropic(rng, 1), np.zeros((0, 3))):
+        usable = rng.random(len(unit)) < 0.8
+        for clip in (True, False):
+            for bins in (20, 7):
+                got = schooling_kernels.pair_cosine_counts(unit[np.newaxis], None, bins, clip)
+                np.testing.assert_array_equal(got[0], _numpy_pair_counts(unit, bins, clip))
+                got = schooling_kernels.pair_cosine_counts(
+                    unit[np.newaxis], usable[np.newaxis], bins, clip
+                )
+                np.testing.assert_array_equal(got[0], _numpy_pair_counts(unit[usable], bins, clip))
+
+
+def test_compiled_row_counts_equal_counts_and_histogram():
+    rng = np.random.default_rng(22)
+    edges = np.linspace(0.0, 2.0, 21)
+    values = np.concatenate(
+        (
+            rng.uniform(-0.5, 2.5, 500),
+            edges,  # on the edges, and one ulp either side
+            np.nextafter(edges, -np.inf),
+            np.nextafter(edges, np.inf),
+        )
+    )
+    rows = np.stack([rng.permutation(values) for _ in range(4)])
+    usable = rng.random(rows.shape) < 0.7
+    for clip in (True, False):
+        got = schooling_kernels.row_counts(rows, 0.0, 2.0, 20, clip, usable)
+        for row, mask, counts in zip(rows, usable, got, strict=True):
+            np.testing.assert_array_equal(counts, schooling._counts(row[mask], 0.0, 2.0, 20, clip))
+    # per-row ranges, one of them of zero width (everything in bin 0)
+    lo, hi = rows.min(axis=1), rows.max(axis=1)
+    hi[1] = lo[1]
+    got = schooling_kernels.row_counts(rows, lo, hi, 15, clip=True)
+    for t, counts in enumerate(got):
+        np.testing.assert_array_equal(counts, schooling._counts(rows[t], lo[t], hi[t], 15, True))
+
+
+def test_norm_helpers_sum_as_numpy_does():
+    """The batched path relies on the order in which NumPy sums a short last axis."""
+    rng = np.random.default_rng(23)
+    v = rng.normal(size=(50, 40, 3)) * 10.0 ** rng.uniform(-5, 5, (50, 40, 3))
+    np.testing.assert_array_equal(schooling._norm3(v), np.linalg.norm(v, axis=-1))
+    np.testing.assert_array_equal(schooling._squared3(v), np.sum(v * v, axis=-1))
+    d = np.abs(rng.normal(size=(50, 40, 5))) * 10.0 ** rng.uniform(-5, 5, (50, 40, 1))
+    d[0, :3] = 0.0  # coincident neighbours: cv 0 (simsuite), 0/1e-10 (seed)
+    cv = schooling_kernels.neighbour_cv(d, seed_guard=False)
+    mean, sd = d.mean(axis=-1), d.std(axis=-1)
+    np.testing.assert_array_equal(cv, np.divide(sd, mean, out=np.zeros_like(sd), where=mean > 0))
+    cv = schooling_kernels.neighbour_cv(d, seed_guard=True)
+    np.testing.assert_array_equal(cv, d.std(axis=-1) / (d.mean(axis=-1) + 1e-10))
+
+
+def _trajectories(rng):
+    """(label, positions, velocities, box) of a few snapshots each."""
+    yield "gas", rng.uniform(0, 20, (4, 120, 3)), rng.normal(size=(4, 120, 3)), 20.0
+    pos = rng.normal(10.0, 1.5, (3, 90, 3))
+    vel = np.array([1.0, 0.3, 0.0]) + 0.1 * rng.normal(size=(3, 90, 3))
+    vel[:, ::7] = 0.0  # no heading
+    pos[:, 5] = pos[:, 6:].mean(axis=1)  # near the centroid
+    yield "school, some agents still", pos, vel, 25.0
+    yield "school in open space", pos - 10.0, vel, None
+    mill, head = ring_mill(n=80, centre=(0.0, 0.0, 15.0))
+    yield "mill across the faces", np.mod(mill, 30.0)[np.newaxis], head[np.newaxis], 30.0
+    yield "mill in open space", mill[np.newaxis], 3.0 * head[np.newaxis], None
+    grid = np.round(rng.uniform(0, 4, (3, 100, 3)))
+    yield "coincident agents, axis headings", grid, np.round(rng.normal(size=(3, 100, 3))), 4.0
+    pos = rng.normal(0.0, 2.0, (3, 200, 3))
+    pos[:, :2] += 500.0  # strays
+    yield "strays", pos, rng.normal(size=(3, 200, 3)), None
+    yield (
+        "unwrapped, far from the box",
+        rng.normal(0, 3, (2, 60, 3)) - 77.0,
+        rng.normal(size=(2, 60, 3)),
+        10.0,
+    )
+    for n in (1, 2, 3, 4, 5, 6, 7):
+        pos, vel = rng.uniform(0, 5, (3, n, 3)), rng.normal(size=(3, n, 3))
+        yield f"N = {n}", pos, vel, 5.0
+        yield f"N = {n} open", pos, vel, None
+
+
+def _assert_series_equal_per_snapshot(series, pos, vel, box, definition, label):
+    for t in range(len(pos)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DegenerateSchoolWarning)
+            snap = schooling.oceanic_schooling_index(pos[t], vel[t], box, definition)
+        for key, value in snap.items():
+            np.testing.assert_allclose(
+                series[key][t], value, rtol=0, atol=ENTROPY_ATOL, err_msg=f"{label} {key} {t}"
+            )
+        head = schooling._unit(vel[t])[0]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # N = 1: no neighbours
+            order = schooling.order_parameters(pos[t], head, box)
+            order.update(schooling.nearest_neighbour_statistics(pos[t], box))
+            order["order_index"] = schooling.order_index(pos[t], head, box)
+        for key, value in order.items():
+            np.testing.assert_allclose(
+                series[key][t], value, rtol=1e-14, atol=1e-14, err_msg=f"{label} {key} {t}"
+            )
+
+
+@pytest.mark.parametrize("definition", BOTH)
+def test_batched_timeseries_equals_the_per_snapshot_path(definition):
+    """Open space and periodic boxes, N = 1 … 200: every output of schooling_timeseries against
+    oceanic_schooling_index, order_parameters and nearest_neighbour_statistics per snapshot
+    (entropies to 1e-12, i.e. the same histogram counts; order parameters to 1e-14)."""
+    rng = np.random.default_rng(24)
+    for label, pos, vel, box in _trajectories(rng):
+        if box is None and definition == "dewi-kadita":
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DegenerateSchoolWarning)
+            series = schooling.schooling_timeseries(pos, vel, box, definition)
+        _assert_series_equal_per_snapshot(series, pos, vel, box, definition, label)
+
+
+def test_timeseries_chunks_and_threads_change_nothing(monkeypatch):
+    import numba
+
+    rng = np.random.default_rng(25)
+    pos, vel = rng.normal(0, 3, (11, 60, 3)), rng.normal(size=(11, 60, 3))
+    reference = schooling.schooling_timeseries(pos, vel, 12.0)
+    monkeypatch.setattr(schooling, "_SERIES_CHUNK", 7 * 60)  # chunks of 7 and 4 snapshots
+    chunked = schooling.schooling_timeseries(pos, vel, 12.0)
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        serial = schooling.schooling_timeseries(pos, vel, 12.0)
+    finally:
+        numba.set_num_threads(threads)
+    for key in reference:
+        np.testing.assert_array_equal(chunked[key], reference[key], err_msg=key)
+        np.testing.assert_array_equal(serial[key], reference[key], err_msg=key)
+
+
+def test_timeseries_of_no_snapshots_or_no_agents():
+    empty = schooling.schooling_timeseries(np.zeros((0, 5, 3)), np.zeros((0, 5, 3)))
+    assert empty["centroid"].shape == (0, 3) and empty[OSI].shape == (0,)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        nobody = schooling.schooling_timeseries(np.zeros((2, 0, 3)), np.zeros((2, 0, 3)))
+    assert all(np.isnan(nobody[key]).all() for key in (*ENTROPIES, OSI, "polarization"))
+    with pytest.raises(ValueError, match="shape"):
+        schooling.schooling_timeseries(np.zeros((2, 5, 2)), np.zeros((2, 5, 2)))
+    with pytest.raises(ValueError, match="needs box_size"):
+        schooling.schooling_timeseries(
+            np.zeros((2, 5, 3)), np.zeros((2, 5, 3)), None, "dewi-kadita"
+        )

@@ -74,9 +74,13 @@ In the dewi-kadita definition positions are first wrapped into [0, L) (that pack
 wrapped) and ``box_size`` is required (it had no open space). The order parameters returned by
 :func:`schooling_timeseries` always use the simsuite centroid, whatever the entropy definition.
 
-Cost: H_vel is O(N²) and is accumulated in blocks of about 2¹⁸ pair values, so memory stays small for
-any N (N = 1000: ~5·10⁵ pairs, a few milliseconds); the neighbour distances come from one k-d tree
-query per snapshot.
+Cost: H_vel is O(N²), pair by pair without an N × N array (N = 1000: ~5·10⁵ pairs, under a
+millisecond); the neighbour distances come from one k-d tree query per snapshot. One snapshot
+(:func:`oceanic_schooling_index`) is computed with NumPy and ``scipy.spatial.cKDTree``.
+:func:`schooling_timeseries` computes the same numbers for many snapshots at once with the compiled
+kernels of :mod:`~simsuite.diagnostics.schooling_kernels` (a k-d tree of their own, the pair
+histogram, the per-agent geometry and the histograms), in parallel over the snapshots on numba's
+threads: the same histogram counts, bit for bit, and entropies equal to rounding (~1e-16).
 
 References
 ----------
@@ -95,9 +99,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
-import numba
 import numpy as np
 from scipy.spatial import cKDTree
+
+from simsuite.diagnostics.schooling_kernels import (
+    agent_terms,
+    neighbour_cv,
+    neighbour_distances,
+    pair_cosine_counts,
+    row_counts,
+)
 
 __all__ = [
     "polarization",
@@ -132,11 +143,13 @@ def polarization(headings: np.ndarray) -> float:
 
 
 def centroid(positions: np.ndarray, box_size: float | None = None) -> np.ndarray:
-    """Group centroid; the per-axis circular mean in a periodic box of side ``box_size``."""
+    """Group centroid; the per-axis circular mean in a periodic box of side ``box_size``.
+
+    ``positions`` (N, 3), or (T, N, 3) for the centroids (T, 3) of T snapshots."""
     if not box_size:
-        return positions.mean(axis=0)
+        return positions.mean(axis=-2)
     angle = 2.0 * np.pi * positions / box_size
-    mean_angle = np.arctan2(np.sin(angle).mean(axis=0), np.cos(angle).mean(axis=0))
+    mean_angle = np.arctan2(np.sin(angle).mean(axis=-2), np.cos(angle).mean(axis=-2))
     return np.mod(mean_angle * box_size / (2.0 * np.pi), box_size)
 
 
@@ -330,6 +343,20 @@ def _definition(name: str) -> SchoolingDefinition:
         raise ValueError(f"unknown schooling definition {name!r}; known: {known}") from None
 
 
+def _box(box_size) -> float | None:
+    """The periodic box side as a float, or None for open space (None or 0)."""
+    if box_size is not None and box_size < 0:
+        raise ValueError(f"box_size must be positive (or None/0 for open space), got {box_size}")
+    return float(box_size) if box_size else None
+
+
+def _check_box(spec: SchoolingDefinition, box: float | None) -> None:
+    if spec.needs_box and box is None:
+        raise ValueError(
+            f"definition={spec.name!r} needs box_size (that package had only a periodic box)"
+        )
+
+
 def _wrap(positions: np.ndarray, box_size: float) -> np.ndarray:
     """Positions in [0, L) (``np.mod`` may round a tiny negative coordinate up to L itself)."""
     wrapped = np.mod(positions, box_size)
@@ -349,12 +376,25 @@ def _neighbour_distances(positions: np.ndarray, box_size: float | None, k: int) 
 
 def _unit(vectors: np.ndarray, seed_guard: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Unit vectors (zero rows stay zero) and the mask of non-zero rows; with ``seed_guard`` rows
-    shorter than 1e-10 are divided by 1 instead, as the seed package did, and all rows count."""
-    norm = np.linalg.norm(vectors, axis=1, keepdims=True)
+    shorter than 1e-10 are divided by 1 instead, as the seed package did, and all rows count.
+    Rows along the last axis: (N, 3) or (T, N, 3)."""
+    norm = _norm3(vectors)[..., np.newaxis]
     if seed_guard:
-        return vectors / np.where(norm < 1e-10, 1.0, norm), np.ones(len(vectors), dtype=bool)
+        return vectors / np.where(norm < 1e-10, 1.0, norm), np.ones(vectors.shape[:-1], dtype=bool)
     unit = np.divide(vectors, norm, out=np.zeros_like(vectors), where=norm > 0)
-    return unit, norm[:, 0] > 0
+    return unit, norm[..., 0] > 0
+
+
+def _squared3(vectors: np.ndarray) -> np.ndarray:
+    """Squared length along the last axis (of size 3), summed as ``np.sum`` and ``np.linalg.norm``
+    sum such an axis, (x² + y²) + z², without NumPy's slow reduction over a short axis."""
+    x, y, z = vectors[..., 0], vectors[..., 1], vectors[..., 2]
+    return x * x + y * y + z * z
+
+
+def _norm3(vectors: np.ndarray) -> np.ndarray:
+    """Length along the last axis (of size 3): ``np.linalg.norm(vectors, axis=-1)``."""
+    return np.sqrt(_squared3(vectors))
 
 
 def _counts(values: np.ndarray, lo: float, hi: float, bins: int, clip: bool) -> np.ndarray:
@@ -380,33 +420,35 @@ def _normalised_entropy(weights: np.ndarray, n_states: int, degenerate: float) -
     return float((0.0 - np.sum(p * np.log(p))) / np.log(n_states))  # 0.0 − 0: no −0.0
 
 
-@numba.njit(cache=True)
-def _pair_cosine_counts_clipped(unit: np.ndarray, bins: int) -> np.ndarray:  # pragma: no cover
-    """Compiled :func:`_pair_cosine_counts` for ``clip=True``: the same arithmetic, pair by pair
-    (c = x_i x_j + y_i y_j + z_i z_j, index = (c + 1)·bins/2 clipped to [0, bins − 1], truncated)."""
-    counts = np.zeros(bins, dtype=np.int64)
-    n = unit.shape[0]
-    scale = bins / 2.0
-    for i in range(n):
-        x, y, z = unit[i, 0], unit[i, 1], unit[i, 2]
-        for j in range(i + 1, n):
-            c = x * unit[j, 0]
-            c += y * unit[j, 1]
-            c += z * unit[j, 2]
-            index = (c - (-1.0)) * scale
-            index = min(max(index, 0.0), bins - 1.0)
-            counts[int(index)] += 1
-    return counts
+def _heading_bins(unit: np.ndarray) -> np.ndarray:
+    """H_pol bin i·24 + j of each heading (last axis): polar angle bin i, azimuth bin j."""
+    theta = np.arccos(np.clip(unit[..., 2], -1.0, 1.0))
+    phi = np.arctan2(unit[..., 1], unit[..., 0]) + np.pi
+    i = np.minimum((theta * (_THETA_BINS / np.pi)).astype(np.intp), _THETA_BINS - 1)
+    j = np.minimum((phi * (_PHI_BINS / (2 * np.pi))).astype(np.intp), _PHI_BINS - 1)
+    return i * _PHI_BINS + j
+
+
+def _polarization_weight(spec: SchoolingDefinition) -> np.ndarray:
+    """(12, 1) weight of the H_pol counts per polar bin."""
+    edges = np.linspace(0.0, np.pi, _THETA_BINS + 1)
+    if spec.solid_angle_weights:
+        # Ω = Δφ (cos θ_lo − cos θ_hi): a density on the sphere, flat for isotropic headings
+        weight = 1.0 / ((2 * np.pi / _PHI_BINS) * -np.diff(np.cos(edges)))
+    else:
+        weight = np.sin(0.5 * (edges[:-1] + edges[1:]))
+    return weight[:, np.newaxis]
 
 
 def _pair_cosine_counts(unit: np.ndarray, bins: int, clip: bool) -> np.ndarray:
-    """Histogram of (1 + v̂_i·v̂_j)/2 over pairs i < j on [0, 1], in row blocks (no N×N array).
+    """Histogram of (1 + v̂_i·v̂_j)/2 over pairs i < j on [0, 1] (no N×N array).
 
-    The dot products are three outer products summed in place rather than a matrix product: with
-    an inner dimension of 3, a threaded BLAS call costs more than it computes on a busy machine.
+    ``clip``: the compiled kernel of :func:`schooling_timeseries`. Otherwise ``np.histogram`` in row
+    blocks; the dot products are three outer products summed in place rather than a matrix product:
+    with an inner dimension of 3, a threaded BLAS call costs more than it computes on a busy machine.
     """
     if clip:
-        return _pair_cosine_counts_clipped(np.ascontiguousarray(unit, dtype=float), bins)
+        return pair_cosine_counts(unit[np.newaxis], None, bins, clip=True)[0]
     n = len(unit)
     columns = np.ascontiguousarray(unit.T)
     counts = np.zeros(bins, dtype=np.int64)
@@ -417,10 +459,7 @@ def _pair_cosine_counts(unit: np.ndarray, bins: int, clip: bool) -> np.ndarray:
         # pairs inside the block (upper triangle), then the block against all later agents
         diagonal = _dot_outer(block, columns[:, start:stop])[np.triu_indices(stop - start, k=1)]
         for cosines in (diagonal, _dot_outer(block, columns[:, stop:]).ravel()):
-            if clip:  # (1 + c)/2 on [0, 1] is c on [−1, 1], bin for bin, to the last bit
-                counts += _counts(cosines, -1.0, 1.0, bins, clip)
-            else:
-                counts += _counts((cosines + 1.0) / 2.0, 0.0, 1.0, bins, clip)
+            counts += _counts((cosines + 1.0) / 2.0, 0.0, 1.0, bins, clip=False)
     return counts
 
 
@@ -439,11 +478,7 @@ class _Snapshot:
 
     def __init__(self, positions, velocities, box_size, definition: str):
         self.spec = _definition(definition)
-        if box_size is not None and box_size < 0:
-            raise ValueError(
-                f"box_size must be positive (or None/0 for open space), got {box_size}"
-            )
-        self.box = float(box_size) if box_size else None
+        self.box = _box(box_size)
         self.positions = None if positions is None else _as_agents(positions, "positions")
         self.velocities = None if velocities is None else _as_agents(velocities, "velocities")
         if self.positions is not None and self.velocities is not None:
@@ -453,10 +488,8 @@ class _Snapshot:
                     f"{len(self.positions)} vs {len(self.velocities)}"
                 )
         self.n = len(self.positions if self.positions is not None else self.velocities)
-        if self.spec.needs_box and self.positions is not None and self.box is None:
-            raise ValueError(
-                f"definition={self.spec.name!r} needs box_size (that package had only a periodic box)"
-            )
+        if self.positions is not None:
+            _check_box(self.spec, self.box)
 
     # -- shared inputs -----------------------------------------------------------------------------
     @cached_property
@@ -493,19 +526,10 @@ class _Snapshot:
         return self._entropy(counts, _BINS["entropy_cohesion"])
 
     def entropy_polarization(self) -> float:
-        unit = self._usable_headings()
-        theta = np.arccos(np.clip(unit[:, 2], -1.0, 1.0))
-        phi = np.arctan2(unit[:, 1], unit[:, 0]) + np.pi
-        i = np.minimum((theta * (_THETA_BINS / np.pi)).astype(np.intp), _THETA_BINS - 1)
-        j = np.minimum((phi * (_PHI_BINS / (2 * np.pi))).astype(np.intp), _PHI_BINS - 1)
-        counts = np.bincount(i * _PHI_BINS + j, minlength=_THETA_BINS * _PHI_BINS)
-        edges = np.linspace(0.0, np.pi, _THETA_BINS + 1)
-        if self.spec.solid_angle_weights:
-            # Ω = Δφ (cos θ_lo − cos θ_hi): a density on the sphere, flat for isotropic headings
-            weight = 1.0 / ((2 * np.pi / _PHI_BINS) * -np.diff(np.cos(edges)))
-        else:
-            weight = np.sin(0.5 * (edges[:-1] + edges[1:]))
-        weighted = counts.reshape(_THETA_BINS, _PHI_BINS) * weight[:, np.newaxis]
+        counts = np.bincount(
+            _heading_bins(self._usable_headings()), minlength=_THETA_BINS * _PHI_BINS
+        )
+        weighted = counts.reshape(_THETA_BINS, _PHI_BINS) * _polarization_weight(self.spec)
         return self._entropy(weighted, _THETA_BINS * _PHI_BINS)
 
     def entropy_depth(self) -> float:
@@ -662,6 +686,19 @@ def oceanic_schooling_index(
     return values
 
 
+_SERIES_CHUNK = 2**18  # agent-snapshots per chunk of schooling_timeseries: bounded temporaries
+_SERIES_KEYS = (
+    *ENTROPIES,
+    "oceanic_schooling_index",
+    "polarization",
+    "rotation",
+    "order_index",
+    "group_spread",
+    "centroid",
+    *_NN_KEYS,
+)
+
+
 def schooling_timeseries(
     positions, velocities, box_size=None, definition: str = "simsuite"
 ) -> dict[str, np.ndarray]:
@@ -672,31 +709,140 @@ def schooling_timeseries(
     keys of :func:`nearest_neighbour_statistics`. The order parameters always use the simsuite
     (periodic-aware) centroid; ``definition`` selects only the entropies. Degenerate snapshots are
     reported in one warning for the whole series.
+
+    The same numbers as :func:`oceanic_schooling_index` and :func:`order_parameters` snapshot by
+    snapshot (the histogram counts bit for bit, the entropies to rounding), computed for many
+    snapshots at once: NumPy over (snapshot, agent) arrays, a histogram per snapshot from one
+    ``np.bincount``, and the compiled kernels of :mod:`~simsuite.diagnostics.schooling_kernels`
+    (k nearest neighbours, pair cosines) in parallel over the snapshots. Chunks of about 2¹⁸
+    agent-snapshots keep the temporaries small.
     """
     positions = np.asarray(positions, dtype=float)
     velocities = np.asarray(velocities, dtype=float)
-    if positions.ndim != 3 or positions.shape != velocities.shape:
+    if positions.ndim != 3 or positions.shape != velocities.shape or positions.shape[2] != 3:
         raise ValueError(
             f"positions and velocities must both have shape (T, N, 3), "
             f"got {positions.shape} and {velocities.shape}"
         )
-    rows: list[dict] = []
-    degenerate: dict[str, int] = {}
     spec = _definition(definition)
-    for pos, vel in zip(positions, velocities, strict=True):
-        snapshot = _Snapshot(pos, vel, box_size, definition)
-        values, bad = snapshot.evaluate()
-        for name in bad:
-            degenerate[name] = degenerate.get(name, 0) + 1
-        values["oceanic_schooling_index"] = _osi(values)
-        # the k-d tree query of the entropies serves the nearest-neighbour statistics too
-        nn = _nn_statistics(snapshot.neighbours if snapshot.n >= 2 else None)
-        order = _order_parameters(pos, _unit(vel)[0], box_size, nn["nearest_neighbour_distance"])
-        order["order_index"] = max(order["polarization"], order["rotation"])
-        rows.append({**values, **order, **nn})
-    _warn_degenerate(spec, degenerate, positions.shape[1], stacklevel=3)
-    keys = [*ENTROPIES, "oceanic_schooling_index", "polarization", "rotation", "order_index"]
-    keys += ["group_spread", "centroid", *_NN_KEYS]
-    if not rows:
-        return {key: np.empty((0, 3) if key == "centroid" else 0) for key in keys}
-    return {key: np.array([row[key] for row in rows]) for key in keys}
+    t_count, n = positions.shape[:2]
+    if t_count == 0:
+        return {key: np.empty((0, 3) if key == "centroid" else 0) for key in _SERIES_KEYS}
+    box = _box(box_size)
+    _check_box(spec, box)
+    series = {key: np.empty((t_count, 3) if key == "centroid" else t_count) for key in _SERIES_KEYS}
+    step = max(1, _SERIES_CHUNK // max(n, 1))
+    for start in range(0, t_count, step):
+        chunk = slice(start, start + step)
+        values = _series_chunk(positions[chunk], velocities[chunk], box, spec)
+        for key in _SERIES_KEYS:
+            series[key][chunk] = values[key]
+    _warn_degenerate(spec, _degenerate_snapshots(series, spec, n), n, stacklevel=3)
+    return series
+
+
+def _series_chunk(
+    positions: np.ndarray, velocities: np.ndarray, box: float | None, spec: SchoolingDefinition
+) -> dict[str, np.ndarray]:
+    """:func:`schooling_timeseries` of T snapshots, each step for all of them at once.
+
+    The compiled kernels do the per-agent work and the histograms, repeating the arithmetic of
+    :class:`_Snapshot` (:func:`_unit`, :func:`offsets`, ``np.cross``, :func:`_counts`,
+    ``np.histogram``); NumPy computes the heading angles of H_pol (its ``arccos`` and ``arctan2``,
+    which a compiled libm need not round alike), the centroids and the entropies.
+    """
+    t_count, n = positions.shape[:2]
+    centre = centroid(positions, box)
+    seed = not spec.circular_centroid  # the seed's wrapped positions (its definition needs the box)
+    placed = _wrap(positions, box) if seed else positions
+    terms = agent_terms(positions, velocities, centre, placed, box, seed)
+    out = {
+        "polarization": _norm3(terms.heading_sum) / n,
+        "rotation": _norm3(terms.moment_sum) / n,
+        "centroid": centre,
+        "group_spread": np.sqrt(np.mean(terms.squared_offset, axis=1)),
+    }
+    # max(P, M) as Python's max takes it: P unless M is larger
+    out["order_index"] = np.where(
+        out["rotation"] > out["polarization"], out["rotation"], out["polarization"]
+    )
+    neighbours = None
+    if n >= 2:  # one query of k nearest neighbours serves H_coh, H_NN and the statistics
+        query = _wrap(placed, box) if box else placed
+        neighbours = neighbour_distances(query, box, min(_NEIGHBOURS, n - 1))
+        nearest = neighbours[..., 0]
+        stats = (nearest.mean(axis=1), nearest.std(axis=1), nearest.min(axis=1))
+        out.update(zip(_NN_KEYS, stats, strict=True))
+    else:
+        out.update(dict.fromkeys(_NN_KEYS, np.full(t_count, np.nan)))
+
+    clip = spec.clip_to_range
+    weights: dict[str, np.ndarray] = {}  # the histogram of each entropy
+    for name in ENTROPIES:
+        if n < spec.min_agents[name]:
+            continue
+        if name == "entropy_cohesion":
+            length = box or terms.extent.max(axis=1)  # np.ptp(positions, axis=0).max()
+            counts = row_counts(nearest, 0.0, length / 2, _BINS[name], clip)
+        elif name == "entropy_polarization":
+            bins = _row_bincount(_heading_bins(terms.unit), _THETA_BINS * _PHI_BINS, terms.usable)
+            shaped = bins.reshape(t_count, _THETA_BINS, _PHI_BINS) * _polarization_weight(spec)
+            counts = shaped.reshape(t_count, -1)
+        elif name == "entropy_depth":
+            if spec.group_depth_range:
+                low, high = terms.depth_range.T
+                counts = row_counts(terms.depth, low, high, _BINS[name], clip=True)
+            else:
+                counts = row_counts(terms.depth, 0.0, box, _BINS[name], clip)
+        elif name == "entropy_angular_momentum":
+            usable = terms.angular_usable
+            counts = row_counts(terms.moment, 0.0, 1.0, _BINS[name], clip, usable)
+        elif name == "entropy_nearest_neighbour":
+            cv = neighbour_cv(neighbours, seed_guard=not spec.skip_undefined)
+            counts = row_counts(cv, 0.0, 2.0, _BINS[name], clip)
+        elif name == "entropy_velocity_correlation":
+            counts = pair_cosine_counts(terms.unit, terms.usable, _BINS[name], clip)
+        else:  # entropy_shape: eigenvalues of the covariance as a distribution
+            counts = np.maximum(np.linalg.eigvalsh(terms.covariance), _EIGENVALUE_FLOOR)
+        weights[name] = counts
+    osi = np.zeros(t_count)
+    for name in ENTROPIES:
+        if name in weights:
+            counts = weights[name]
+            out[name] = _series_entropy(counts, counts.shape[1], spec.degenerate_value)
+        else:
+            out[name] = np.full(t_count, spec.degenerate_value)
+        osi += OSI_WEIGHTS[name] * out[name]
+    out["oceanic_schooling_index"] = osi
+    return out
+
+
+def _row_bincount(index: np.ndarray, bins: int, usable: np.ndarray | None = None) -> np.ndarray:
+    """(T, bins) counts of the (T, M) bin indices of each row (only the ``usable`` ones)."""
+    flat = index + bins * np.arange(len(index))[:, np.newaxis]
+    flat = flat.ravel() if usable is None else flat[usable]
+    return np.bincount(flat, minlength=len(index) * bins).reshape(len(index), bins)
+
+
+def _series_entropy(weights: np.ndarray, n_states: int, degenerate: float) -> np.ndarray:
+    """:func:`_normalised_entropy` of each row of (T, K) ``weights``."""
+    total = weights.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = weights / total[:, np.newaxis]
+        terms = np.where(weights > 0, p * np.log(p), 0.0)
+        entropy = (0.0 - terms.sum(axis=1)) / np.log(n_states)
+    entropy[total <= 0] = degenerate
+    return entropy
+
+
+def _degenerate_snapshots(
+    series: Mapping[str, np.ndarray], spec: SchoolingDefinition, n: int
+) -> dict[str, int]:
+    """Snapshots per entropy with too few agents or a NaN, in the order a loop over the snapshots
+    meets them."""
+    found = []
+    for rank, name in enumerate(ENTROPIES):
+        bad = np.isnan(series[name]) | (n < spec.min_agents[name])
+        if bad.any():
+            found.append((int(np.argmax(bad)), rank, name, int(bad.sum())))
+    return {name: count for _, _, name, count in sorted(found)}
