@@ -285,7 +285,9 @@ def measure(case: Case, workdir: Path, repeats: int) -> Timing:
     baseline."""
     cfg = config(case)
     source = workdir / f"{case.name}.nc"
-    simulation = min(float(run(cfg, output=source).attrs["wall_time_s"]) for _ in range(repeats))
+    simulation = min(
+        float(run(cfg, output=source, overwrite=True).attrs["wall_time_s"]) for _ in range(repeats)
+    )
     target = workdir / f"{case.name}_analyzed.nc"
     analyze_time, _ = best_of(repeats, lambda: analyze(source, output=target))
     with xr.open_dataset(source, engine="netcdf4") as opened:

@@ -52,6 +52,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--output", help="output path (overrides output.path; '' = none)")
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    run.add_argument(
+        "--overwrite", action="store_true", help="replace existing output files (refused otherwise)"
+    )
+    run.add_argument(
+        "--restart",
+        metavar="OUTPUT.nc",
+        help="continue this incomplete output of CONFIG from its checkpoint "
+        "(needs output.checkpoint_every > 0)",
+    )
 
     sub.add_parser(
         "list", parents=[common], help="models, integrators, initial conditions, canonical configs"
@@ -171,6 +180,10 @@ def _cmd_run(args) -> int:
 
     if args.all == bool(args.config):
         raise ConfigError("simsuite run", "CONFIG", args.config, "give one config file or --all")
+    if args.restart and (args.all or args.overwrite):
+        raise ConfigError(
+            "simsuite run", "--restart", args.restart, "takes one CONFIG, without --all/--overwrite"
+        )
     paths = canonical_configs() if args.all else [Path(args.config)]
     overrides = _overrides(args.set)
     configs = [load_config(p, overrides) for p in paths]  # validate everything before running
@@ -178,7 +191,13 @@ def _cmd_run(args) -> int:
     for cfg in configs:
         started = time.perf_counter()
         try:
-            ds = run(cfg, output=args.output, progress=False if args.quiet else None)
+            ds = run(
+                cfg,
+                output=args.output,
+                progress=False if args.quiet else None,
+                overwrite=args.overwrite,
+                restart=args.restart,
+            )
         except RunFailed as exc:
             failed += 1
             _fail(args, f"{cfg.source}: run failed: {exc}", EXIT_FAILED, exc)
@@ -191,7 +210,7 @@ def _cmd_run(args) -> int:
                 exc,
             )
         if not args.quiet:
-            where = args.output if args.output is not None else cfg.output.path
+            where = args.restart or (args.output if args.output is not None else cfg.output.path)
             target = f"wrote {where}" if where else "kept in memory"
             print(
                 f"{cfg.source}: {target} ({ds.sizes['t']} snapshots, "

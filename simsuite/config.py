@@ -215,6 +215,12 @@ class OutputSection:
         unit="bytes",
         doc="refuse to start a run whose output (uncompressed) would exceed this size",
     )
+    checkpoint_every: int = param(
+        0,
+        ge=0,
+        doc="snapshots between restart checkpoints (sidecar <path>.ckpt.nc, written atomically; "
+        "continue with simsuite run CONFIG --restart OUTPUT.nc), 0 = off",
+    )
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,22 @@ import numpy as np
 import xarray as xr
 from tqdm import tqdm
 
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
 from simsuite import __version__
 from simsuite.config import ConfigError, RunConfig, load_config, to_toml
 from simsuite.integrators import IntegrationError, get_integrator
-from simsuite.io.netcdf import MemoryWriter, NetCDFWriter, open_output
+from simsuite.io.checkpoint import Checkpoint, checkpoint_path, read_checkpoint, write_checkpoint
+from simsuite.io.netcdf import (
+    MemoryWriter,
+    NetCDFWriter,
+    OutputLock,
+    file_status,
+    open_output,
+)
 from simsuite.models import Model, VariableSpec, get_model
 
 
@@ -155,6 +167,8 @@ def run(
     output: str | Path | None = None,
     progress: bool | None = None,
     overrides: dict | None = None,
+    overwrite: bool = False,
+    restart: str | Path | None = None,
 ) -> xr.Dataset:
     """Run a simulation and return its output as an :class:`xarray.Dataset`.
 
@@ -168,29 +182,57 @@ def run(
         Show a progress bar; default ``run.progress``.
     overrides
         Dotted-key overrides, used when ``config`` is a path.
+    overwrite
+        Replace an existing file at the output path (refused otherwise).
+    restart
+        An incomplete output of this config to continue from its checkpoint (``output`` is then
+        ignored); see :mod:`simsuite.io.checkpoint`.
 
     Raises
     ------
     RunFailed
         When the state becomes non-finite or the integrator gives up; the file keeps the snapshots so far.
+    ConfigError
+        Before anything runs: bad config, an existing output without ``overwrite``, an output that
+        another run is writing, or a restart that does not match its file.
     """
     cfg = config if isinstance(config, RunConfig) else load_config(config, overrides)
-    path = cfg.output.path if output is None else str(output)
+    path = (
+        str(restart) if restart is not None else cfg.output.path if output is None else str(output)
+    )
+    if restart is not None and not path:
+        raise ConfigError(cfg.source, "--restart", path, "the path of an incomplete output file")
     if cfg.run.threads:
         numba.set_num_threads(min(cfg.run.threads, numba.config.NUMBA_NUM_THREADS))
     model, stepper = build(cfg)
-    if path:
-        check_output_size(cfg, model)
-    variables = _variables(model)
-    attrs = _global_attrs(cfg, model)
-    writer_args = {"coords": model.coords(), "variables": variables, "attrs": attrs}
-    writer = (
-        NetCDFWriter(path, compression=cfg.output.compression, **writer_args)
-        if path
-        else MemoryWriter(**writer_args)
-    )
     show = cfg.run.progress if progress is None else progress
-    _loop(cfg, model, stepper, writer, show)
+    variables = _variables(model)
+    writer_args = {
+        "coords": model.coords(),
+        "variables": variables,
+        "attrs": _global_attrs(cfg, model),
+    }
+    if not path:
+        writer = MemoryWriter(**writer_args)
+        _loop(cfg, model, stepper, writer, show)
+    else:
+        check_output_size(cfg, model)
+        lock = OutputLock(path)
+        try:
+            lock.acquire()
+        except FileExistsError as exc:
+            raise ConfigError(cfg.source, "output.path", path, str(exc)) from None
+        try:
+            if restart is not None:
+                writer, start = _resume(cfg, model, stepper, path)
+            else:
+                _refuse_overwrite(cfg, path, overwrite)
+                checkpoint_path(path).unlink(missing_ok=True)  # a stale one would mislead
+                writer = NetCDFWriter(path, compression=cfg.output.compression, **writer_args)
+                start = None
+            _loop(cfg, model, stepper, writer, show, start=start, checkpoint=checkpoint_path(path))
+        finally:
+            lock.release()
     if isinstance(writer, MemoryWriter):
         ds = writer.to_dataset()
         if cfg.diagnostics.enabled:
@@ -206,12 +248,101 @@ def run(
         return ds.load()
 
 
-def _loop(cfg: RunConfig, model: Model, stepper, writer, show: bool) -> None:
+def _refuse_overwrite(cfg: RunConfig, path: str, overwrite: bool) -> None:
+    """Refuse to replace an existing file unless asked to (exit 2, nothing is touched)."""
+    status = file_status(path)
+    if status is None or overwrite:
+        return
+    what = {
+        "complete": "a complete simsuite output",
+        "incomplete": "an incomplete simsuite output (continue it with --restart if it has a "
+        "checkpoint)",
+    }.get(status, "a file that is not a simsuite output")
+    raise ConfigError(
+        cfg.source,
+        "output.path",
+        path,
+        f"already exists ({what}); pass --overwrite (simsuite.run(..., overwrite=True)) to "
+        "replace it, or choose another --output",
+    )
+
+
+_RESTART_FREE = ("output.path", "run.progress", "run.threads")
+
+
+def _flat(table: dict, prefix: str = "") -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            out.update(_flat(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def _resume(cfg: RunConfig, model: Model, stepper, path: str):
+    """The writer reopened on ``path`` and its checkpoint, after checking they belong to ``cfg``;
+    the model and stepper get their saved state back."""
+    status = file_status(path)
+    if status is None:
+        raise ConfigError(cfg.source, "--restart", path, "no such output file")
+    if status == "complete":
+        raise ConfigError(
+            cfg.source, "--restart", path, "is complete: there is nothing to continue"
+        )
+    sidecar = checkpoint_path(path)
+    if not sidecar.exists():
+        raise ConfigError(
+            cfg.source,
+            "output.checkpoint_every",
+            cfg.output.checkpoint_every,
+            f"{path} has no checkpoint ({sidecar.name}): the run had checkpoint_every = 0 or "
+            "stopped before its first checkpoint; run it again with --overwrite",
+        )
+    start = read_checkpoint(sidecar)
+    mine, theirs = _flat(tomllib.loads(to_toml(cfg))), _flat(tomllib.loads(start.config_toml))
+    differ = sorted(
+        k
+        for k in set(mine) | set(theirs)
+        if k not in _RESTART_FREE and mine.get(k) != theirs.get(k)
+    )
+    if differ:
+        key = differ[0]
+        raise ConfigError(
+            cfg.source,
+            key,
+            mine.get(key),
+            f"must equal the value of the run being restarted ({theirs.get(key)!r}); a restart "
+            "continues the same run",
+        )
+    model.restore_state(start.model)
+    stepper.restore_state(start.integrator)
+    for name, value in start.stats.items():
+        setattr(stepper.stats, name, value)
+    note = f"{_dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()} restarted "
+    note += f"at t = {start.t:.17g} after {start.n_written} snapshots"
+    return NetCDFWriter.resume(path, start.n_written, note), start
+
+
+def _loop(
+    cfg: RunConfig,
+    model: Model,
+    stepper,
+    writer,
+    show: bool,
+    start: Checkpoint | None = None,
+    checkpoint: Path | None = None,
+) -> None:
     times = output_times(cfg)
-    state = model.initial_state()
-    reference: dict[str, float] = {}
+    if start is None:
+        k0, t, state, reference, before = 0, 0.0, model.initial_state(), {}, 0.0
+    else:
+        k0, t, state = start.n_written, start.t, start.state
+        reference, before = dict(start.reference), start.wall_time_s
+    every = cfg.output.checkpoint_every if checkpoint is not None else 0
     bar = tqdm(
         total=len(times),
+        initial=k0,
         disable=not show,
         mininterval=0.25,
         unit="snap",
@@ -220,10 +351,10 @@ def _loop(cfg: RunConfig, model: Model, stepper, writer, show: bool) -> None:
         file=sys.stderr,
     )
     started = _time.perf_counter()
-    t = 0.0
     with _StopOnSignal() as stop:
         try:
-            for k, t_out in enumerate(times):
+            for k in range(k0, len(times)):
+                t_out = times[k]
                 if k > 0:
                     try:
                         state, t = stepper.advance(state, t, float(t_out))
@@ -241,6 +372,11 @@ def _loop(cfg: RunConfig, model: Model, stepper, writer, show: bool) -> None:
                     )
                 writer.append(float(t_out), snapshot)
                 bar.update(1)
+                if every and k % every == 0 and 0 < k < len(times) - 1:
+                    elapsed = before + _time.perf_counter() - started
+                    _checkpoint(
+                        cfg, model, stepper, checkpoint, state, t, k + 1, reference, elapsed
+                    )
                 if k + 1 < len(times):
                     stop.check()
         except RunFailed as exc:
@@ -258,13 +394,33 @@ def _loop(cfg: RunConfig, model: Model, stepper, writer, show: bool) -> None:
     stats = stepper.stats
     writer.set_attrs(
         {
-            "wall_time_s": round(_time.perf_counter() - started, 3),
+            "wall_time_s": round(before + _time.perf_counter() - started, 3),
             "n_steps": stats.n_steps,
             "n_rejected_steps": stats.n_rejected,
             "n_rhs_evaluations": stats.n_rhs,
         }
     )
     writer.close("complete", "")
+    if checkpoint is not None:
+        checkpoint.unlink(missing_ok=True)  # the complete file needs no restart
+
+
+def _checkpoint(cfg, model, stepper, path, state, t, n_written, reference, elapsed) -> None:
+    stats = stepper.stats
+    write_checkpoint(
+        path,
+        Checkpoint(
+            state=state,
+            t=t,
+            n_written=n_written,
+            stats={f: getattr(stats, f) for f in ("n_steps", "n_rejected", "n_rhs", "last_dt")},
+            integrator=stepper.checkpoint_state(),
+            model=model.checkpoint_state(),
+            reference=reference,
+            wall_time_s=elapsed,
+            config_toml=to_toml(cfg),
+        ),
+    )
 
 
 def _snapshot(model: Model, state, reference: dict[str, float]) -> dict[str, np.ndarray | float]:

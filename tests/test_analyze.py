@@ -52,7 +52,7 @@ SCHOOLING_VARIABLES = (
 def make_output(workdir, model: str, **extra) -> str:
     raw = {**SMALL[model], "output": {"path": f"{model}.nc"}, **extra}
     (workdir / f"{model}.toml").write_text(tomli_w.dumps(raw))
-    assert main(["run", str(workdir / f"{model}.toml"), "--quiet"]) == 0
+    assert main(["run", str(workdir / f"{model}.toml"), "--quiet", "--overwrite"]) == 0
     return str(workdir / f"{model}.nc")
 
 

@@ -71,7 +71,7 @@ def test_compression_level_is_applied(small_config, workdir):
     with netCDF4.Dataset(workdir / "out" / "small.nc") as nc:
         assert nc.variables["psi_real"].filters()["complevel"] == 4
     cfg = load_config(small_config, {"output.compression": 0})
-    simsuite.run(cfg)
+    simsuite.run(cfg, overwrite=True)
     with netCDF4.Dataset(workdir / "out" / "small.nc") as nc:
         assert not nc.variables["psi_real"].filters()["zlib"]
 

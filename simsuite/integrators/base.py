@@ -19,8 +19,9 @@ exact flow of ``du/dt = N(u)`` over a step, which the model provides as ``nonlin
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -113,6 +114,26 @@ class Integrator:
     def advance(self, u: np.ndarray, t: float, t_target: float) -> tuple[np.ndarray, float]:
         raise NotImplementedError  # pragma: no cover - abstract
 
+    def _blow_up(self, t: float) -> IntegrationError:
+        """The error for a state found non-finite at time ``t`` (checked every
+        :data:`CHECK_EVERY` steps of the fixed-step methods, and at every output time)."""
+        return IntegrationError(
+            f"{self.name}: non-finite state (NaN or inf) at t = {t:.17g}, after step "
+            f"{self.stats.n_steps}",
+            t,
+            self.stats.n_steps,
+            FAILURE_HINT,
+        )
+
+    # -- restart -----------------------------------------------------------------------------------
+    def checkpoint_state(self) -> dict[str, Any]:
+        """What the stepper carries from one ``advance`` call to the next (JSON-serialisable), so
+        that a restarted run takes the same steps; fixed-step methods carry nothing."""
+        return {}
+
+    def restore_state(self, state: Mapping[str, Any]) -> None:
+        """Take back what :meth:`checkpoint_state` returned."""
+
     # -- helpers shared by fixed-step methods ------------------------------------------------------
     def _equal_steps(self, t: float, t_target: float) -> tuple[int, float]:
         """Number of equal steps of size ``<= dt`` covering ``[t, t_target]`` and their size."""
@@ -199,6 +220,19 @@ class PropagatorCache:
     def clear(self) -> None:
         self._entries.clear()
 
+    def keys(self) -> list[float]:
+        """The cached step sizes, most recently used first (for a restart checkpoint)."""
+        return [key for key, _ in self._entries]
+
+    def warm(self, keys: list[float]) -> None:
+        """Build the entries for ``keys`` (as :meth:`keys` returned them), so that a restarted run
+        snaps its steps to exactly the sizes the interrupted one was using."""
+        for h in reversed(keys):
+            if all(key != h for key, _ in self._entries):
+                self._entries.insert(0, (h, self._build(h)))
+                self.n_builds += 1
+        del self._entries[self.maxsize :]
+
 
 def check_options(cls_name: str, options: dict, allowed: dict) -> dict:
     """Merge ``options`` into the defaults ``allowed``; unknown keys raise ``TypeError``."""
@@ -215,3 +249,6 @@ def wants_filter(problem) -> bool:
 
 
 FAILURE_HINT = "reduce dt, enable dealiasing or raise n_points"
+
+#: Steps between the cheap non-finite checks (one sum over the state) of fixed-step methods.
+CHECK_EVERY = 64

@@ -54,8 +54,9 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -423,6 +424,7 @@ class AdaptiveLawsonRK(Integrator):
         self._h: float | None = None  # step to try next
         self._h_ctrl: float | None = None  # the controller's own (unheld) step
         self._fsal: tuple[np.ndarray, np.ndarray] | None = None  # (u, N(u)) from the last call
+        self._warm_steps: list[float] = []  # cached step sizes to rebuild after a restart
 
     # -- public helpers ----------------------------------------------------------------------------
     @property
@@ -446,6 +448,22 @@ class AdaptiveLawsonRK(Integrator):
         self._stepper = None
         self.controller.reset()
 
+    def checkpoint_state(self) -> dict[str, Any]:
+        """The proposed and the controller's step sizes and the controller's error memory."""
+        return {
+            "h": self._h,
+            "h_ctrl": self._h_ctrl,
+            "err_prev": getattr(self.controller, "err_prev", None),
+            "cached_steps": [] if self._stepper is None else self._stepper.cache.keys(),
+        }
+
+    def restore_state(self, state: Mapping[str, Any]) -> None:
+        self._warm_steps = list(state.get("cached_steps", []))
+        self._h = state.get("h")
+        self._h_ctrl = state.get("h_ctrl")
+        if state.get("err_prev") is not None and hasattr(self.controller, "err_prev"):
+            self.controller.err_prev = float(state["err_prev"])
+
     # -- internals ---------------------------------------------------------------------------------
     def _on_accept(self, t: float, h: float, err: float) -> None:
         """Hook called after every accepted step (new time, step size, error norm); no-op here."""
@@ -460,6 +478,9 @@ class AdaptiveLawsonRK(Integrator):
             )
             self._stepper = st
             self._fsal = None
+        if self._warm_steps:
+            st.cache.warm(self._warm_steps)
+            self._warm_steps = []
         return st
 
     def _initial_step(self, st: LawsonStepper, u: np.ndarray, f: np.ndarray, span: float) -> float:

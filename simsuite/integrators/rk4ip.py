@@ -24,11 +24,12 @@ References
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import numpy as np
 
-from .base import FAILURE_HINT, IntegrationError, Integrator, check_options, wants_filter
+from .base import CHECK_EVERY, Integrator, check_options, wants_filter
 from .dormand_prince import LawsonStepper
 from .tableaux import RK4, ButcherTableau
 
@@ -54,6 +55,14 @@ class FixedLawsonRK(Integrator):
         if not self.dt > 0:
             raise ValueError(f"{self.name} is a fixed-step method and needs dt > 0 (got {dt})")
         self._stepper: LawsonStepper | None = None
+        self._warm_steps: list[float] = []  # cached step sizes to rebuild after a restart
+
+    def checkpoint_state(self) -> dict[str, Any]:
+        """The step sizes whose exponentials are cached (later steps snap to them)."""
+        return {"cached_steps": [] if self._stepper is None else self._stepper.cache.keys()}
+
+    def restore_state(self, state: Mapping[str, Any]) -> None:
+        self._warm_steps = list(state.get("cached_steps", []))
 
     @property
     def n_exp_builds(self) -> int:
@@ -74,13 +83,16 @@ class FixedLawsonRK(Integrator):
                 self.tableau, self.theta, lin, self.problem.nonlinear, u_in.shape, dtype
             )
             self._stepper = st
+        if self._warm_steps:
+            st.cache.warm(self._warm_steps)
+            self._warm_steps = []
         cur = np.array(u_in.reshape(-1), dtype=dtype)
         new = np.empty_like(cur)
         h, P = st.cache.get(h, max(abs(t), abs(t_target)))
         filt = wants_filter(self.problem)
         rhs0 = st.n_rhs
         f = None
-        for _ in range(n):
+        for step in range(1, n + 1):
             if f is None:
                 f = st.rhs(cur)
             f = st.step(cur, f, P, new)
@@ -88,17 +100,15 @@ class FixedLawsonRK(Integrator):
             if filt:
                 np.copyto(cur, np.ravel(self.problem.filter(cur.reshape(st.shape))))
                 f = None
+            if step % CHECK_EVERY == 0 and step < n and not np.isfinite(np.sum(cur)):
+                self.stats.n_rhs += st.n_rhs - rhs0
+                self.stats.n_steps += step
+                raise self._blow_up(t + step * h)
         self.stats.n_rhs += st.n_rhs - rhs0
         self.stats.n_steps += n
         self.stats.last_dt = h
         if not np.all(np.isfinite(cur)):
-            raise IntegrationError(
-                f"{self.name}: non-finite state reached between t = {t:.17g} and {t_target:.17g} "
-                f"(steps up to {self.stats.n_steps}); hint: {FAILURE_HINT}",
-                t_target,
-                self.stats.n_steps,
-                FAILURE_HINT,
-            )
+            raise self._blow_up(t_target)
         return cur.reshape(st.shape), t_target
 
 

@@ -33,14 +33,14 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
 from .base import (
-    FAILURE_HINT,
-    IntegrationError,
+    CHECK_EVERY,
     Integrator,
     PropagatorCache,
     check_options,
@@ -145,6 +145,17 @@ class SplitStep(Integrator):
         """Number of step sizes for which the linear propagators were computed."""
         return self._cache.n_builds
 
+    def checkpoint_state(self) -> dict[str, Any]:
+        """The step sizes whose propagators are cached (later steps snap to them)."""
+        shape = None if self._shape is None else list(self._shape)
+        return {"shape": shape, "cached_steps": self._cache.keys()}
+
+    def restore_state(self, state: Mapping[str, Any]) -> None:
+        if state.get("shape"):
+            self._shape = tuple(state["shape"])
+            self._cache.clear()
+            self._cache.warm(list(state.get("cached_steps", [])))
+
     def _build(self, h: float) -> dict[float, np.ndarray | None]:
         lin = np.broadcast_to(np.asarray(self.problem.linear), self._shape)
         coeffs = {*self._lin, self.composition.merged_coefficient}
@@ -197,18 +208,15 @@ class SplitStep(Integrator):
                     x = linear(x, first)
             else:
                 x = linear(x, merged if step < n - 1 else last)
+            if (step + 1) % CHECK_EVERY == 0 and step < n - 1 and not np.isfinite(np.sum(x)):
+                self.stats.n_steps += step + 1
+                raise self._blow_up(t + (step + 1) * h)
         x = np.array(x, copy=x is u_in)
         self.stats.n_rhs += n * m
         self.stats.n_steps += n
         self.stats.last_dt = h
         if not np.all(np.isfinite(x)):
-            raise IntegrationError(
-                f"{self.name}: non-finite state reached between t = {t:.17g} and {t_target:.17g} "
-                f"(steps up to {self.stats.n_steps}); hint: {FAILURE_HINT}",
-                t_target,
-                self.stats.n_steps,
-                FAILURE_HINT,
-            )
+            raise self._blow_up(t_target)
         return x, t_target
 
 

@@ -9,6 +9,7 @@ carries ``status = "incomplete"`` (with ``status_reason``) until :meth:`NetCDFWr
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,21 @@ class NetCDFWriter:
             var.setncatts({"long_name": spec.long_name, "units": spec.units})
         nc.sync()
 
+    @classmethod
+    def resume(cls, path: str | Path, n_written: int, note: str) -> NetCDFWriter:
+        """Reopen an incomplete output to continue after its first ``n_written`` snapshots (later
+        ones, written after the last checkpoint, are overwritten as the run reaches them again)."""
+        self = cls.__new__(cls)
+        self.path = Path(path)
+        self._nc = netCDF4.Dataset(self.path, "a")
+        self.variables = {name: None for name in self._nc.variables}
+        self.n_written = int(n_written)
+        self._nc.setncattr("status", "incomplete")
+        self._nc.setncattr("status_reason", "run in progress (restarted)")
+        self._nc.setncattr("history", f"{self._nc.getncattr('history')}\n{note}".strip())
+        self._nc.sync()
+        return self
+
     def append(self, t: float, values: Mapping[str, np.ndarray | float]) -> None:
         """Write the snapshot at time ``t`` and flush it to disk."""
         i = self.n_written
@@ -107,6 +123,79 @@ class NetCDFWriter:
         self._nc.setncattr("status", status)
         self._nc.setncattr("status_reason", reason)
         self._nc.close()
+
+
+def file_status(path: str | Path) -> str | None:
+    """The ``status`` attribute of a simsuite output (``"complete"``, ``"incomplete"``), ``""``
+    for a file that is not one (unreadable or without the attribute), ``None`` if it is absent."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    try:
+        with netCDF4.Dataset(path, "r") as nc:
+            return str(nc.getncattr("status")) if "status" in nc.ncattrs() else ""
+    except OSError:
+        return ""
+
+
+class OutputLock:
+    """Exclusive claim on an output path while a run writes it: the file ``<path>.lock`` created
+    with ``O_EXCL`` and holding the writer's PID. A second run on the same path finds the lock and
+    refuses; a lock left by a process that no longer exists (killed) is taken over."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.lock = self.path.with_name(self.path.name + ".lock")
+        self._held = False
+
+    def holder(self) -> int | None:
+        """PID of a live process holding the lock, or None."""
+        try:
+            pid = int(self.lock.read_text().strip() or 0)
+        except (OSError, ValueError):
+            return None
+        if pid <= 0 or pid == os.getpid():
+            return None
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return None
+        except PermissionError:
+            return pid
+        return pid
+
+    def acquire(self) -> None:
+        """Take the lock, or raise ``FileExistsError`` naming the live process holding it."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(2):
+            try:
+                fd = os.open(self.lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                pid = self.holder()
+                if pid is not None:
+                    raise FileExistsError(
+                        f"{self.path} is being written by another simsuite run (pid {pid}); "
+                        f"wait for it, or remove {self.lock.name} if that process is gone"
+                    ) from None
+                self.lock.unlink(missing_ok=True)  # stale: its writer was killed
+                continue
+            with os.fdopen(fd, "w") as handle:
+                handle.write(str(os.getpid()))
+            self._held = True
+            return
+        raise FileExistsError(f"could not take the lock {self.lock}")
+
+    def release(self) -> None:
+        if self._held:
+            self.lock.unlink(missing_ok=True)
+            self._held = False
+
+    def __enter__(self) -> OutputLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
 
 
 class MemoryWriter:

@@ -78,6 +78,14 @@ class Model:
         """Coordinate variables other than time."""
         raise NotImplementedError  # pragma: no cover - abstract
 
+    def checkpoint_state(self) -> dict[str, Any]:
+        """What the model carries besides the integrated state (JSON-serialisable), e.g. the state
+        of its random generator; deterministic models carry nothing."""
+        return {}
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        """Take back what :meth:`checkpoint_state` returned."""
+
     def variables(self) -> dict[str, VariableSpec]:
         """Specs of the observables and invariants."""
         raise NotImplementedError  # pragma: no cover - abstract

@@ -362,6 +362,13 @@ class Couzin(Model):
     def initial_state(self) -> np.ndarray:
         return np.stack((self.pos0, self.head0))
 
+    def checkpoint_state(self) -> dict[str, Any]:
+        """The PCG64 state of the noise generator (the next draws of a restarted run)."""
+        return {"rng": self.problem.rng.bit_generator.state}
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        self.problem.rng.bit_generator.state = state["rng"]
+
     def observables(self, state: np.ndarray) -> dict[str, np.ndarray]:
         order = order_parameters(state[0], state[1], self.box)
         return {

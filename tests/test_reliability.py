@@ -1,0 +1,241 @@
+"""Reliability (issue 8): refusing to overwrite, one writer per path, checkpoints and restart,
+and what SIGKILL / SIGINT leave behind.
+
+A restarted run must equal the uninterrupted one bitwise: for fixed-step methods and Couzin because
+the checkpoint holds the exact state array (and the random generator's state), for the adaptive
+DOP853 because it also holds the step size and the controller's memory.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import xarray as xr
+
+import simsuite
+from simsuite.cli import main
+from simsuite.config import ConfigError
+from simsuite.io.checkpoint import checkpoint_path, read_checkpoint
+from simsuite.io.netcdf import NetCDFWriter, OutputLock
+
+from .conftest import CONFIGS, ROOT, SMALL_NLSE, write_config
+
+CASES = {
+    "nlse_dop853": ("nlse_two_soliton.toml", {"grid.n_points": 128, "time.t_final": 3.0}),
+    "nlse_ssf4": (
+        "nlse_two_soliton.toml",
+        {"grid.n_points": 128, "time.t_final": 3.0, "integrator.method": "ssf4"},
+    ),
+    "nlse_rk4ip": (
+        "nlse_two_soliton.toml",
+        {"grid.n_points": 128, "time.t_final": 3.0, "integrator.method": "rk4ip"},
+    ),
+    "kg_yoshida4": ("kg_collision.toml", {"grid.n_points": 256, "time.t_final": 6.0}),
+    "couzin": ("couzin_torus.toml", {"agents.n": 40, "time.t_final": 6.0}),
+}
+
+
+def _overrides(case: str, **more) -> dict:
+    base = {**CASES[case][1], "time.n_snapshots": 13, "run.progress": False}
+    return {**base, "output.checkpoint_every": 2, **more}
+
+
+def _interrupt_after(monkeypatch, n_snapshots: int) -> None:
+    """Make the writer raise KeyboardInterrupt (as a Ctrl-C would) after ``n_snapshots``."""
+    original = NetCDFWriter.append
+
+    def append(self, t, values):
+        original(self, t, values)
+        if self.n_written == n_snapshots:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(NetCDFWriter, "append", append)
+
+
+def _data(ds: xr.Dataset) -> xr.Dataset:
+    return ds.drop_attrs().load()
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_restart_equals_the_uninterrupted_run_bitwise(case, tmp_path, monkeypatch):
+    config = CONFIGS / CASES[case][0]
+    whole = simsuite.run(config, output=tmp_path / "whole.nc", overrides=_overrides(case))
+    assert not checkpoint_path(tmp_path / "whole.nc").exists()  # removed once complete
+
+    path = tmp_path / "broken.nc"
+    with monkeypatch.context() as patch:
+        _interrupt_after(patch, 8)
+        with pytest.raises(KeyboardInterrupt):
+            simsuite.run(config, output=path, overrides=_overrides(case))
+    saved = read_checkpoint(checkpoint_path(path))
+    assert (
+        saved.n_written == 7
+    )  # checkpoints after snapshots 2, 4, 6 (0-based), i.e. 3, 5, 7 written
+    with xr.open_dataset(path) as partial:
+        assert partial.attrs["status"] == "incomplete" and partial.sizes["t"] == 8
+
+    restarted = simsuite.run(config, restart=path, overrides=_overrides(case))
+    assert restarted.attrs["status"] == "complete"
+    assert "restarted at t =" in restarted.attrs["history"]
+    xr.testing.assert_identical(_data(restarted), _data(whole))
+    assert restarted.attrs["n_steps"] == whole.attrs["n_steps"]
+    assert not checkpoint_path(path).exists()
+
+
+def test_existing_output_is_not_overwritten(tmp_path, capsys):
+    config = write_config(tmp_path / "small.toml", SMALL_NLSE)
+    target = tmp_path / "run.nc"
+    assert main(["run", str(config), "--output", str(target), "--quiet"]) == 0
+    stamp = target.stat().st_mtime_ns
+    assert main(["run", str(config), "--output", str(target), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "output.path" in err and "already exists (a complete simsuite output)" in err
+    assert "--overwrite" in err and target.stat().st_mtime_ns == stamp
+    assert main(["run", str(config), "--output", str(target), "--quiet", "--overwrite"]) == 0
+    with pytest.raises(ConfigError, match="overwrite=True"):
+        simsuite.run(config, output=target)
+    foreign = tmp_path / "notes.nc"
+    foreign.write_text("my notes")
+    with pytest.raises(ConfigError, match="not a simsuite output"):
+        simsuite.run(config, output=foreign)
+    assert foreign.read_text() == "my notes"
+
+
+def test_a_second_writer_on_the_same_path_refuses(tmp_path):
+    config = write_config(tmp_path / "small.toml", SMALL_NLSE)
+    target = tmp_path / "run.nc"
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        target.with_name("run.nc.lock").write_text(str(sleeper.pid))
+        with pytest.raises(ConfigError, match=f"another simsuite run \\(pid {sleeper.pid}\\)"):
+            simsuite.run(config, output=target)
+        assert not target.exists()
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    # the holder is gone: its lock is stale and taken over
+    ds = simsuite.run(config, output=target)
+    assert ds.attrs["status"] == "complete"
+    assert not target.with_name("run.nc.lock").exists()
+
+
+def test_lock_is_exclusive_within_one_process(tmp_path):
+    first = OutputLock(tmp_path / "x.nc")
+    first.acquire()
+    try:
+        assert first.lock.read_text() == str(os.getpid())
+    finally:
+        first.release()
+    assert not first.lock.exists()
+
+
+def test_restart_refusals(tmp_path, monkeypatch):
+    config = CONFIGS / "kg_kink.toml"
+    small = {"grid.n_points": 64, "time.t_final": 2.0, "time.n_snapshots": 11}
+    done = tmp_path / "done.nc"
+    simsuite.run(config, output=done, overrides=small)
+    with pytest.raises(ConfigError, match="nothing to continue"):
+        simsuite.run(config, restart=done, overrides=small)
+    with pytest.raises(ConfigError, match="no such output file"):
+        simsuite.run(config, restart=tmp_path / "missing.nc", overrides=small)
+    broken = tmp_path / "broken.nc"
+    with monkeypatch.context() as patch:
+        _interrupt_after(patch, 5)
+        with pytest.raises(KeyboardInterrupt):
+            simsuite.run(config, output=broken, overrides=small)  # checkpoint_every = 0
+    with pytest.raises(ConfigError, match="no checkpoint"):
+        simsuite.run(config, restart=broken, overrides=small)
+    with monkeypatch.context() as patch:
+        _interrupt_after(patch, 5)
+        with pytest.raises(KeyboardInterrupt):
+            simsuite.run(
+                config,
+                output=broken,
+                overrides={**small, "output.checkpoint_every": 2},
+                overwrite=True,
+            )
+    changed = {**small, "output.checkpoint_every": 2, "potential.lambda": 3.0}
+    with pytest.raises(ConfigError, match="potential.lambda"):
+        simsuite.run(config, restart=broken, overrides=changed)
+
+
+# -- a real process, killed ----------------------------------------------------------------------
+LONG = (
+    SMALL_NLSE.replace("t_final = 1.0", "t_final = 60.0")
+    .replace("n_snapshots = 11", "n_snapshots = 601")
+    .replace("dt = 0.01", "dt = 0.002")
+    .replace('method = "dop853"', 'method = "ssf4"')
+    .replace('path = "out/small.nc"', 'path = "out/small.nc"\ncheckpoint_every = 10')
+)
+
+
+def _start(config, out):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "simsuite", "run", str(config), "--output", str(out), "--quiet"],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _wait_for_checkpoint(proc, out, n_written: int, timeout: float = 120.0) -> None:
+    """Until the run has checkpointed at least ``n_written`` snapshots (checkpoints appear by an
+    atomic rename, so reading one while the run goes on is safe)."""
+    sidecar = checkpoint_path(out)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        if sidecar.exists() and read_checkpoint(sidecar).n_written >= n_written:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"no checkpoint of {n_written} snapshots (exit {proc.poll()})")
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGKILL, -signal.SIGKILL), (signal.SIGINT, 130)])
+def test_killed_run_keeps_its_snapshots_and_restarts_exactly(sig, code, tmp_path):
+    config = write_config(tmp_path / "long.toml", LONG.replace("out/small.nc", "unused.nc"))
+    out = tmp_path / "killed.nc"
+    proc = _start(config, out)
+    try:
+        _wait_for_checkpoint(proc, out, 31)
+    finally:
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == code, err
+    assert "Traceback" not in err
+    assert proc.returncode != 0  # it did not finish before the signal
+    with xr.open_dataset(out) as ds:
+        assert ds.attrs["status"] == "incomplete"
+        kept = ds.load()
+    n = kept.sizes["t"]
+    assert 31 <= n < 601
+    whole = simsuite.run(config, output="", overrides={"run.progress": False})
+    xr.testing.assert_identical(_data(kept), _data(whole.isel(t=slice(0, n))))
+
+    assert main(["run", str(config), "--restart", str(out), "--quiet"]) == 0
+    with xr.open_dataset(out) as ds:
+        assert ds.attrs["status"] == "complete"
+        xr.testing.assert_identical(_data(ds), _data(whole))
+
+
+def test_fixed_step_blow_up_is_caught_between_output_times():
+    """RK4IP far outside its stability region (|ψ|² h = 20): the NaN is found at the first check
+    (64 steps), not at the only output time t = 200, and reported with time, step and hint."""
+    overrides = {
+        "integrator.method": "rk4ip",
+        "time.dt": 0.05,
+        "time.t_final": 200.0,
+        "time.n_snapshots": 2,
+        "initial_condition.eta": 20.0,
+        "run.progress": False,
+    }
+    with pytest.raises(simsuite.RunFailed) as caught:
+        simsuite.run(CONFIGS / "nlse_single_soliton.toml", output="", overrides=overrides)
+    message = str(caught.value)
+    assert "non-finite state (NaN or inf) at t = 3.2" in message and "after step 64" in message
+    assert message.count("hint: reduce dt") == 1
