@@ -101,17 +101,20 @@ def main(argv: list[str] | None = None) -> dict[str, tuple[float, float]]:
     ax.plot(h_max, c_max, color="0.5", lw=1.0, label=f"min / max C for {ORDER}! = 24 patterns")
     markers = {"nlse": ("o", "tab:blue"), "kg": ("s", "tab:red"), "couzin": ("^", "tab:green")}
     print(f"{'run':<28} {'H':>6} {'C':>6}")
-    placed: list[tuple[float, float]] = []
-    for name, (h, c) in points.items():
+    labels: list[tuple[float, float]] = []  # where labels went (data coordinates)
+    for name, (h, c) in sorted(points.items(), key=lambda item: -item[1][1]):
         family = name.split("_", 1)[0]
         marker, colour = markers[family]
         ax.plot(h, c, marker, color=colour, ms=7)
-        shift = 10 * sum(abs(h - h0) < 0.06 and abs(c - c0) < 0.015 for h0, c0 in placed)
-        placed.append((h, c))
         label = name.split("_", 1)[1].replace("_", " ")
         if family != "couzin":
             label = f"{'NLSE' if family == 'nlse' else 'KG'} {label}"
-        ax.annotate(label, (h, c), fontsize=7, xytext=(6, 2 - shift), textcoords="offset points")
+        where = (h + 0.015, c)
+        while any(abs(where[0] - x) < 0.17 and abs(where[1] - y) < 0.011 for x, y in labels):
+            where = (where[0], where[1] - 0.011)  # below the labels already placed nearby
+        labels.append(where)
+        arrow = {"arrowstyle": "-", "color": "0.6", "lw": 0.6} if where[1] != c else None
+        ax.annotate(label, (h, c), xytext=where, fontsize=7, va="center", arrowprops=arrow)
         print(f"{name:<28} {h:>6.3f} {c:>6.3f}")
     for family, (marker, colour) in markers.items():
         ax.plot(

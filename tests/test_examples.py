@@ -223,3 +223,14 @@ def test_windows_quick_flag(windows, tmp_path):
     result = windows.main(["--quick", "--outdir", str(tmp_path)])
     assert [round(o.u, 2) for o in result.outcomes] == [0.22, 0.3, 0.35]
     assert result.png.exists()
+
+
+@pytest.mark.parametrize("example", ["couzin_phase_diagram"], indirect=True)
+def test_phase_diagram_example_runs_a_sweep(example, tmp_path):
+    summary = example.main(["--quick", "--workers", "1", "--outdir", str(tmp_path)])
+    assert summary.sizes["delta_r_orientation"] == 2 and summary.sizes["delta_r_attraction"] == 2
+    assert (summary["status"] == "complete").all()
+    for name in ("polarization", "rotation"):
+        values = summary[name].values
+        assert ((values >= 0) & (values <= 1)).all()
+    assert png_size(tmp_path / "couzin_phase_diagram.png")[0] <= 1280

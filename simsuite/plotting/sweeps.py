@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import xarray as xr
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from simsuite.plotting.common import new_figure
@@ -119,9 +120,9 @@ def _describe(dim: str, value) -> str:
     return f"{dim} = {value:g}" if np.issubdtype(np.asarray(value).dtype, np.number) else str(value)
 
 
-def sweep_map(ds: xr.Dataset, variable: str) -> Figure:
+def sweep_map(ds: xr.Dataset, variable: str, ax: Axes | None = None) -> Figure:
     """``variable`` over the first two swept keys of a grid sweep (mean over replicates and any
-    further keys; the first branch of a carried sweep)."""
+    further keys; the first branch of a carried sweep); drawn into ``ax`` or a new figure."""
     dims = swept_dims(ds)
     if len(dims) < 2 or "point" in dims:
         raise ValueError("a map needs a grid sweep over at least two keys")
@@ -131,8 +132,9 @@ def sweep_map(ds: xr.Dataset, variable: str) -> Figure:
     da = da.mean([d for d in da.dims if d not in dims[:2]], skipna=True)
     y_dim, x_dim = dims[0], dims[1]
     values = da.transpose(y_dim, x_dim).values
-    figure = new_figure(6.5, 5.0)
-    ax = figure.add_subplot()
+    if ax is None:
+        ax = new_figure(6.5, 5.0).add_subplot()
+    figure = ax.figure
     image = ax.pcolormesh(
         _edges(ds[x_dim].values), _edges(ds[y_dim].values), values, cmap="viridis", shading="flat"
     )
