@@ -239,3 +239,21 @@ def test_fixed_step_blow_up_is_caught_between_output_times():
     message = str(caught.value)
     assert "non-finite state (NaN or inf) at t = 3.2" in message and "after step 64" in message
     assert message.count("hint: reduce dt") == 1
+
+
+def test_two_runs_on_one_path_the_second_refuses(tmp_path, capsys):
+    """A real second `simsuite run` while the first is writing: exit 2, the first goes on."""
+    config = write_config(tmp_path / "long.toml", LONG)
+    out = tmp_path / "shared.nc"
+    first = _start(config, out)
+    try:
+        _wait_for_checkpoint(first, out, 11)
+        code = main(["run", str(config), "--output", str(out), "--quiet", "--overwrite"])
+        err = capsys.readouterr().err
+        assert code == 2
+        assert f"being written by another simsuite run (pid {first.pid})" in err
+        assert first.poll() is None  # untouched
+    finally:
+        first.send_signal(signal.SIGINT)
+        first.communicate(timeout=60)
+    assert first.returncode == 130
