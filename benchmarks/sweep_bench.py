@@ -14,7 +14,10 @@ file), so neither the cluster start nor the warm-up is timed; each timed sweep s
 empty output directory (no resume). The wall time is that of the whole ``simsuite.sweep`` call:
 expansion and validation, submission, the runs, the manifest and the summary. The table also gives
 the sum of the runs' own wall times over (wall time × workers): the share of the workers' time spent
-inside runs.
+inside runs (the rest is Dask and simsuite overhead), and the cores obtained: the runs' summed CPU time
+(``cpu_time_s`` of the manifest, the worker thread's CPU time) over the wall time. With 2 workers on
+an otherwise idle 2-core machine it is close to 2; when other processes hold a core it stays near 1,
+and so does the speedup.
 
 The machine may be shared: the load average (1 min) is printed before and after; a busy core makes the
 2-worker speedup fall towards 1.
@@ -27,6 +30,7 @@ Usage: ``python benchmarks/sweep_bench.py [--quick] [--runs N] [--repeat R]``
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import tempfile
 import time
@@ -69,8 +73,8 @@ def warm_up(client, spec: dict, folder: Path) -> None:
     client.run(_warm, spec, str(folder))
 
 
-def measure(client, spec: dict, outdir: Path) -> tuple[float, float]:
-    """Wall time of one sweep and the sum of its runs' wall times."""
+def measure(client, spec: dict, outdir: Path) -> tuple[float, float, float]:
+    """Wall time of one sweep, the sum of its runs' wall times and of their CPU times (manifest)."""
     import simsuite
 
     started = time.perf_counter()
@@ -78,7 +82,9 @@ def measure(client, spec: dict, outdir: Path) -> tuple[float, float]:
     wall = time.perf_counter() - started
     if ds.attrs["n_complete"] != ds.attrs["n_runs"]:
         raise RuntimeError(f"{ds.attrs['n_failed']} benchmark runs failed; see {outdir}")
-    return wall, float(ds["wall_time"].sum())
+    with open(outdir / "manifest.csv", newline="", encoding="utf-8") as fh:
+        cpu = sum(float(row["cpu_time_s"]) for row in csv.DictReader(fh))
+    return wall, float(ds["wall_time"].sum()), cpu
 
 
 def _set_workers(cluster, client, spec: dict, folder: Path, n: int) -> None:
@@ -114,25 +120,31 @@ def main(argv: list[str] | None = None) -> None:
     )
     # 2, 1, 1, 2, 2, 1, ...: each worker count measured as often, early and late (load drifts)
     order = [n for r in range(repeat) for n in ((2, 1) if r % 2 == 0 else (1, 2))]
-    results: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
+    results: dict[int, list[float]] = {1: [], 2: []}
     cluster = LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     )
     client = Client(cluster)
-    print(f"{'workers':>7} {'wall s':>8} {'runs/s':>7} {'sum of run times s':>19} {'in runs':>8}")
+    print(
+        f"{'workers':>7} {'wall s':>8} {'runs/s':>7} {'sum of run times s':>19} {'in runs':>8} "
+        f"{'cores obtained':>15}"
+    )
     try:
         with tempfile.TemporaryDirectory(prefix="sweep_bench_") as tmp:
             warm_up(client, spec, Path(tmp))
             for i, n in enumerate(order):
                 _set_workers(cluster, client, spec, Path(tmp), n)
-                wall, busy = measure(client, spec, Path(tmp) / f"m{i}")
-                results[n].append((wall, busy))
+                wall, busy, cpu = measure(client, spec, Path(tmp) / f"m{i}")
+                results[n].append(wall)
                 share = 100 * busy / (wall * n)
-                print(f"{n:>7} {wall:8.2f} {runs / wall:7.2f} {busy:19.2f} {share:7.0f}%")
+                print(
+                    f"{n:>7} {wall:8.2f} {runs / wall:7.2f} {busy:19.2f} {share:7.0f}% "
+                    f"{cpu / wall:15.2f}"
+                )
     finally:
         client.close()
         cluster.close()
-    best = {n: min(wall for wall, _ in results[n]) for n in (1, 2)}
+    best = {n: min(results[n]) for n in (1, 2)}
     print(f"best of {repeat}: 1 worker {best[1]:.2f} s, 2 workers {best[2]:.2f} s")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     print(f"sweep_speedup_2_workers: {best[1] / best[2]:.2f}")

@@ -56,7 +56,7 @@ Rules:
   the ascending branch's last point. The chains (one per replicate and combination of the other keys)
   run in parallel; within a chain a run waits for its predecessor, and is ``skipped`` if it failed.
 * Output: each worker writes only its run's file; the client writes ``manifest.csv`` (hash, branch,
-  parameters, replicate, seed, previous, status, reused, wall time, error, output) and ``summary.nc``
+  parameters, replicate, seed, previous, status, reused, wall and CPU time, error, output) and ``summary.nc``
   with dims [``branch``,] one per swept key (``point`` for zip, the keys as coordinates on it) and
   ``replicate``; the dimension of a key is its last component when unambiguous (``delta_r_orientation``,
   the full key in the ``config_key`` attribute). Failed runs are recorded and NaN in the summary; they

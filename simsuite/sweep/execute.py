@@ -60,6 +60,7 @@ def default_workers() -> int:
 # --------------------------------------------------------------------------------------------------
 def _record(task: RunTask, status: str, **fields: Any) -> dict[str, Any]:
     record = {"hash": task.hash, "status": status, "reused": False, "wall_time_s": math.nan}
+    record["cpu_time_s"] = math.nan
     record.update({"error": "", "values": {}})
     record.update(fields)
     return record
@@ -104,8 +105,9 @@ def run_task(task: RunTask, previous: Mapping[str, Any] | None = None) -> dict[s
     -------
     dict
         ``hash``, ``status`` ("complete", "failed" or "skipped"), ``reused`` (the file of an earlier
-        sweep was complete and kept, with ``resume``), ``wall_time_s``, ``error`` and ``values``
-        (collected scalars).
+        sweep was complete and kept, with ``resume``), ``wall_time_s``, ``cpu_time_s`` (CPU time of
+        the worker thread during the run: below the wall time when the cores are shared), ``error``
+        and ``values`` (collected scalars).
     """
     from simsuite.io.netcdf import open_output
     from simsuite.runner import run
@@ -123,7 +125,7 @@ def run_task(task: RunTask, previous: Mapping[str, Any] | None = None) -> dict[s
         return _record(
             task, "skipped", error=f"the run it continues ({previous['hash']}) {previous['status']}"
         )
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.thread_time()
     try:
         # the sweep owns runs/<hash>.nc: an earlier (incomplete, or not resumed) file is replaced
         path.unlink(missing_ok=True)
@@ -135,9 +137,16 @@ def run_task(task: RunTask, previous: Mapping[str, Any] | None = None) -> dict[s
             task,
             "failed",
             wall_time_s=time.perf_counter() - started,
+            cpu_time_s=time.thread_time() - cpu,
             error=f"{type(exc).__name__}: {text}",
         )
-    return _record(task, "complete", wall_time_s=time.perf_counter() - started, values=values)
+    return _record(
+        task,
+        "complete",
+        wall_time_s=time.perf_counter() - started,
+        cpu_time_s=time.thread_time() - cpu,
+        values=values,
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -298,6 +307,7 @@ def _execute(dc: Any, sw: Sweep, resume: bool, progress: bool, records: dict) ->
                     "status": "failed",
                     "reused": False,
                     "wall_time_s": math.nan,
+                    "cpu_time_s": math.nan,
                     "error": f"{type(exc).__name__}: {text}",
                     "values": {},
                 }
@@ -320,17 +330,18 @@ def _execute(dc: Any, sw: Sweep, resume: bool, progress: bool, records: dict) ->
 # --------------------------------------------------------------------------------------------------
 def _manifest_header(sw: Sweep) -> list[str]:
     head = ["hash"] + (["branch"] if sw.carry_state else [])
-    tail = ["replicate", "seed", "previous", "status", "reused", "wall_time_s", "error", "output"]
+    tail = ["replicate", "seed", "previous", "status", "reused", "wall_time_s", "cpu_time_s"]
+    tail += ["error", "output"]
     return head + list(sw.keys) + tail
 
 
 def _manifest_row(sw: Sweep, spec: RunSpec, record: Mapping[str, Any] | None) -> list[Any]:
     record = record or {"status": "not run", "reused": False, "wall_time_s": math.nan, "error": ""}
-    wall = record["wall_time_s"]
+    times = [record.get(k, math.nan) for k in ("wall_time_s", "cpu_time_s")]
     row: list[Any] = [spec.hash] + ([spec.branch] if sw.carry_state else [])
     row += [spec.params[k] for k in sw.keys]
     row += [spec.replicate, spec.seed, spec.previous or "", record["status"]]
-    row += [int(bool(record["reused"])), "" if math.isnan(wall) else f"{wall:.3f}"]
+    row += [int(bool(record["reused"]))] + ["" if math.isnan(t) else f"{t:.3f}" for t in times]
     return row + [record["error"], spec.output]
 
 
