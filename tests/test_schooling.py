@@ -356,6 +356,12 @@ def test_compiled_neighbours_equal_ckdtree_to_the_last_bit():
         for k in sorted({1, min(5, len(points) - 1), min(7, len(points) - 1)}):
             got = schooling_kernels.neighbour_distances(points[np.newaxis], box, k)[0]
             np.testing.assert_array_equal(got, _reference_neighbours(points, box, k), err_msg=label)
+        # several snapshots at once (the parallel kernel): the agents in other orders
+        batch = np.stack((points, points[::-1], np.roll(points, 7, axis=0)))
+        got = schooling_kernels.neighbour_distances(batch, box, min(5, len(points) - 1))
+        for snapshot, distances in zip(batch, got, strict=True):
+            expected = _reference_neighbours(snapshot, box, min(5, len(points) - 1))
+            np.testing.assert_array_equal(distances, expected, err_msg=label)
 
 
 def test_compiled_neighbours_refuse_too_few_agents():
@@ -392,6 +398,15 @@ def test_compiled_pair_counts_equal_numpy():
                     unit[np.newaxis], usable[np.newaxis], bins, clip
                 )
                 np.testing.assert_array_equal(got[0], _numpy_pair_counts(unit[usable], bins, clip))
+                # several snapshots at once (the parallel kernel)
+                got = schooling_kernels.pair_cosine_counts(
+                    np.stack((unit, unit[::-1])),
+                    np.stack((usable, np.ones_like(usable))),
+                    bins,
+                    clip,
+                )
+                np.testing.assert_array_equal(got[0], _numpy_pair_counts(unit[usable], bins, clip))
+                np.testing.assert_array_equal(got[1], _numpy_pair_counts(unit[::-1], bins, clip))
 
 
 def test_compiled_row_counts_equal_counts_and_histogram():

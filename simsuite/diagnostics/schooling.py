@@ -103,11 +103,10 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from simsuite.diagnostics.schooling_kernels import (
-    agent_terms,
     neighbour_cv,
-    neighbour_distances,
     pair_cosine_counts,
     row_counts,
+    school_terms,
 )
 
 __all__ = [
@@ -686,7 +685,9 @@ def oceanic_schooling_index(
     return values
 
 
-_SERIES_CHUNK = 2**18  # agent-snapshots per chunk of schooling_timeseries: bounded temporaries
+# agent-snapshots per chunk of schooling_timeseries: temporaries of ~150 MB at most, and few
+# parallel regions (each waits for its slowest thread, however long a loaded machine delays it)
+_SERIES_CHUNK = 2**20
 _SERIES_KEYS = (
     *ENTROPIES,
     "oceanic_schooling_index",
@@ -712,10 +713,10 @@ def schooling_timeseries(
 
     The same numbers as :func:`oceanic_schooling_index` and :func:`order_parameters` snapshot by
     snapshot (the histogram counts bit for bit, the entropies to rounding), computed for many
-    snapshots at once: NumPy over (snapshot, agent) arrays, a histogram per snapshot from one
-    ``np.bincount``, and the compiled kernels of :mod:`~simsuite.diagnostics.schooling_kernels`
-    (k nearest neighbours, pair cosines) in parallel over the snapshots. Chunks of about 2¹⁸
-    agent-snapshots keep the temporaries small.
+    snapshots at once: the compiled kernels of :mod:`~simsuite.diagnostics.schooling_kernels`
+    (per-agent geometry, k nearest neighbours and pair cosines in one region parallel over the
+    snapshots, then the histograms), and NumPy over (snapshot, agent) arrays for the rest. Chunks
+    of about 10⁶ agent-snapshots bound the temporaries.
     """
     positions = np.asarray(positions, dtype=float)
     velocities = np.asarray(velocities, dtype=float)
@@ -746,16 +747,21 @@ def _series_chunk(
 ) -> dict[str, np.ndarray]:
     """:func:`schooling_timeseries` of T snapshots, each step for all of them at once.
 
-    The compiled kernels do the per-agent work and the histograms, repeating the arithmetic of
-    :class:`_Snapshot` (:func:`_unit`, :func:`offsets`, ``np.cross``, :func:`_counts`,
-    ``np.histogram``); NumPy computes the heading angles of H_pol (its ``arccos`` and ``arctan2``,
-    which a compiled libm need not round alike), the centroids and the entropies.
+    The compiled kernels do the per-agent work, the neighbour search, the pair histogram and the
+    other histograms, repeating the arithmetic of :class:`_Snapshot` (:func:`_unit`,
+    :func:`offsets`, ``np.cross``, cKDTree, :func:`_counts`, ``np.histogram``); NumPy computes the
+    heading angles of H_pol (its ``arccos`` and ``arctan2``, which a compiled libm need not round
+    alike), the centroids and the entropies.
     """
     t_count, n = positions.shape[:2]
     centre = centroid(positions, box)
-    seed = not spec.circular_centroid  # the seed's wrapped positions (its definition needs the box)
-    placed = _wrap(positions, box) if seed else positions
-    terms = agent_terms(positions, velocities, centre, placed, box, seed)
+    placed = _wrap(positions, box) if box else positions  # the seed's, and the neighbour search's
+    k = min(_NEIGHBOURS, n - 1) if n >= 2 else 0  # H_coh, H_NN and the statistics: one search
+    clip = spec.clip_to_range
+    bins = _BINS["entropy_velocity_correlation"]
+    terms = school_terms(
+        positions, velocities, centre, placed, box, not spec.circular_centroid, k, bins, clip
+    )
     out = {
         "polarization": _norm3(terms.heading_sum) / n,
         "rotation": _norm3(terms.moment_sum) / n,
@@ -766,17 +772,13 @@ def _series_chunk(
     out["order_index"] = np.where(
         out["rotation"] > out["polarization"], out["rotation"], out["polarization"]
     )
-    neighbours = None
-    if n >= 2:  # one query of k nearest neighbours serves H_coh, H_NN and the statistics
-        query = _wrap(placed, box) if box else placed
-        neighbours = neighbour_distances(query, box, min(_NEIGHBOURS, n - 1))
-        nearest = neighbours[..., 0]
+    if k:
+        nearest = terms.neighbours[..., 0]
         stats = (nearest.mean(axis=1), nearest.std(axis=1), nearest.min(axis=1))
         out.update(zip(_NN_KEYS, stats, strict=True))
     else:
         out.update(dict.fromkeys(_NN_KEYS, np.full(t_count, np.nan)))
 
-    clip = spec.clip_to_range
     weights: dict[str, np.ndarray] = {}  # the histogram of each entropy
     for name in ENTROPIES:
         if n < spec.min_agents[name]:
@@ -798,10 +800,10 @@ def _series_chunk(
             usable = terms.angular_usable
             counts = row_counts(terms.moment, 0.0, 1.0, _BINS[name], clip, usable)
         elif name == "entropy_nearest_neighbour":
-            cv = neighbour_cv(neighbours, seed_guard=not spec.skip_undefined)
+            cv = neighbour_cv(terms.neighbours, seed_guard=not spec.skip_undefined)
             counts = row_counts(cv, 0.0, 2.0, _BINS[name], clip)
         elif name == "entropy_velocity_correlation":
-            counts = pair_cosine_counts(terms.unit, terms.usable, _BINS[name], clip)
+            counts = terms.pair_counts
         else:  # entropy_shape: eigenvalues of the covariance as a distribution
             counts = np.maximum(np.linalg.eigvalsh(terms.covariance), _EIGENVALUE_FLOOR)
         weights[name] = counts

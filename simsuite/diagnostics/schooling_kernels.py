@@ -3,19 +3,21 @@
 A Couzin output holds T snapshots of N agents (the benchmark: 1000 × 1000). The per-snapshot
 NumPy/SciPy path of :mod:`~simsuite.diagnostics.schooling` spends most of its time in a
 ``scipy.spatial.cKDTree`` per snapshot, an O(N²) pair histogram and the overhead of ~30 small NumPy
-calls per snapshot. These kernels compute the same quantities for all snapshots of a chunk, one
+calls per snapshot. :func:`school_terms` computes, for all snapshots of a chunk at once, one
 snapshot per task of a numba ``prange`` (on the threads numba was given):
 
-* :func:`neighbour_distances`: the k nearest-neighbour distances of every agent, from a k-d tree
-  built per snapshot (median splits along the widest axis of the node's cell, leaves of 16, tight
-  bounding boxes; the query walks nearer child first and skips a node whose box is further than
-  its current k-th distance). A tree rather than a cell list because a school's density is far from
-  uniform: one agent that strays puts the whole school into a few cells of a grid over the
-  bounding box.
-* :func:`pair_cosine_counts`: the histogram of the cosines v̂_i·v̂_j over all pairs i < j, O(N²).
-* :func:`agent_terms`: headings, centroid offsets, r̂ × v̂ and the sums of the order parameters.
-* :func:`row_counts`, :func:`neighbour_cv`: the histograms of per-agent values, and the
-  coefficient of variation of each agent's neighbour distances.
+* the headings, centroid offsets, r̂ × v̂ and the sums of the order parameters;
+* the k nearest-neighbour distances of every agent (also :func:`neighbour_distances`), from a k-d
+  tree built per snapshot (median splits along the widest axis of the node's cell, leaves of 16,
+  tight bounding boxes; the query walks nearer child first and skips a node whose box is further
+  than its current k-th distance). A tree rather than a cell list because a school's density is
+  far from uniform: one agent that strays puts the whole school into a few cells of a grid over
+  the bounding box;
+* the histogram of the cosines v̂_i·v̂_j over all pairs i < j, O(N²) (also
+  :func:`pair_cosine_counts`).
+
+:func:`row_counts` and :func:`neighbour_cv` then bin per-agent values and give the coefficient of
+variation of each agent's neighbour distances (serial: a few nanoseconds per value).
 
 Each repeats the arithmetic of the per-snapshot path operation for operation, so that the
 histograms hold the same counts bit for bit: the squared distance is ((0 + dx²) + dy²) + dz², dx the
@@ -35,8 +37,8 @@ import numba
 import numpy as np
 
 __all__ = [
-    "AgentTerms",
-    "agent_terms",
+    "SchoolTerms",
+    "school_terms",
     "neighbour_distances",
     "neighbour_cv",
     "pair_cosine_counts",
@@ -147,7 +149,7 @@ def _build_tree(points, xs, ys, zs, ids, start, end, child, lo, hi):  # pragma: 
     return n_nodes
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True)
 def _gap(x, lo, hi, box):  # pragma: no cover - compiled
     """Distance along one axis from x to the interval [lo, hi]; with box > 0 the shorter way
     round the periodic axis (x, lo, hi in [0, box)). Without branches: a query sits on either
@@ -160,7 +162,7 @@ def _gap(x, lo, hi, box):  # pragma: no cover - compiled
     return gap
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True)
 def _box_distance2(x, y, z, lo, hi, node, box):  # pragma: no cover - compiled
     """Squared distance from (x, y, z) to the bounding box of ``node``: no point of the node is
     nearer."""
@@ -172,7 +174,7 @@ def _box_distance2(x, y, z, lo, hi, node, box):  # pragma: no cover - compiled
     return d2 + g * g
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True)
 def _image(d, box, half):  # pragma: no cover - compiled
     """The minimum image of a coordinate difference d ∈ (−box, box), wrapped as cKDTree does."""
     if d < -half:
@@ -281,7 +283,7 @@ def _knn_snapshot(points, box, k, out):  # pragma: no cover - compiled
             out[row, j] = np.sqrt(_pick(j + 1, b1, b2, b3, b4, b5, b6, b7))
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True)
 def _pick(j, b1, b2, b3, b4, b5, b6, b7):  # pragma: no cover - compiled
     """b_j for j in 1 … 7 (register slots cannot be indexed)."""
     if j == 5:  # the library's k, first
@@ -299,11 +301,11 @@ def _pick(j, b1, b2, b3, b4, b5, b6, b7):  # pragma: no cover - compiled
     return b7
 
 
-@numba.njit(parallel=True, cache=True)
-def _knn_batch(positions, box, k):  # pragma: no cover - compiled
+@numba.njit(cache=True)
+def _knn_serial(positions, box, k):  # pragma: no cover - compiled
     t_count, n = positions.shape[0], positions.shape[1]
     out = np.empty((t_count, n, k))
-    for t in numba.prange(t_count):
+    for t in range(t_count):
         _knn_snapshot(positions[t], box, k, out[t])
     return out
 
@@ -329,7 +331,7 @@ def neighbour_distances(positions: np.ndarray, box_size: float | None, k: int) -
     n = positions.shape[1]
     if not 1 <= k <= min(n - 1, _MAX_NEIGHBOURS):
         raise ValueError(f"k must be in [1, min(N − 1, {_MAX_NEIGHBOURS})] with N = {n}, got {k}")
-    return _knn_batch(positions, float(box_size or 0.0), int(k))
+    return _knn_serial(positions, float(box_size or 0.0), int(k))
 
 
 # -- pair cosines ----------------------------------------------------------------------------------
@@ -338,14 +340,17 @@ def _pairs_clipped(ux, uy, uz, m, bins, counts):  # pragma: no cover - compiled
     """Add the pairs of the first m headings to ``counts``: bin (c + 1)·bins/2, clipped to
     [0, bins − 1] and truncated.
 
-    The bin indices of one row of pairs go to a buffer first (a loop the compiler vectorises),
-    then four interleaved sub-histograms take them: consecutive increments of one bin would
-    otherwise wait on each other's store, and in an ordered school most pairs share a bin.
+    The bin indices of one row of pairs go to a buffer first (a loop the compiler vectorises).
+    Counting them is most of the cost, so two consecutive indices (a, b) make one increment of a
+    bins × bins table, split at the end into a and b; two such tables take alternate increments,
+    since consecutive increments of one entry wait on each other's store (in an ordered school most
+    pairs share a bin).
     """
     scale = bins / 2.0
     top = bins - 1.0
     index = np.empty(max(m, 1), dtype=np.int32)
-    sub = np.zeros((4, bins), dtype=np.int64)
+    single = np.zeros(bins, dtype=np.int64)
+    double = np.zeros((2, bins * bins), dtype=np.int64)
     for i in range(m):
         x, y, z = ux[i], uy[i], uz[i]
         row = m - i - 1
@@ -361,19 +366,22 @@ def _pairs_clipped(ux, uy, uz, m, bins, counts):  # pragma: no cover - compiled
             index[q] = np.int32(b)
         q = 0
         while q + 4 <= row:
-            sub[0, index[q]] += 1
-            sub[1, index[q + 1]] += 1
-            sub[2, index[q + 2]] += 1
-            sub[3, index[q + 3]] += 1
+            double[0, index[q] * bins + index[q + 1]] += 1
+            double[1, index[q + 2] * bins + index[q + 3]] += 1
             q += 4
         while q < row:
-            sub[0, index[q]] += 1
+            single[index[q]] += 1
             q += 1
+    for a in range(bins):
+        for b in range(bins):
+            both = double[0, a * bins + b] + double[1, a * bins + b]
+            single[a] += both
+            single[b] += both
     for b in range(bins):
-        counts[b] += sub[0, b] + sub[1, b] + sub[2, b] + sub[3, b]
+        counts[b] += single[b]
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True)
 def _clipped_bin(value, lo, scale, top):  # pragma: no cover - compiled
     """The bin of ``_counts(clip=True)``: (value − lo)·scale clipped to [0, top], truncated (a NaN,
     which NumPy would refuse, goes to bin 0 rather than outside the array)."""
@@ -383,7 +391,7 @@ def _clipped_bin(value, lo, scale, top):  # pragma: no cover - compiled
     return int(b)
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True)
 def _edge_bin(value, edges, scale):  # pragma: no cover - compiled
     """The bin of ``np.histogram(values, edges)`` for a value inside [edges[0], edges[−1]]:
     edges[b] ≤ value < edges[b + 1], the last bin closed. An estimate from ``scale`` = bins/width,
@@ -415,22 +423,29 @@ def _pairs_binned(ux, uy, uz, m, edges, counts):  # pragma: no cover - compiled
                 counts[_edge_bin(value, edges, scale)] += 1
 
 
-@numba.njit(parallel=True, cache=True)
-def _pair_batch(unit, usable, bins, clip, edges):  # pragma: no cover - compiled
-    t_count, n = unit.shape[0], unit.shape[1]
+@numba.njit(cache=True)
+def _pair_snapshot(unit, usable, bins, clip, edges, counts):  # pragma: no cover - compiled
+    """The pair histogram of one snapshot into ``counts``."""
+    n = unit.shape[0]
+    # the usable headings, as three contiguous columns
+    ux, uy, uz = np.empty(n), np.empty(n), np.empty(n)
+    m = 0
+    for i in range(n):
+        if usable[i]:
+            ux[m], uy[m], uz[m] = unit[i, 0], unit[i, 1], unit[i, 2]
+            m += 1
+    if clip:
+        _pairs_clipped(ux, uy, uz, m, bins, counts)
+    else:
+        _pairs_binned(ux, uy, uz, m, edges, counts)
+
+
+@numba.njit(cache=True)
+def _pair_serial(unit, usable, bins, clip, edges):  # pragma: no cover - compiled
+    t_count = unit.shape[0]
     counts = np.zeros((t_count, bins), dtype=np.int64)
-    for t in numba.prange(t_count):
-        # the usable headings of this snapshot, as three contiguous columns
-        ux, uy, uz = np.empty(n), np.empty(n), np.empty(n)
-        m = 0
-        for i in range(n):
-            if usable[t, i]:
-                ux[m], uy[m], uz[m] = unit[t, i, 0], unit[t, i, 1], unit[t, i, 2]
-                m += 1
-        if clip:
-            _pairs_clipped(ux, uy, uz, m, bins, counts[t])
-        else:
-            _pairs_binned(ux, uy, uz, m, edges, counts[t])
+    for t in range(t_count):
+        _pair_snapshot(unit[t], usable[t], bins, clip, edges, counts[t])
     return counts
 
 
@@ -458,11 +473,11 @@ def pair_cosine_counts(
         usable = np.ones(unit.shape[:2], dtype=bool)
     usable = np.ascontiguousarray(usable, dtype=bool)
     edges = np.linspace(0.0, 1.0, bins + 1)  # np.histogram's edges for range (0, 1)
-    return _pair_batch(unit, usable, int(bins), bool(clip), edges)
+    return _pair_serial(unit, usable, int(bins), bool(clip), edges)
 
 
 # -- per-agent geometry ----------------------------------------------------------------------------
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True)
 def _offset(p, c, box, i):  # pragma: no cover - compiled
     """x_i − c, by the minimum image in a periodic box (np.round rounds half to even: np.rint)."""
     dx, dy, dz = p[i, 0] - c[0], p[i, 1] - c[1], p[i, 2] - c[2]
@@ -475,10 +490,10 @@ def _offset(p, c, box, i):  # pragma: no cover - compiled
 
 @numba.njit(cache=True)
 def _agent_snapshot(p, v, c, placed, box, seed, out, mask, per):  # pragma: no cover - compiled
-    """:func:`agent_terms` of one snapshot. ``out`` (N, 6): unit heading (3), |r̂ × v̂|, depth,
-    |d|²; ``mask`` (N, 2): heading usable, agent usable for H_ang; ``per`` (20,): Σ v̂ (3),
-    Σ r̂ × v̂ (3), the covariance (9), max − min of the positions per axis (3), min and max of the
-    depth (2)."""
+    """The per-agent terms of :func:`school_terms` for one snapshot. ``out`` (N, 6): unit heading
+    (3), |r̂ × v̂|, depth, |d|²; ``mask`` (N, 2): heading usable, agent usable for H_ang; ``per``
+    (20,): Σ v̂ (3), Σ r̂ × v̂ (3), the covariance (9), max − min of the positions per axis (3), min
+    and max of the depth (2)."""
     n = p.shape[0]
     if n == 0:
         return
@@ -572,97 +587,126 @@ def _agent_snapshot(p, v, c, placed, box, seed, out, mask, per):  # pragma: no c
     cov[3], cov[6], cov[7] = cov[1], cov[2], cov[5]
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True)
 def _shape_source(p, c, placed, box, seed, i):  # pragma: no cover - compiled
     if seed:
         return placed[i, 0], placed[i, 1], placed[i, 2]
     return _offset(p, c, box, i)
 
 
+# -- everything per snapshot, in parallel over the snapshots ---------------------------------------
 @numba.njit(parallel=True, cache=True)
-def _agent_batch(positions, velocities, centre, placed, box, seed):  # pragma: no cover
+def _school_batch(
+    positions, velocities, centre, placed, box, seed, k, bins, clip, edges
+):  # pragma: no cover - compiled
+    """All the per-snapshot work of a chunk in one parallel region: a region ends only when its
+    last thread does, however long a loaded machine keeps that one waiting, so one is better than
+    several."""
     t_count, n = positions.shape[0], positions.shape[1]
     out = np.empty((t_count, n, 6))
     mask = np.empty((t_count, n, 2), dtype=np.bool_)
     per = np.zeros((t_count, 20))
+    neighbours = np.empty((t_count, n, k))
+    counts = np.zeros((t_count, bins), dtype=np.int64)
     for t in numba.prange(t_count):
         _agent_snapshot(
             positions[t], velocities[t], centre[t], placed[t], box, seed, out[t], mask[t], per[t]
         )
-    return out, mask, per
+        if k > 0:
+            _knn_snapshot(placed[t], box, k, neighbours[t])
+        _pair_snapshot(out[t, :, :3], mask[t, :, 0], bins, clip, edges, counts[t])
+    return out, mask, per, neighbours, counts
 
 
-class AgentTerms(NamedTuple):
-    """Per-agent and per-snapshot geometry of T snapshots; see :func:`agent_terms`."""
+class SchoolTerms(NamedTuple):
+    """Per-agent and per-snapshot quantities of T snapshots; see :func:`school_terms`."""
 
     unit: np.ndarray  # (T, N, 3) headings of the entropies
     usable: np.ndarray  # (T, N) heading counts in H_pol and H_vel
     moment: np.ndarray  # (T, N) |r̂ × v̂| of the entropies
     angular_usable: np.ndarray  # (T, N) agent counts in H_ang
     depth: np.ndarray  # (T, N) z offset from the centroid, or the seed's wrapped z
+    squared_offset: np.ndarray  # (T, N) |d|²
     heading_sum: np.ndarray  # (T, 3) Σ v̂ (zero velocities contributing nothing)
     moment_sum: np.ndarray  # (T, 3) Σ r̂ × v̂
-    squared_offset: np.ndarray  # (T, N) |d|²
     covariance: np.ndarray  # (T, 3, 3) of the offsets, or of the seed's wrapped positions
     extent: np.ndarray  # (T, 3) max − min of the positions per axis
     depth_range: np.ndarray  # (T, 2) min and max of the depth
+    neighbours: np.ndarray  # (T, N, k) nearest-neighbour distances
+    pair_counts: np.ndarray  # (T, bins) histogram of the pair cosines of the usable headings
 
 
-def agent_terms(
+def school_terms(
     positions: np.ndarray,
     velocities: np.ndarray,
     centre: np.ndarray,
     placed: np.ndarray,
     box_size: float | None,
     seed: bool,
-) -> AgentTerms:
-    """The per-agent geometry of the order parameters and the entropies, for T snapshots.
+    k: int,
+    bins: int,
+    clip: bool,
+) -> SchoolTerms:
+    """The per-agent geometry, the k nearest neighbours and the pair histogram of T snapshots.
 
     Parameters
     ----------
     positions, velocities : (T, N, 3).
     centre : (T, 3) simsuite centroids (:func:`simsuite.diagnostics.schooling.centroid`).
-    placed : (T, N, 3) positions wrapped into the box (used with ``seed`` only).
+    placed : (T, N, 3) the positions wrapped into [0, L) in a periodic box, the positions in open
+        space: the seed's positions, and those of the neighbour search.
     box_size : periodic box side, or None/0 for open space.
     seed : the dewi-kadita definition for the entropies' terms (else simsuite).
+    k : neighbours per agent, 0 (none) or 1 … min(N − 1, 7), as :func:`neighbour_distances`.
+    bins, clip : the pair histogram of the usable headings, as :func:`pair_cosine_counts`.
 
     Returns
     -------
-    :class:`AgentTerms`. Agent by agent: v̂ = v/|v| (0 if v = 0), the offset d = x − centre (minimum
+    :class:`SchoolTerms`. Agent by agent: v̂ = v/|v| (0 if v = 0), the offset d = x − centre (minimum
     image in a box), r̂ = d/|d| (0 at the centroid), r̂ × v̂ and its length, each with the arithmetic
     of :func:`~simsuite.diagnostics.schooling._unit`, ``offsets`` and ``np.cross``, so that the
     histograms of these values hold the counts of the NumPy path. With ``seed`` the entropies'
     terms are the seed's instead: v and the offset from the plain mean of ``placed`` divided by 1
     when shorter than 1e-10, every agent usable, depth the wrapped z. The order parameters' sums
-    always use the simsuite terms; the sums run agent by agent as NumPy reduces the agent axis.
+    always use the simsuite terms and run agent by agent, as NumPy reduces the agent axis.
     """
-    arrays = [np.ascontiguousarray(a, dtype=np.float64) for a in (positions, velocities, placed)]
-    centre = np.ascontiguousarray(centre, dtype=np.float64)
-    out, mask, per = _agent_batch(
-        arrays[0], arrays[1], centre, arrays[2], float(box_size or 0.0), bool(seed)
+    arrays = [
+        np.ascontiguousarray(a, dtype=np.float64) for a in (positions, velocities, centre, placed)
+    ]
+    n = arrays[0].shape[1]
+    if k != 0 and not 1 <= k <= min(n - 1, _MAX_NEIGHBOURS):
+        raise ValueError(f"k must be 0 or in [1, min(N − 1, {_MAX_NEIGHBOURS})] with N = {n}")
+    edges = np.linspace(0.0, 1.0, bins + 1)  # np.histogram's edges for range (0, 1)
+    box = float(box_size or 0.0)
+    out, mask, per, neighbours, counts = _school_batch(
+        *arrays, box, bool(seed), int(k), int(bins), bool(clip), edges
     )
-    return AgentTerms(
+    return SchoolTerms(
         unit=out[..., :3],
         usable=mask[..., 0],
         moment=out[..., 3],
         angular_usable=mask[..., 1],
         depth=out[..., 4],
+        squared_offset=out[..., 5],
         heading_sum=per[:, 0:3],
         moment_sum=per[:, 3:6],
-        squared_offset=out[..., 5],
         covariance=per[:, 6:15].reshape(-1, 3, 3),
         extent=per[:, 15:18],
         depth_range=per[:, 18:20],
+        neighbours=neighbours,
+        pair_counts=counts,
     )
 
 
 # -- histograms of per-agent values ----------------------------------------------------------------
-@numba.njit(parallel=True, cache=True)
+# Serial: a few nanoseconds per value, less than what a parallel region costs on a loaded machine
+# (the region ends when its last thread does, however long the scheduler kept that one waiting).
+@numba.njit(cache=True)
 def _row_batch(values, lo, hi, bins, clip, edges, usable, masked):  # pragma: no cover
     t_count, m = values.shape[0], values.shape[1]
     counts = np.zeros((t_count, bins), dtype=np.int64)
     top = bins - 1.0
-    for t in numba.prange(t_count):
+    for t in range(t_count):
         row = counts[t]
         if clip:
             width = hi[t] - lo[t]
@@ -713,11 +757,11 @@ def row_counts(
     return _row_batch(values, lo_rows, hi_rows, int(bins), bool(clip), edges, mask, masked)
 
 
-@numba.njit(parallel=True, cache=True)
+@numba.njit(cache=True)
 def _cv_batch(distances, guard):  # pragma: no cover - compiled
     t_count, n, k = distances.shape
     cv = np.empty((t_count, n))
-    for t in numba.prange(t_count):
+    for t in range(t_count):  # serial, as _row_batch
         for i in range(n):
             row = distances[t, i]
             total = row[0]
