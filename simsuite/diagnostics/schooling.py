@@ -419,10 +419,10 @@ def _normalised_entropy(weights: np.ndarray, n_states: int, degenerate: float) -
     return float((0.0 - np.sum(p * np.log(p))) / np.log(n_states))  # 0.0 − 0: no −0.0
 
 
-def _heading_bins(unit: np.ndarray) -> np.ndarray:
-    """H_pol bin i·24 + j of each heading (last axis): polar angle bin i, azimuth bin j."""
-    theta = np.arccos(np.clip(unit[..., 2], -1.0, 1.0))
-    phi = np.arctan2(unit[..., 1], unit[..., 0]) + np.pi
+def _heading_bins(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """H_pol bin i·24 + j of each heading (x, y, z): polar angle bin i, azimuth bin j."""
+    theta = np.arccos(np.clip(z, -1.0, 1.0))
+    phi = np.arctan2(y, x) + np.pi
     i = np.minimum((theta * (_THETA_BINS / np.pi)).astype(np.intp), _THETA_BINS - 1)
     j = np.minimum((phi * (_PHI_BINS / (2 * np.pi))).astype(np.intp), _PHI_BINS - 1)
     return i * _PHI_BINS + j
@@ -525,9 +525,9 @@ class _Snapshot:
         return self._entropy(counts, _BINS["entropy_cohesion"])
 
     def entropy_polarization(self) -> float:
-        counts = np.bincount(
-            _heading_bins(self._usable_headings()), minlength=_THETA_BINS * _PHI_BINS
-        )
+        unit = self._usable_headings()
+        index = _heading_bins(unit[:, 0], unit[:, 1], unit[:, 2])
+        counts = np.bincount(index, minlength=_THETA_BINS * _PHI_BINS)
         weighted = counts.reshape(_THETA_BINS, _PHI_BINS) * _polarization_weight(self.spec)
         return self._entropy(weighted, _THETA_BINS * _PHI_BINS)
 
@@ -787,7 +787,8 @@ def _series_chunk(
             length = box or terms.extent.max(axis=1)  # np.ptp(positions, axis=0).max()
             counts = row_counts(nearest, 0.0, length / 2, _BINS[name], clip)
         elif name == "entropy_polarization":
-            bins = _row_bincount(_heading_bins(terms.unit), _THETA_BINS * _PHI_BINS, terms.usable)
+            index = _heading_bins(*terms.heading)
+            bins = _row_bincount(index, _THETA_BINS * _PHI_BINS, terms.usable)
             shaped = bins.reshape(t_count, _THETA_BINS, _PHI_BINS) * _polarization_weight(spec)
             counts = shaped.reshape(t_count, -1)
         elif name == "entropy_depth":

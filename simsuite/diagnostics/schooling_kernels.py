@@ -424,15 +424,15 @@ def _pairs_binned(ux, uy, uz, m, edges, counts):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True)
-def _pair_snapshot(unit, usable, bins, clip, edges, counts):  # pragma: no cover - compiled
-    """The pair histogram of one snapshot into ``counts``."""
-    n = unit.shape[0]
+def _pair_snapshot(x, y, z, usable, bins, clip, edges, counts):  # pragma: no cover - compiled
+    """The pair histogram of one snapshot, headings by component, into ``counts``."""
+    n = x.shape[0]
     # the usable headings, as three contiguous columns
     ux, uy, uz = np.empty(n), np.empty(n), np.empty(n)
     m = 0
     for i in range(n):
         if usable[i]:
-            ux[m], uy[m], uz[m] = unit[i, 0], unit[i, 1], unit[i, 2]
+            ux[m], uy[m], uz[m] = x[i], y[i], z[i]
             m += 1
     if clip:
         _pairs_clipped(ux, uy, uz, m, bins, counts)
@@ -445,7 +445,10 @@ def _pair_serial(unit, usable, bins, clip, edges):  # pragma: no cover - compile
     t_count = unit.shape[0]
     counts = np.zeros((t_count, bins), dtype=np.int64)
     for t in range(t_count):
-        _pair_snapshot(unit[t], usable[t], bins, clip, edges, counts[t])
+        unit_t = unit[t]
+        _pair_snapshot(
+            unit_t[:, 0], unit_t[:, 1], unit_t[:, 2], usable[t], bins, clip, edges, counts[t]
+        )
     return counts
 
 
@@ -490,8 +493,8 @@ def _offset(p, c, box, i):  # pragma: no cover - compiled
 
 @numba.njit(cache=True)
 def _agent_snapshot(p, v, c, placed, box, seed, out, mask, per):  # pragma: no cover - compiled
-    """The per-agent terms of :func:`school_terms` for one snapshot. ``out`` (N, 6): unit heading
-    (3), |r̂ × v̂|, depth, |d|²; ``mask`` (N, 2): heading usable, agent usable for H_ang; ``per``
+    """The per-agent terms of :func:`school_terms` for one snapshot. ``out`` (6, N): unit heading
+    (3), |r̂ × v̂|, depth, |d|²; ``mask`` (2, N): heading usable, agent usable for H_ang; ``per``
     (20,): Σ v̂ (3), Σ r̂ × v̂ (3), the covariance (9), max − min of the positions per axis (3), min
     and max of the depth (2)."""
     n = p.shape[0]
@@ -537,16 +540,16 @@ def _agent_snapshot(p, v, c, placed, box, seed, out, mask, per):  # pragma: no c
             scale = 1.0 if distance < 1e-10 else distance
             rx, ry, rz = dx / scale, dy / scale, dz / scale
             cx, cy, cz = ry * hz - rz * hy, rz * hx - rx * hz, rx * hy - ry * hx
-            mask[i, 0] = mask[i, 1] = True
+            mask[0, i] = mask[1, i] = True
             depth = placed[i, 2]
         else:
-            mask[i, 0] = speed > 0.0
-            mask[i, 1] = speed > 0.0 and distance > 0.0
+            mask[0, i] = speed > 0.0
+            mask[1, i] = speed > 0.0 and distance > 0.0
             depth = dz
-        out[i, 0], out[i, 1], out[i, 2] = hx, hy, hz
-        out[i, 3] = np.sqrt(cx * cx + cy * cy + cz * cz)
-        out[i, 4] = depth
-        out[i, 5] = d2
+        out[0, i], out[1, i], out[2, i] = hx, hy, hz
+        out[3, i] = np.sqrt(cx * cx + cy * cy + cz * cz)
+        out[4, i] = depth
+        out[5, i] = d2
     # extremes: the bounding cube of open space, the simsuite depth range
     for a in range(3):
         low = high = p[0, a]
@@ -554,10 +557,10 @@ def _agent_snapshot(p, v, c, placed, box, seed, out, mask, per):  # pragma: no c
             low = min(low, p[i, a])
             high = max(high, p[i, a])
         per[15 + a] = high - low
-    low = high = out[0, 4]
+    low = high = out[4, 0]
     for i in range(1, n):
-        low = min(low, out[i, 4])
-        high = max(high, out[i, 4])
+        low = min(low, out[4, i])
+        high = max(high, out[4, i])
     per[18], per[19] = low, high
     # covariance of the shape's source (the offsets, or the seed's wrapped positions), ddof 1;
     # its eigenvalues only feed an entropy, so the order of these sums (not np.cov's) changes
@@ -603,25 +606,34 @@ def _school_batch(
     last thread does, however long a loaded machine keeps that one waiting, so one is better than
     several."""
     t_count, n = positions.shape[0], positions.shape[1]
-    out = np.empty((t_count, n, 6))
-    mask = np.empty((t_count, n, 2), dtype=np.bool_)
+    # per-agent outputs by component, (component, snapshot, agent): contiguous for NumPy later
+    out = np.empty((6, t_count, n))
+    mask = np.empty((2, t_count, n), dtype=np.bool_)
     per = np.zeros((t_count, 20))
     neighbours = np.empty((t_count, n, k))
     counts = np.zeros((t_count, bins), dtype=np.int64)
     for t in numba.prange(t_count):
         _agent_snapshot(
-            positions[t], velocities[t], centre[t], placed[t], box, seed, out[t], mask[t], per[t]
+            positions[t],
+            velocities[t],
+            centre[t],
+            placed[t],
+            box,
+            seed,
+            out[:, t],
+            mask[:, t],
+            per[t],
         )
         if k > 0:
             _knn_snapshot(placed[t], box, k, neighbours[t])
-        _pair_snapshot(out[t, :, :3], mask[t, :, 0], bins, clip, edges, counts[t])
+        _pair_snapshot(out[0, t], out[1, t], out[2, t], mask[0, t], bins, clip, edges, counts[t])
     return out, mask, per, neighbours, counts
 
 
 class SchoolTerms(NamedTuple):
     """Per-agent and per-snapshot quantities of T snapshots; see :func:`school_terms`."""
 
-    unit: np.ndarray  # (T, N, 3) headings of the entropies
+    heading: np.ndarray  # (3, T, N) headings of the entropies, by component
     usable: np.ndarray  # (T, N) heading counts in H_pol and H_vel
     moment: np.ndarray  # (T, N) |r̂ × v̂| of the entropies
     angular_usable: np.ndarray  # (T, N) agent counts in H_ang
@@ -682,12 +694,12 @@ def school_terms(
         *arrays, box, bool(seed), int(k), int(bins), bool(clip), edges
     )
     return SchoolTerms(
-        unit=out[..., :3],
-        usable=mask[..., 0],
-        moment=out[..., 3],
-        angular_usable=mask[..., 1],
-        depth=out[..., 4],
-        squared_offset=out[..., 5],
+        heading=out[0:3],
+        usable=mask[0],
+        moment=out[3],
+        angular_usable=mask[1],
+        depth=out[4],
+        squared_offset=out[5],
         heading_sum=per[:, 0:3],
         moment_sum=per[:, 3:6],
         covariance=per[:, 6:15].reshape(-1, 3, 3),
