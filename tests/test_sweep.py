@@ -53,7 +53,7 @@ def client():
     """One local cluster of 2 single-threaded worker processes for the whole module."""
     distributed = pytest.importorskip("dask.distributed")
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     )
     dc = distributed.Client(cluster)
     yield dc

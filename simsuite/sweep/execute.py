@@ -183,7 +183,7 @@ def _dask_client(client: Any, scheduler: str | None, workers: int | None) -> Ite
     if n < 1:
         raise ConfigError("--workers", "N", n, "must be an integer >= 1")
     cluster = LocalCluster(
-        n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0"
     )
     own = Client(cluster)
     try:
