@@ -126,7 +126,10 @@ def _check_value(source: str, key: str, value: Any, kind: type, meta: Mapping[st
     elif kind is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(source, key, value, allowed)
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:  # an integer beyond the float range
+            raise ConfigError(source, key, value, allowed + " (finite)") from None
         if meta.get("finite", True) and not math.isfinite(value):
             raise ConfigError(source, key, value, allowed + " (finite)")
     elif kind is str:
@@ -326,6 +329,14 @@ class RunConfig:
     def check_whole_steps(self, key: str, value: Any) -> None:
         """Require ``time.t_final`` to be a whole number of steps ``time.dt``."""
         n_steps = self.time.t_final / self.time.dt
+        if not math.isfinite(n_steps):  # e.g. t_final = 1e300, dt = 1e-300
+            raise ConfigError(
+                self.source,
+                key,
+                value,
+                f"needs a finite number of steps time.t_final / time.dt = "
+                f"{self.time.t_final} / {self.time.dt}",
+            )
         if abs(n_steps - round(n_steps)) > 1e-9 * max(1.0, n_steps):
             raise ConfigError(
                 self.source,
@@ -475,6 +486,12 @@ def load_config(
         try:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(origin, "TOML", _MISSING, f"malformed ({exc})") from None
+        except RecursionError:  # the parser recurses into every nested array / inline table
+            raise ConfigError(
+                origin, "TOML", _MISSING, "malformed (arrays or inline tables nested too deeply)"
+            ) from None
+        except ValueError as exc:  # e.g. an integer of more than 4300 digits
             raise ConfigError(origin, "TOML", _MISSING, f"malformed ({exc})") from None
     for key, value in (overrides or {}).items():
         _set_dotted(raw, key, value, origin)

@@ -2,14 +2,19 @@
 
 The string is parsed with :mod:`ast` and walked by a small interpreter that knows only arithmetic,
 numeric literals, a fixed set of NumPy functions and the names it is given (``x`` …). Nothing is passed to
-``eval``: attribute access, subscripts, imports, lambdas, comprehensions, keyword arguments and any name
-outside the whitelist are rejected before anything is computed.
+``eval``: attribute access, subscripts, imports, lambdas, comprehensions, keyword arguments, dunder names
+and any name outside the whitelist are rejected before anything is computed. Each function takes exactly
+its documented number of positional arguments (so NumPy's positional ``out`` argument cannot be reached:
+``sin(x, x)`` would otherwise overwrite ``x``), and every error — while parsing or while computing, e.g.
+``1j % 2`` — is an :class:`ExpressionError`.
 """
 
 from __future__ import annotations
 
 import ast
+import math
 import operator
+import warnings
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -51,6 +56,35 @@ FUNCTIONS: dict[str, Callable] = {
     "heaviside": np.heaviside,
 }
 CONSTANTS: dict[str, float] = {"pi": np.pi, "e": np.e}
+# positional arguments of each function (1 unless listed): a second one would be NumPy's ``out``
+ARITY: dict[str, int] = {"arctan2": 2, "minimum": 2, "maximum": 2, "heaviside": 2}
+
+# what the rejected node types are called in error messages
+_NODE_NAMES = {
+    "Attribute": "attribute access (a.b)",
+    "Subscript": "subscripts (a[i])",
+    "Lambda": "lambda",
+    "ListComp": "comprehensions",
+    "SetComp": "comprehensions",
+    "DictComp": "comprehensions",
+    "GeneratorExp": "comprehensions",
+    "NamedExpr": "assignment (:=)",
+    "JoinedStr": "f-strings",
+    "FormattedValue": "f-strings",
+    "Compare": "comparisons",
+    "BoolOp": "and/or",
+    "IfExp": "conditional expressions (a if c else b)",
+    "Starred": "starred arguments",
+    "List": "lists",
+    "Tuple": "tuples",
+    "Set": "sets",
+    "Dict": "dicts",
+    "Await": "await",
+    "Yield": "yield",
+    "YieldFrom": "yield",
+    "Slice": "slices",
+    "Call": "the result of a call",
+}
 
 _BINARY = {
     ast.Add: operator.add,
@@ -71,6 +105,34 @@ def allowed_names() -> str:
     return ", ".join(sorted(FUNCTIONS)) + "; constants " + ", ".join(sorted(CONSTANTS))
 
 
+_OPERATORS = {
+    "FloorDiv": "//",
+    "MatMult": "@",
+    "LShift": "<<",
+    "RShift": ">>",
+    "BitOr": "|",
+    "BitXor": "^",
+    "BitAnd": "&",
+    "Invert": "~",
+    "Not": "not",
+}
+
+
+def _op(op: ast.AST) -> str:
+    name = type(op).__name__
+    return repr(_OPERATORS.get(name, name))
+
+
+def _short(value: object) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def _what(node: ast.AST) -> str:
+    name = type(node).__name__
+    return _NODE_NAMES.get(name, name)
+
+
 def evaluate(text: str, variables: Mapping[str, np.ndarray | float]) -> np.ndarray:
     """Evaluate ``text`` with the given variables; raise :class:`ExpressionError` if it is not allowed.
 
@@ -78,8 +140,11 @@ def evaluate(text: str, variables: Mapping[str, np.ndarray | float]) -> np.ndarr
     Python integers or raising.
     """
     tree = parse(text, tuple(variables))
-    with np.errstate(all="ignore"):
-        return np.asarray(_eval(tree.body, variables))
+    try:
+        with np.errstate(all="ignore"):
+            return np.asarray(_eval(tree.body, variables))
+    except (TypeError, ValueError, ArithmeticError) as exc:  # e.g. 1j % 2, arctan2(1j, x)
+        raise ExpressionError(f"cannot evaluate {_short(text)}: {exc}") from None
 
 
 def parse(text: str, names: tuple[str, ...]) -> ast.Expression:
@@ -89,9 +154,13 @@ def parse(text: str, names: tuple[str, ...]) -> ast.Expression:
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"expression longer than {MAX_LENGTH} characters")
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        with warnings.catch_warnings():  # e.g. "invalid decimal literal" for 1if: the checks decide
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        raise ExpressionError(f"cannot parse {text!r}: {exc.msg}") from None
+        raise ExpressionError(f"cannot parse {_short(text)}: {exc.msg}") from None
+    except (ValueError, RecursionError, MemoryError) as exc:  # null bytes, parser stack overflow
+        raise ExpressionError(f"cannot parse {_short(text)}: {exc}") from None
     _check(tree.body, set(names), 0)
     return tree
 
@@ -101,8 +170,10 @@ def _check(node: ast.AST, names: set[str], depth: int) -> None:
         raise ExpressionError("expression nested too deeply")
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float, complex)):
-            raise ExpressionError(f"only numeric literals are allowed, not {node.value!r}")
+            raise ExpressionError(f"only numeric literals are allowed, not {_short(node.value)}")
     elif isinstance(node, ast.Name):
+        if node.id.startswith("__"):
+            raise ExpressionError(f"dunder names such as {node.id!r} are not allowed")
         if node.id not in names and node.id not in CONSTANTS:
             raise ExpressionError(
                 f"unknown name {node.id!r}; variables: {', '.join(sorted(names))}; "
@@ -110,31 +181,49 @@ def _check(node: ast.AST, names: set[str], depth: int) -> None:
             )
     elif isinstance(node, ast.BinOp):
         if type(node.op) not in _BINARY:
-            raise ExpressionError(f"operator {type(node.op).__name__} is not allowed")
+            raise ExpressionError(f"operator {_op(node.op)} is not allowed")
         _check(node.left, names, depth + 1)
         _check(node.right, names, depth + 1)
     elif isinstance(node, ast.UnaryOp):
         if type(node.op) not in _UNARY:
-            raise ExpressionError(f"operator {type(node.op).__name__} is not allowed")
+            raise ExpressionError(f"operator {_op(node.op)} is not allowed")
         _check(node.operand, names, depth + 1)
     elif isinstance(node, ast.Call):
-        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-            shown = node.func.id if isinstance(node.func, ast.Name) else ast.dump(node.func)[:40]
-            raise ExpressionError(f"function {shown!r} is not allowed; allowed: {allowed_names()}")
+        if not isinstance(node.func, ast.Name):
+            raise ExpressionError(
+                f"only the whitelisted functions can be called, by name, not {_what(node.func)}; "
+                f"allowed: {allowed_names()}"
+            )
+        if node.func.id not in FUNCTIONS:
+            raise ExpressionError(
+                f"function {node.func.id!r} is not allowed; allowed: {allowed_names()}"
+            )
         if node.keywords:
             raise ExpressionError("keyword arguments are not allowed")
         for arg in node.args:
             if isinstance(arg, ast.Starred):
                 raise ExpressionError("starred arguments are not allowed")
+        arity = ARITY.get(node.func.id, 1)
+        if len(node.args) != arity:
+            raise ExpressionError(
+                f"function {node.func.id!r} takes {arity} argument{'s' if arity > 1 else ''}, "
+                f"not {len(node.args)}"
+            )
+        for arg in node.args:
             _check(arg, names, depth + 1)
     else:
-        raise ExpressionError(f"{type(node).__name__} is not allowed in an expression")
+        raise ExpressionError(f"not allowed in an expression: {_what(node)}")
 
 
 def _eval(node: ast.AST, variables: Mapping[str, np.ndarray | float]):
     if isinstance(node, ast.Constant):
         value = node.value
-        return np.complex128(value) if isinstance(value, complex) else np.float64(value)
+        if isinstance(value, complex):
+            return np.complex128(value)
+        try:
+            return np.float64(value)
+        except OverflowError:  # an integer literal beyond the float range (never negative)
+            return np.float64(math.inf)
     if isinstance(node, ast.Name):
         return variables[node.id] if node.id in variables else CONSTANTS[node.id]
     if isinstance(node, ast.BinOp):

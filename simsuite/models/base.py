@@ -7,12 +7,47 @@ fields and scalars written per snapshot. It never opens an output file and never
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 
-from simsuite.config import RunConfig
+from simsuite.config import ConfigError, RunConfig
+
+
+def read_initial_snapshot(
+    source: str, key: str, path: Path, time: float, names: Iterable[str], what: str
+) -> dict[str, np.ndarray]:
+    """A snapshot of an earlier output for a ``from_file`` initial condition (``time`` < 0: the
+    last one); a file that is missing or not such an output is a :class:`ConfigError` on ``key``."""
+    from simsuite.io.netcdf import read_snapshot
+
+    try:
+        return read_snapshot(path, None if time < 0 else time, tuple(names))
+    except FileNotFoundError:
+        raise ConfigError(source, key, str(path), f"no such file; must name {what}") from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # not NetCDF, a folder, no variable
+        raise ConfigError(source, key, str(path), f"cannot be read as {what} ({exc})") from None
+
+
+def check_grid_extent(
+    source: str, key: str, value: Any, x_min: float, x_max: float, n: int
+) -> None:
+    """Require a domain whose length, spacing and largest wavenumber are finite, non-zero floats
+    (x_max > x_min is checked by the grid sections)."""
+    length = x_max - x_min
+    dx = length / n
+    if not (math.isfinite(length) and dx > 0 and math.isfinite(math.pi / dx)):
+        raise ConfigError(
+            source,
+            key,
+            value,
+            f"gives a domain [{x_min:g}, {x_max:g}] with n_points = {n} whose length, spacing "
+            "dx or wavenumbers pi/dx are not finite non-zero numbers",
+        )
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,12 @@ UNSET = -1.0
 
 @dataclass(frozen=True)
 class AgentsSection:
-    n: int = param(100, ge=1, le=10**8, doc="number of agents N")
+    n: int = param(
+        100,
+        ge=1,
+        le=10**7,
+        doc="number of agents N (at most 10^7: the initial state alone then takes about 1 GB)",
+    )
     speed: float = param(3.0, unit="body lengths/s", gt=0.0, doc="constant speed s")
 
 
@@ -87,6 +92,17 @@ class ZonesSection:
 
     def check(self, source: str) -> None:
         r_r, r_o, r_a = self.radii()
+        for radius, name, width in (
+            (r_o, "r_orientation", "delta_r_orientation"),
+            (r_a, "r_attraction", "delta_r_attraction"),
+        ):
+            if not math.isfinite(radius):  # a sum of huge widths overflows
+                raise ConfigError(
+                    source,
+                    f"zones.{width}",
+                    getattr(self, width),
+                    f"gives a zone radius {name} = inf; the radii r_r <= r_o <= r_a must be finite",
+                )
         if r_o < r_r:
             raise ConfigError(
                 source,
@@ -284,6 +300,13 @@ class CouzinConfig(RunConfig):
                 )
         self.zones.check(self.source)
         self.behaviour.check(self.source)
+        if not math.isfinite(self.behaviour.max_turn(self.time.dt)):
+            raise ConfigError(
+                self.source,
+                "behaviour.turning_rate_deg",
+                self.behaviour.turning_rate_deg,
+                f"times time.dt = {self.time.dt} must give a finite turn per step",
+            )
         self.domain.check(self.source, self.zones.radii()[2])
         self.initial_condition.check(self.source, "initial_condition")
 
@@ -355,6 +378,13 @@ class Couzin(Model):
         pos, head = cfg.initial_condition.evaluate(ctx)
         if params.box:
             pos = np.mod(pos, params.box)
+        if not (np.all(np.isfinite(pos)) and np.all(np.isfinite(head))):
+            raise ConfigError(
+                source,
+                "initial_condition",
+                cfg.initial_condition.type_name,
+                "gives non-finite positions or headings",
+            )
         # "auto": the kernels pick the cell list or all pairs at every step, from N and the extent of
         # the group (which changes as it moves)
         return cls(cfg, CouzinProblem(params, rng, "auto"), pos, head)

@@ -148,10 +148,15 @@ class FromFile(CouzinInitialCondition):
             raise ConfigError(source, f"{prefix}.path", self.path, "must name a Couzin output file")
 
     def evaluate(self, ctx):
-        from simsuite.io.netcdf import read_snapshot
+        from simsuite.models.base import read_initial_snapshot
 
-        snap = read_snapshot(
-            ctx.base_dir / self.path, None if self.time < 0 else self.time, ("position", "velocity")
+        snap = read_initial_snapshot(
+            ctx.source,
+            "initial_condition.path",
+            ctx.base_dir / self.path,
+            self.time,
+            ("position", "velocity"),
+            "a couzin output file",
         )
         pos = np.asarray(snap["position"], float)
         vel = np.asarray(snap["velocity"], float)

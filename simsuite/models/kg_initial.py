@@ -64,8 +64,9 @@ class Gaussian(KGInitialCondition):
 
     def evaluate(self, ctx):
         d = ctx.x - self.x0
-        phi = self.amplitude * np.exp(-(d**2) / (2.0 * self.width**2))
-        return phi, self.velocity * d / self.width**2 * phi
+        w2 = self.width * self.width  # not width**2: a float power overflows with an error
+        phi = self.amplitude * np.exp(-(d**2) / (2.0 * w2))
+        return phi, self.velocity * d / w2 * phi
 
 
 def _phi4(ctx: KGContext) -> Phi4:
@@ -179,7 +180,12 @@ class Expression(KGInitialCondition):
     def evaluate(self, ctx):
         out = []
         for key in ("phi", "phi_t"):
-            value = expressions.evaluate(getattr(self, key), {"x": ctx.x})
+            try:
+                value = expressions.evaluate(getattr(self, key), {"x": ctx.x})
+            except expressions.ExpressionError as exc:  # e.g. 1j % 2 fails only when computed
+                raise ConfigError(
+                    ctx.source, f"initial_condition.{key}", getattr(self, key), str(exc)
+                ) from None
             value = np.broadcast_to(value, ctx.x.shape)
             if np.iscomplexobj(value):
                 raise ConfigError(
@@ -208,10 +214,15 @@ class FromFile(KGInitialCondition):
             raise ConfigError(source, f"{prefix}.path", self.path, "must name a KG output file")
 
     def evaluate(self, ctx):
-        from simsuite.io.netcdf import read_snapshot
+        from simsuite.models.base import read_initial_snapshot
 
-        snap = read_snapshot(
-            ctx.base_dir / self.path, None if self.time < 0 else self.time, ("phi", "phi_t")
+        snap = read_initial_snapshot(
+            ctx.source,
+            "initial_condition.path",
+            ctx.base_dir / self.path,
+            self.time,
+            ("phi", "phi_t"),
+            "a klein_gordon output file",
         )
         if snap["x"].shape != ctx.x.shape or not np.allclose(snap["x"], ctx.x, rtol=0, atol=1e-9):
             raise ConfigError(

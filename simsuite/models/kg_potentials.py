@@ -9,6 +9,9 @@ sine_gordon    m² (1 − cos φ)                  m² sin φ              m²
 custom         an expression in ``phi``        a second expression   V″ at ``vacuum``
 =============  ==============================  ====================  =================
 
+Squares of the parameters are products, not ``**``: a Python float power raises ``OverflowError``
+where a product gives inf (which the model's checks then report).
+
 Each potential gives V, V′ (fused into the force ``φ_xx − V′(φ)`` by a numba kernel for the built-in
 ones), V″, the mass m² of small oscillations about its vacuum (the linear part used by exponential
 integrators) and the largest V″ a field of a given range can reach (for the stability limit of
@@ -81,7 +84,7 @@ class Linear(Potential):
 
     @property
     def mass2(self) -> float:
-        return self.mass**2
+        return self.mass * self.mass
 
     def V(self, phi):
         return 0.5 * self.mass2 * phi * phi
@@ -107,25 +110,25 @@ class Phi4(Potential):
 
     @property
     def mass2(self) -> float:
-        return 2.0 * self.lam * self.vacuum**2
+        return 2.0 * self.lam * (self.vacuum * self.vacuum)
 
     def V(self, phi):
-        d = phi * phi - self.vacuum**2
+        d = phi * phi - self.vacuum * self.vacuum
         return 0.25 * self.lam * d * d
 
     def dV(self, phi):
-        return self.lam * phi * (phi * phi - self.vacuum**2)
+        return self.lam * phi * (phi * phi - self.vacuum * self.vacuum)
 
     def d2V(self, phi):
-        return self.lam * (3.0 * phi * phi - self.vacuum**2)
+        return self.lam * (3.0 * phi * phi - self.vacuum * self.vacuum)
 
     def force_into(self, out, lap, phi):
-        _force_phi4(out, lap, phi, self.lam, self.vacuum**2)
+        _force_phi4(out, lap, phi, self.lam, self.vacuum * self.vacuum)
         return out
 
     def max_curvature(self, phi_min, phi_max):
         peak = max(abs(phi_min), abs(phi_max))
-        return float(self.lam * (3.0 * peak * peak - self.vacuum**2))
+        return float(self.lam * (3.0 * peak * peak - self.vacuum * self.vacuum))
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,7 @@ class SineGordon(Potential):
 
     @property
     def mass2(self) -> float:
-        return self.mass**2
+        return self.mass * self.mass
 
     def V(self, phi):
         return self.mass2 * (1.0 - np.cos(phi))

@@ -30,7 +30,7 @@ from simsuite.config import (
     param,
     section,
 )
-from simsuite.models.base import Coordinate, Model, VariableSpec
+from simsuite.models.base import Coordinate, Model, VariableSpec, check_grid_extent
 from simsuite.models.nlse_initial import ICContext, NLSEInitialCondition, SingleSoliton
 from simsuite.spectral import GridSection, PeriodicGrid, dealias_filter, fft_workers
 
@@ -68,6 +68,14 @@ class NLSEConfig(RunConfig):
                 f"needs a periodic initial condition; {self.initial_condition.type_name!r} has no period "
                 "(set grid.fit_periods = 0)",
             )
+        g = self.grid
+        if g.fit_periods:
+            half = 0.5 * g.fit_periods * self.initial_condition.period()
+            check_grid_extent(
+                self.source, "grid.fit_periods", g.fit_periods, -half, half, g.n_points
+            )
+        else:
+            check_grid_extent(self.source, "grid.x_max", g.x_max, g.x_min, g.x_max, g.n_points)
 
 
 @numba.njit(cache=True)

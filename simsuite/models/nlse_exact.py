@@ -20,13 +20,15 @@ def bright_soliton(x, t: float, eta: float, velocity: float, x0: float = 0.0, ph
     """ψ = η sech(η(x − x₀ − v t)) · exp(i[v x + ½(η² − v²) t + θ₀])."""
     x = np.asarray(x, dtype=float)
     envelope = eta / np.cosh(eta * (x - x0 - velocity * t))
-    return envelope * np.exp(1j * (velocity * x + 0.5 * (eta**2 - velocity**2) * t + phase))
+    return envelope * np.exp(
+        1j * (velocity * x + 0.5 * (eta * eta - velocity * velocity) * t + phase)
+    )
 
 
 def peregrine(x, t: float):
     """ψ = [1 − 4(1 + 2 i t)/(1 + 4x² + 4t²)] e^{it}: a rational breather peaking at t = 0, |ψ(0,0)| = 3."""
     x = np.asarray(x, dtype=float)
-    return (1.0 - 4.0 * (1.0 + 2.0j * t) / (1.0 + 4.0 * x**2 + 4.0 * t**2)) * np.exp(1j * t)
+    return (1.0 - 4.0 * (1.0 + 2.0j * t) / (1.0 + 4.0 * x**2 + 4.0 * (t * t))) * np.exp(1j * t)
 
 
 def akhmediev_parameters(a: float) -> tuple[float, float]:

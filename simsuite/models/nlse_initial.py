@@ -187,7 +187,9 @@ class Gaussian(NLSEInitialCondition):
     velocity: float = param(0.0, unit="length/time", doc="carrier wavenumber = group velocity v")
 
     def evaluate(self, ctx: ICContext) -> np.ndarray:
-        envelope = self.amplitude * np.exp(-((ctx.x - self.x0) ** 2) / (2.0 * self.width**2))
+        envelope = self.amplitude * np.exp(
+            -((ctx.x - self.x0) ** 2) / (2.0 * self.width * self.width)
+        )
         return envelope * np.exp(1j * self.velocity * ctx.x)
 
 
@@ -208,7 +210,10 @@ class Expression(NLSEInitialCondition):
             raise ConfigError(source, f"{prefix}.psi", self.psi, str(exc)) from None
 
     def evaluate(self, ctx: ICContext) -> np.ndarray:
-        value = expressions.evaluate(self.psi, {"x": ctx.x})
+        try:
+            value = expressions.evaluate(self.psi, {"x": ctx.x})
+        except expressions.ExpressionError as exc:  # e.g. 1j % 2 fails only when computed
+            raise ConfigError(ctx.source, "initial_condition.psi", self.psi, str(exc)) from None
         return np.broadcast_to(value, ctx.x.shape).astype(complex)
 
 
@@ -225,10 +230,16 @@ class FromFile(NLSEInitialCondition):
             raise ConfigError(source, f"{prefix}.path", self.path, "must name an NLSE output file")
 
     def evaluate(self, ctx: ICContext) -> np.ndarray:
-        from simsuite.io.netcdf import read_snapshot
+        from simsuite.models.base import read_initial_snapshot
 
-        path = ctx.base_dir / self.path
-        snap = read_snapshot(path, None if self.time < 0 else self.time, ("psi_real", "psi_imag"))
+        snap = read_initial_snapshot(
+            ctx.source,
+            "initial_condition.path",
+            ctx.base_dir / self.path,
+            self.time,
+            ("psi_real", "psi_imag"),
+            "an NLSE output file",
+        )
         if snap["x"].shape != ctx.x.shape or not np.allclose(snap["x"], ctx.x, rtol=0, atol=1e-9):
             raise ConfigError(
                 ctx.source,
