@@ -340,10 +340,11 @@ def _pairs_clipped(ux, uy, uz, m, bins, counts):  # pragma: no cover - compiled
     """Add the pairs of the first m headings to ``counts``: bin (c + 1)·bins/2, clipped to
     [0, bins − 1] and truncated.
 
-    The bin indices of one row of pairs go to a buffer first (a loop the compiler vectorises).
-    Counting them is most of the cost, so two consecutive indices (a, b) make one increment of a
-    bins × bins table, split at the end into a and b; two such tables take alternate increments,
-    since consecutive increments of one entry wait on each other's store (in an ordered school most
+    Counting is most of the cost. Rows i and i + 1 go together: each later heading j is loaded
+    once for the two pairs (i, j) and (i + 1, j), whose bins (a, b) go to a buffer as one index of a
+    bins × bins table (a loop the compiler vectorises); the table then takes one increment per two
+    pairs and is split into a and b at the end. Two such tables take alternate increments, since
+    consecutive increments of one entry wait on each other's store (in an ordered school most
     pairs share a bin).
     """
     scale = bins / 2.0
@@ -351,27 +352,42 @@ def _pairs_clipped(ux, uy, uz, m, bins, counts):  # pragma: no cover - compiled
     index = np.empty(max(m, 1), dtype=np.int32)
     single = np.zeros(bins, dtype=np.int64)
     double = np.zeros((2, bins * bins), dtype=np.int64)
-    for i in range(m):
-        x, y, z = ux[i], uy[i], uz[i]
-        row = m - i - 1
+    i = 0
+    while i + 1 < m:  # (a range with a step of 2 here keeps the compiler from vectorising)
+        x0, y0, z0 = ux[i], uy[i], uz[i]
+        x1, y1, z1 = ux[i + 1], uy[i + 1], uz[i + 1]
+        c = x0 * x1
+        c += y0 * y1
+        c += z0 * z1
+        single[_clipped_bin(c, -1.0, scale, top)] += 1  # the pair (i, i + 1)
+        row = m - i - 2
         for q in range(row):
-            j = i + 1 + q
-            c = x * ux[j]
-            c += y * uy[j]
-            c += z * uz[j]
-            b = (c + 1.0) * scale
-            b = min(b, top)
-            if not b >= 0.0:  # also a NaN (never a heading here): stay inside the array
+            j = i + 2 + q
+            xj, yj, zj = ux[j], uy[j], uz[j]
+            c = x0 * xj
+            c += y0 * yj
+            c += z0 * zj
+            d = x1 * xj
+            d += y1 * yj
+            d += z1 * zj
+            # _clipped_bin written out ((c + 1)·scale is (c − (−1))·scale to the last bit): a call
+            # here costs a tenth of the kernel
+            a = min((c + 1.0) * scale, top)
+            if not a >= 0.0:
+                a = 0.0
+            b = min((d + 1.0) * scale, top)
+            if not b >= 0.0:
                 b = 0.0
-            index[q] = np.int32(b)
+            index[q] = np.int32(a) * bins + np.int32(b)
         q = 0
-        while q + 4 <= row:
-            double[0, index[q] * bins + index[q + 1]] += 1
-            double[1, index[q + 2] * bins + index[q + 3]] += 1
-            q += 4
-        while q < row:
-            single[index[q]] += 1
-            q += 1
+        while q + 2 <= row:
+            double[0, index[q]] += 1
+            double[1, index[q + 1]] += 1
+            q += 2
+        if q < row:
+            double[0, index[q]] += 1
+        i += 2
+    # with m odd the last row has no later heading
     for a in range(bins):
         for b in range(bins):
             both = double[0, a * bins + b] + double[1, a * bins + b]
@@ -388,7 +404,7 @@ def _clipped_bin(value, lo, scale, top):  # pragma: no cover - compiled
     b = min((value - lo) * scale, top)
     if not b >= 0.0:
         b = 0.0
-    return int(b)
+    return np.int32(b)  # 32 bits: a conversion the compiler vectorises
 
 
 @numba.njit(cache=True)
