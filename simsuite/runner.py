@@ -212,11 +212,11 @@ def run(
         "variables": variables,
         "attrs": _global_attrs(cfg, model),
     }
+    check_output_size(cfg, model)  # on disk, or in memory when nothing is written
     if not path:
         writer = MemoryWriter(**writer_args)
         _loop(cfg, model, stepper, writer, show)
     else:
-        check_output_size(cfg, model)
         lock = OutputLock(path)
         try:
             lock.acquire()

@@ -257,3 +257,12 @@ def test_two_runs_on_one_path_the_second_refuses(tmp_path, capsys):
         first.send_signal(signal.SIGINT)
         first.communicate(timeout=60)
     assert first.returncode == 130
+
+
+def test_output_too_big_is_refused_before_the_run_in_memory_too(tmp_path):
+    """``output.max_bytes`` guards memory-only runs as well as files: nothing starts."""
+    overrides = {"output.max_bytes": 1e5, "run.progress": False}  # 101 x 512 x 2 x 8 B = 0.8 MB
+    for output in ("", tmp_path / "big.nc"):
+        with pytest.raises(ConfigError, match="output.max_bytes"):
+            simsuite.run(CONFIGS / "nlse_single_soliton.toml", output=output, overrides=overrides)
+    assert not (tmp_path / "big.nc").exists()
