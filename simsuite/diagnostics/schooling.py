@@ -11,7 +11,8 @@ Order parameters
   straddles a face, which makes M spurious).
 * Spread: root-mean-square distance of the agents from the centroid.
 * Nearest-neighbour distance: mean (and population sd, minimum) over agents of the distance to the
-  closest other agent (``scipy.spatial.cKDTree``, with ``boxsize`` for the periodic box).
+  closest other agent (``scipy.spatial.cKDTree``, with ``boxsize`` for the periodic box; in
+  :func:`schooling_timeseries` a compiled k-d tree that returns the same distances).
 
 Schooling entropies and the Oceanic Schooling Index
 ---------------------------------------------------
