@@ -14,11 +14,10 @@ Usage: ``python examples/couzin_phase_diagram.py [--quick] [--workers N] [--outd
 
 from __future__ import annotations
 
-import argparse
-import os
 from pathlib import Path
 
 import xarray as xr
+from _common import is_quick, parser, save
 
 import simsuite
 from simsuite.plotting.common import new_figure
@@ -54,12 +53,10 @@ def phase_diagram(grid: dict, outdir: Path, workers: int | None) -> xr.Dataset:
 
 
 def main(argv: list[str] | None = None) -> xr.Dataset:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="2 x 2 grid, 20 agents, 50 steps")
-    parser.add_argument("--workers", type=int, help="Dask worker processes (default: all cores)")
-    parser.add_argument("--outdir", default="examples/output", help="folder for the PNG")
-    args = parser.parse_args(argv)
-    quick = args.quick or os.environ.get("SIMSUITE_QUICK") == "1"
+    options = parser(__doc__, "2 x 2 grid, 20 agents, 50 steps")
+    options.add_argument("--workers", type=int, help="Dask worker processes (default: all cores)")
+    args = options.parse_args(argv)
+    quick = is_quick(args)
     outdir = Path(args.outdir)
     summary = phase_diagram(QUICK if quick else FULL, outdir, args.workers)
     figure = new_figure(12.0, 4.8)
@@ -67,11 +64,9 @@ def main(argv: list[str] | None = None) -> xr.Dataset:
         sweep_map(summary, name, ax=ax)
         ax.set_title(f"{name} ({'P' if name == 'polarization' else 'M'}), mean of the last half")
     figure.suptitle("Couzin et al. (2002): order parameters over the zone widths")
-    path = outdir / "couzin_phase_diagram.png"
-    figure.savefig(path, dpi=100)
+    save(figure, outdir, "couzin_phase_diagram", dpi=100)
     table = summary[["polarization", "rotation"]].squeeze("replicate", drop=True)
     print(table.to_dataframe().round(3).to_string())
-    print(f"wrote {path}")
     return summary
 
 

@@ -15,9 +15,9 @@ Usage: ``python examples/couzin_states.py [--quick] [--outdir DIR]``
 
 from __future__ import annotations
 
-import argparse
-import os
 from pathlib import Path
+
+from _common import is_quick, parser, save
 
 import simsuite
 from simsuite.plotting.common import new_figure
@@ -35,12 +35,8 @@ def late_mean(ds, name: str, seconds: float = 50.0) -> float:
 
 
 def main(argv: list[str] | None = None) -> dict[str, tuple[float, float]]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="30 agents, 200 steps")
-    parser.add_argument("--outdir", default="examples/output", help="folder for the PNG")
-    args = parser.parse_args(argv)
-    quick = args.quick or os.environ.get("SIMSUITE_QUICK") == "1"
-    overrides = {**(QUICK if quick else {}), "run.progress": False}
+    args = parser(__doc__, "30 agents, 200 steps").parse_args(argv)
+    overrides = {**(QUICK if is_quick(args) else {}), "run.progress": False}
     figure = new_figure(16.0, 7.5)
     grid = figure.add_gridspec(2, len(STATES), height_ratios=(1.6, 1.0))
     measured = {}
@@ -57,10 +53,7 @@ def main(argv: list[str] | None = None) -> dict[str, tuple[float, float]]:
         measured[name] = (late_mean(ds, "polarization"), late_mean(ds, "rotation"))
         print(f"{name:<26} {measured[name][0]:>13.3f} {measured[name][1]:>13.3f}")
     figure.suptitle("Couzin et al. (2002): the four collective states (agents coloured by depth z)")
-    path = Path(args.outdir) / "couzin_states.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=90)
-    print(f"wrote {path}")
+    save(figure, args.outdir, "couzin_states", dpi=90)
     return measured
 
 

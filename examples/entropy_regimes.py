@@ -25,11 +25,10 @@ Usage: ``python examples/entropy_regimes.py [--quick] [--outdir DIR]``
 
 from __future__ import annotations
 
-import argparse
-import os
 from pathlib import Path
 
 import numpy as np
+from _common import is_quick, parser, save
 
 import simsuite
 from simsuite.diagnostics.entropy import (
@@ -86,11 +85,8 @@ def school_series(name: str, quick: bool) -> np.ndarray:
 
 
 def main(argv: list[str] | None = None) -> dict[str, tuple[float, float]]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small grids, short runs")
-    parser.add_argument("--outdir", default="examples/output", help="folder for the PNG")
-    args = parser.parse_args(argv)
-    quick = args.quick or os.environ.get("SIMSUITE_QUICK") == "1"
+    args = parser(__doc__, "small grids, short runs").parse_args(argv)
+    quick = is_quick(args)
     points = {name: plane_point(field_series(name, quick)) for name in FIELD_RUNS}
     points |= {name: plane_point(school_series(name, quick)) for name in SCHOOL_RUNS}
 
@@ -132,10 +128,7 @@ def main(argv: list[str] | None = None) -> dict[str, tuple[float, float]]:
     ax.set_ylabel("statistical complexity C")
     ax.set_title("Complexity–entropy plane of the canonical runs")
     ax.legend(fontsize="small", loc="upper left")
-    path = Path(args.outdir) / "entropy_regimes.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=110)
-    print(f"wrote {path}")
+    save(figure, args.outdir, "entropy_regimes")
     return points
 
 

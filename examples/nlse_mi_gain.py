@@ -25,12 +25,11 @@ Usage: ``python examples/nlse_mi_gain.py [--quick] [--outdir DIR]``
 
 from __future__ import annotations
 
-import argparse
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from _common import is_quick, parser, save
 
 import simsuite
 from simsuite.models.nlse_exact import mi_growth_rate
@@ -78,12 +77,8 @@ def measure(n_points: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def main(argv: list[str] | None = None) -> Gain:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="128 grid points instead of 512")
-    parser.add_argument("--outdir", default="examples/output", help="folder for the PNG")
-    args = parser.parse_args(argv)
-    quick = args.quick or os.environ.get("SIMSUITE_QUICK") == "1"
-    k, measured = measure(128 if quick else 512)
+    args = parser(__doc__, "128 grid points instead of 512").parse_args(argv)
+    k, measured = measure(128 if is_quick(args) else 512)
     analytic = np.array([mi_growth_rate(1.0, kk) for kk in k])
     shown = k <= 3.0
     fine = np.linspace(0.0, 3.0, 400)
@@ -98,12 +93,10 @@ def main(argv: list[str] | None = None) -> Gain:
     ax.set_ylabel("growth rate σ")
     ax.set_title("NLSE modulation instability (A = 1, g = 1): gain spectrum")
     ax.legend(fontsize="small")
-    path = Path(args.outdir) / "nlse_mi_gain.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=110)
+    path = save(figure, args.outdir, "nlse_mi_gain")
     unstable = analytic > 0.5
     worst = np.max(np.abs(measured - analytic)[unstable])
-    print(f"largest |measured − analytic| where σ > 0.5: {worst:.2e}; wrote {path}")
+    print(f"largest |measured − analytic| where σ > 0.5: {worst:.2e}")
     return Gain(k, measured, analytic, path)
 
 

@@ -24,6 +24,9 @@ from .conftest import ROOT
 def load_example(name: str):
     """Import ``examples/<name>.py`` and register it under its name (its dataclasses and the
     process pool look it up in ``sys.modules``); the caller removes it."""
+    folder = str(ROOT / "examples")
+    if folder not in sys.path:  # as when the script runs: its folder (and _common.py) importable
+        sys.path.insert(0, folder)
     spec = importlib.util.spec_from_file_location(name, ROOT / "examples" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
