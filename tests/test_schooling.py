@@ -3,7 +3,6 @@ the Oceanic Schooling Index, in the simsuite definition and the dewi-kadita repr
 
 from __future__ import annotations
 
-import time
 import warnings
 
 import numpy as np
@@ -299,18 +298,6 @@ def test_bad_input_is_refused():
         schooling.oceanic_schooling_index(pos[:, :2], vel[:, :2], 10.0)
     with pytest.raises(ValueError, match="disagree"):
         schooling.oceanic_schooling_index(pos, vel[:-1], 10.0)
-
-
-def test_a_thousand_agents_take_milliseconds():
-    rng = np.random.default_rng(13)
-    pos, vel = gas(rng, 1000, 25.0)
-    for definition in BOTH:
-        best = np.inf
-        for _ in range(3):
-            start = time.perf_counter()
-            schooling.oceanic_schooling_index(pos, vel, 25.0, definition)
-            best = min(best, time.perf_counter() - start)
-        assert best < 0.05, (definition, best)
 
 
 # -- the batched path of schooling_timeseries against the per-snapshot path -------------------------
