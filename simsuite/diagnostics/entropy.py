@@ -237,20 +237,31 @@ def _finish(
 # --------------------------------------------------------------------------------------------------
 
 
-def _log_density(p: np.ndarray, dx: float | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+LogDensity = tuple[np.ndarray, np.ndarray]
+
+
+def _log_density(p: np.ndarray, dx: float | np.ndarray, known: LogDensity | None = None):
+    """(p > 0, ln ρ = ln(p/Δx) where p > 0); ``known`` is returned as it is (one logarithm for
+    several functionals of the same p)."""
+    if known is not None:
+        return known
     pos = p > 0
     return pos, np.log(np.where(pos, p, 1.0)) - np.log(dx)
 
 
-def _shannon_nat(p: np.ndarray, dx: float | np.ndarray = 1.0) -> np.ndarray:
-    pos, log_rho = _log_density(p, dx)
+def _shannon_nat(
+    p: np.ndarray, dx: float | np.ndarray = 1.0, known: LogDensity | None = None
+) -> np.ndarray:
+    pos, log_rho = _log_density(p, dx, known)
     return _nan_rows(0.0 - np.sum(np.where(pos, p * log_rho, 0.0), axis=-1), p)  # 0 − 0 is +0
 
 
-def _renyi_nat(p: np.ndarray, alpha: float, dx: float | np.ndarray = 1.0) -> np.ndarray:
+def _renyi_nat(
+    p: np.ndarray, alpha: float, dx: float | np.ndarray = 1.0, known: LogDensity | None = None
+) -> np.ndarray:
     if alpha == 1:
-        return _shannon_nat(p, dx)
-    pos, log_rho = _log_density(p, dx)
+        return _shannon_nat(p, dx, known)
+    pos, log_rho = _log_density(p, dx, known)
     if alpha == 0:
         out = np.log(np.sum(np.where(pos, dx, 0.0), axis=-1))
     elif np.isinf(alpha):
@@ -259,16 +270,24 @@ def _renyi_nat(p: np.ndarray, alpha: float, dx: float | np.ndarray = 1.0) -> np.
         # ln Σ p ρ^(α−1) = ln(1 + Σ p (ρ^(α−1) − 1)): no cancellation as α → 1
         s = np.sum(np.where(pos, p * np.expm1((alpha - 1) * log_rho), 0.0), axis=-1)
         out = np.log1p(s) / (1 - alpha)
+    elif alpha * math.log(max(p.shape[-1], 2)) < 700.0:
+        # p ρ^(α−1) = ρ^α Δx with α ln ρ ≤ −α ln Δx: the direct sum cannot overflow, and its
+        # largest term (p_max ≥ 1/n) cannot underflow while α ln n < 700
+        with np.errstate(under="ignore"):
+            terms = np.where(pos, np.exp(alpha * log_rho) * dx, 0.0)
+        out = np.log(np.sum(terms, axis=-1)) / (1 - alpha)
     else:
         log_terms = np.where(pos, np.log(np.where(pos, p, 1.0)) + (alpha - 1) * log_rho, -np.inf)
         out = logsumexp(log_terms, axis=-1) / (1 - alpha)
     return _nan_rows(out, p)
 
 
-def _tsallis_nat(p: np.ndarray, q: float, dx: float | np.ndarray = 1.0) -> np.ndarray:
+def _tsallis_nat(
+    p: np.ndarray, q: float, dx: float | np.ndarray = 1.0, known: LogDensity | None = None
+) -> np.ndarray:
     if q == 1:
-        return _shannon_nat(p, dx)
-    pos, log_rho = _log_density(p, dx)
+        return _shannon_nat(p, dx, known)
+    pos, log_rho = _log_density(p, dx, known)
     # (1 − Σ p ρ^(q−1))/(q − 1) = −Σ p (ρ^(q−1) − 1)/(q − 1), exact as q → 1; for a large exponent
     # (a tiny p with q far below 1) p·ρ^(q−1) = exp(ln p + (q − 1) ln ρ) − p, which cannot overflow
     x = (q - 1) * log_rho
@@ -363,6 +382,35 @@ def histogram(
     flat = (np.arange(n_rows)[:, None] * n_bins + idx)[inside]
     counts = np.bincount(flat, minlength=n_rows * n_bins).reshape(n_rows, n_bins)
     return _vector_out(_normalise_rows(counts.astype(float), "histogram"), batch, axis)
+
+
+def field_entropies(
+    field: ArrayLike,
+    dx: float | ArrayLike,
+    alphas: tuple[float, ...] = (),
+    qs: tuple[float, ...] = (),
+    axis: int = -1,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The differential Shannon entropy and the Rényi (``alphas``) and Tsallis (``qs``) entropies of
+    :func:`field_entropy`, in nats, from one density and one logarithm.
+
+    Returns ``(shannon, renyi, tsallis)`` with shapes batch, batch + (len(alphas),) and
+    batch + (len(qs),): the values ``field_entropy`` gives one by one, for many orders at about
+    the cost of one.
+    """
+    rows, batch = _to_rows(np.asarray(field), axis)
+    widths = _cell_widths(dx, rows.shape[-1])
+    p = _field_rows(rows, widths, "field_entropy")
+    known = _log_density(p, widths)
+    shannon = _shannon_nat(p, widths, known)
+    renyi = [_renyi_nat(p, float(a), widths, known) for a in alphas]
+    tsallis = [_tsallis_nat(p, float(q), widths, known) for q in qs]
+
+    def stacked(values: list[np.ndarray]) -> np.ndarray:
+        out = np.stack(values, axis=-1) if values else np.empty((p.shape[0], 0))
+        return out.reshape(*batch, len(values))
+
+    return shannon.reshape(batch), stacked(renyi), stacked(tsallis)
 
 
 def _cell_widths(dx: float | ArrayLike | None, n: int) -> float | np.ndarray:
