@@ -60,8 +60,8 @@ from __future__ import annotations
 
 import os
 
-# The diagnostics are serial, so the baseline is too: on threads, its one BLAS call per snapshot
-# (V @ V.T) slowed the whole loop 2-2.5x on a loaded machine (idle BLAS threads spin on the cores).
+# The baseline runs on one thread: on BLAS threads, its one call per snapshot (V @ V.T) slowed the
+# whole loop 2-2.5x on a loaded machine (idle BLAS threads spin on the cores).
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse
