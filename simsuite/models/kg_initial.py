@@ -223,12 +223,7 @@ class FromFile(KGInitialCondition):
             self.time,
             ("phi", "phi_t"),
             "a klein_gordon output file",
+            x=ctx.x,
+            same_grid="x_min, x_max, n_points, boundary",
         )
-        if snap["x"].shape != ctx.x.shape or not np.allclose(snap["x"], ctx.x, rtol=0, atol=1e-9):
-            raise ConfigError(
-                ctx.source,
-                "initial_condition.path",
-                self.path,
-                "the file's x grid differs from [grid]; use the same x_min, x_max, n_points, boundary",
-            )
         return np.asarray(snap["phi"], float), np.asarray(snap["phi_t"], float)

@@ -239,12 +239,7 @@ class FromFile(NLSEInitialCondition):
             self.time,
             ("psi_real", "psi_imag"),
             "an NLSE output file",
+            x=ctx.x,
+            same_grid="x_min, x_max, n_points",
         )
-        if snap["x"].shape != ctx.x.shape or not np.allclose(snap["x"], ctx.x, rtol=0, atol=1e-9):
-            raise ConfigError(
-                ctx.source,
-                "initial_condition.path",
-                self.path,
-                "the file's x grid differs from [grid]; use the same x_min, x_max, n_points",
-            )
         return snap["psi_real"] + 1j * snap["psi_imag"]
