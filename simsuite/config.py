@@ -232,6 +232,14 @@ class RunSection:
         42, ge=0, doc="seed of numpy.random.Generator(PCG64(seed)), the source of every random draw"
     )
     threads: int = param(0, ge=0, le=1024, doc="threads for FFTs and kernels, 0 = all cores")
+    fft: str = param(
+        "auto",
+        choices=("auto", "fftw", "fftw_measure", "scipy"),
+        doc="FFTs of the NLSE right-hand side: FFTW through pyFFTW (2-4x faster than scipy.fft; "
+        "estimated plans, bitwise reproducible), fftw_measure (timed plans: faster from n ~ 8192, "
+        "last bits may differ between processes), scipy.fft, or auto = fftw when pyFFTW is "
+        "installed",
+    )
     progress: bool = param(True, doc="show a progress bar (also off with --quiet)")
 
 

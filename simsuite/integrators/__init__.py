@@ -3,6 +3,8 @@
 Registered methods (``get_integrator(name)``):
 
 * ``dop853``, ``dopri5`` — adaptive integrating-factor (Lawson) Dormand–Prince 8(5,3) and 5(4);
+* ``etd_abm4``, ``etd_abm6``, ``etd_abm8`` — exponential Adams–Bashforth–Moulton predictor–corrector
+  (ETD multistep), two evaluations of N per step, fixed step;
 * ``rk4ip`` — Hult's fourth-order Runge–Kutta in the interaction picture, fixed step;
 * ``ssf2``, ``ssf4``, ``ssf6`` — Strang split-step and Yoshida's 4th/6th-order compositions, fixed
   step;
@@ -17,6 +19,7 @@ Registered methods (``get_integrator(name)``):
 from . import (  # noqa: F401  (registers them)
     discrete,
     dormand_prince,
+    exponential_adams,
     reference,
     rk4ip,
     splitting,

@@ -33,6 +33,7 @@ from simsuite.config import (
 from simsuite.models.base import Coordinate, Model, VariableSpec, check_grid_extent
 from simsuite.models.nlse_initial import ICContext, NLSEInitialCondition, SingleSoliton
 from simsuite.spectral import GridSection, PeriodicGrid, dealias_filter, fft_workers
+from simsuite.transforms import ComplexFFT
 
 
 @dataclass(frozen=True)
@@ -79,19 +80,19 @@ class NLSEConfig(RunConfig):
 
 
 @numba.njit(cache=True)
-def _cubic_term(psi: np.ndarray, g: float) -> None:
-    """In place: ψ ← i g |ψ|² ψ."""
+def _cubic_term(psi: np.ndarray, g: float, scale: float) -> None:
+    """In place: ψ ← i g |z|² z with z = scale · ψ (the scale of an unnormalised inverse FFT)."""
     for j in range(psi.size):
-        z = psi[j]
+        z = psi[j] * scale
         a = g * (z.real * z.real + z.imag * z.imag)
         psi[j] = complex(-a * z.imag, a * z.real)
 
 
 @numba.njit(cache=True)
-def _cubic_phase(psi: np.ndarray, gh: float) -> None:
-    """In place: ψ ← ψ exp(i g h |ψ|²), the exact flow of ψ_t = i g |ψ|² ψ over h."""
+def _cubic_phase(psi: np.ndarray, gh: float, scale: float) -> None:
+    """In place: ψ ← z exp(i g h |z|²) with z = scale · ψ, the exact flow of ψ_t = i g |ψ|² ψ over h."""
     for j in range(psi.size):
-        z = psi[j]
+        z = psi[j] * scale
         phase = gh * (z.real * z.real + z.imag * z.imag)
         c, s = np.cos(phase), np.sin(phase)
         psi[j] = complex(z.real * c - z.imag * s, z.real * s + z.imag * c)
@@ -111,12 +112,19 @@ class NLSEProblem:
 
     filter_each_step = False
 
-    def __init__(self, grid: PeriodicGrid, nonlinearity: float, mask: np.ndarray | None = None):
+    def __init__(
+        self,
+        grid: PeriodicGrid,
+        nonlinearity: float,
+        mask: np.ndarray | None = None,
+        fft_backend: str = "auto",
+    ):
         self.grid = grid
         self.g = float(nonlinearity)
         self.mask = mask
         self.linear = -0.5j * grid.k**2
         self.workers = grid.workers
+        self.fft = ComplexFFT(grid.n, grid.workers, fft_backend)
 
     def to_physical(self, u: np.ndarray) -> np.ndarray:
         return sfft.ifft(u, workers=self.workers)
@@ -126,18 +134,18 @@ class NLSEProblem:
 
     def nonlinear(self, u: np.ndarray) -> np.ndarray:
         """N(ψ̂) = FFT(i g |ψ|² ψ), dealiased."""
-        psi = sfft.ifft(u, workers=self.workers)
-        _cubic_term(psi, self.g)
-        out = sfft.fft(psi, workers=self.workers, overwrite_x=True)
+        fft = self.fft
+        _cubic_term(fft.backward(u), self.g, fft.inverse_scale)
+        out = fft.forward()
         if self.mask is not None:
             out *= self.mask
         return out
 
     def nonlinear_flow(self, u: np.ndarray, h: float) -> np.ndarray:
         """Exact flow of ψ_t = i g |ψ|² ψ over h, in Fourier space, dealiased."""
-        psi = sfft.ifft(u, workers=self.workers)
-        _cubic_phase(psi, self.g * h)
-        out = sfft.fft(psi, workers=self.workers, overwrite_x=True)
+        fft = self.fft
+        _cubic_phase(fft.backward(u), self.g * h, fft.inverse_scale)
+        out = fft.forward()
         if self.mask is not None:
             out *= self.mask
         return out
@@ -154,7 +162,18 @@ class NLSE(Model):
         "1D nonlinear Schrödinger equation i psi_t + psi_xx/2 + g|psi|^2 psi = 0 (periodic)"
     )
     config_class = NLSEConfig
-    integrators = ("dop853", "dopri5", "rk4ip", "ssf2", "ssf4", "ssf6", "dop853_plain")
+    integrators = (
+        "dop853",
+        "dopri5",
+        "rk4ip",
+        "ssf2",
+        "ssf4",
+        "ssf6",
+        "etd_abm4",
+        "etd_abm6",
+        "etd_abm8",
+        "dop853_plain",
+    )
 
     def __init__(self, cfg: NLSEConfig, grid: PeriodicGrid, problem: NLSEProblem, psi0: np.ndarray):
         self.cfg = cfg
@@ -171,7 +190,7 @@ class NLSE(Model):
             x_min, x_max = -half, half
         grid = PeriodicGrid(x_min, x_max, g.n_points, fft_workers(cfg.run.threads))
         mask = dealias_filter(grid.k, g.dealias, g.filter_strength, g.filter_order)
-        problem = NLSEProblem(grid, cfg.equation.nonlinearity, mask)
+        problem = NLSEProblem(grid, cfg.equation.nonlinearity, mask, cfg.run.fft)
         base_dir = Path(cfg.source).parent if cfg.source not in ("", "<dict>") else Path.cwd()
         ctx = ICContext(
             x=grid.x,
