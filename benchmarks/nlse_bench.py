@@ -15,11 +15,18 @@ discretisation, which no time integrator can go below: at n = 512 the grid's spe
 sech(2x) (the exact solution of the 512-point ODE system is 6.5e-12 from the exact soliton), at
 n = 2048 the periodic domain (the soliton's tail at the boundary, 4η e^{−η·15} = 3.7e-13). The floor is
 measured here as the error of a reference run of the same ODE system (``etd_abm8`` at dt = 1e-3; it
-agrees with scipy's DOP853 at rtol 1e-13 to 3e-13). At n = 512 the baseline's own time error (1.8e-12
+agrees with scipy's DOP853 at rtol 1e-13 to 3e-13). At n = 512 the baseline's own time error (2e-12
 from the reference) happens to cancel part of the spatial error, so its total error is *below* the
-floor. The headline speedup therefore counts a run as "equal or better" when its error is at most
-``max(baseline error, 1.02 × floor)``; the strict comparison (error ≤ baseline error) is printed as
-well, with each run's distance to the reference (its time error). Speedups at fixed error levels (1e-8,
+floor, and no accurate integrator can match it. Accuracy is therefore compared in two ways, and both
+speedups are printed:
+
+* ``vs_exact``: error against the exact soliton no larger than the baseline's (the strict reading);
+* ``vs_reference``: time error, i.e. distance to the reference solution of the same ODE system, no
+  larger than the baseline's (how work–precision diagrams compare time integrators; it resolves
+  differences down to the reference's own ~3e-13).
+
+The headline ``nlse_speedup_n{n}`` counts a run that is at least as accurate by either measure.
+Speedups at fixed error levels (1e-8,
 1e-10) show what a user asking for that accuracy gains.
 
 Also reported: the cost of one simsuite right-hand-side evaluation relative to the two FFTs it does
@@ -122,7 +129,6 @@ def grid_x(n: int) -> np.ndarray:
 
 
 REFERENCE = ("etd_abm8", {"dt": 1e-3})  # the ODE system's solution, to ~3e-13
-FLOOR_SLACK = 1.02  # errors within 2 % of the floor count as equal
 
 
 CANDIDATES = [
@@ -189,10 +195,10 @@ def stage_cost_ratio(n: int, repeats: int, method: str, **options) -> float:
     return wall / n_rhs / two_fft_time(n)
 
 
-def _speedup(base_wall: float, runs: list[tuple[float, float]], max_error: float) -> float:
-    """Baseline time over the fastest run with error ≤ ``max_error`` (0 when none reaches it)."""
-    walls = [wall for wall, err in runs if err <= max_error]
-    return base_wall / min(walls) if walls else 0.0
+def _speedup(base_wall: float, walls: list[float], accepted: list[bool]) -> float:
+    """Baseline time over the fastest accepted run (0 when none is)."""
+    ok = [wall for wall, good in zip(walls, accepted, strict=True) if good]
+    return base_wall / min(ok) if ok else 0.0
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -220,24 +226,29 @@ def main(argv: list[str] | None = None) -> None:
         base_ref = float(np.max(np.abs(base_psi - reference)))
         label = "seed: solve_ivp DOP853"
         print(f"{n:>5} {label:<28} {base_wall:9.3f} {base_err:10.2e} {base_ref:9.1e} {base_rhs:8d}")
-        runs = []
+        walls, errors, time_errors = [], [], []
         for method, options in candidates:
             wall, psi, n_rhs = simsuite_solution(n, method, repeats, **dict(options))
             err = float(np.max(np.abs(psi - exact(x))))
             to_ref = float(np.max(np.abs(psi - reference)))
             label = method + " " + ",".join(f"{k}={v:g}" for k, v in options.items())
             print(f"{n:>5} {label:<28} {wall:9.3f} {err:10.2e} {to_ref:9.1e} {n_rhs:8d}")
-            runs.append((wall, err))
+            walls.append(wall)
+            errors.append(err)
+            time_errors.append(to_ref)
         print(f"{n:>5} floor (reference run vs exact soliton): {floor:.3e}")
-        threshold = max(base_err, FLOOR_SLACK * floor)
+        vs_exact = [err <= base_err for err in errors]
+        vs_reference = [err <= base_ref for err in time_errors]
         figures[f"nlse_floor_n{n}"] = floor
-        figures[f"nlse_speedup_n{n}_strict"] = _speedup(base_wall, runs, base_err)
+        figures[f"nlse_speedup_n{n}_vs_exact"] = _speedup(base_wall, walls, vs_exact)
+        figures[f"nlse_speedup_n{n}_vs_reference"] = _speedup(base_wall, walls, vs_reference)
         for level in levels:
-            ok = base_err <= level
+            reached = [err <= level for err in errors]
             figures[f"nlse_speedup_n{n}_at_{level:g}"] = (
-                _speedup(base_wall, runs, level) if ok else 0
+                _speedup(base_wall, walls, reached) if base_err <= level else 0
             )
-        figures[f"nlse_speedup_n{n}"] = _speedup(base_wall, runs, threshold)
+        either = [a or b for a, b in zip(vs_exact, vs_reference, strict=True)]
+        figures[f"nlse_speedup_n{n}"] = _speedup(base_wall, walls, either)
     for n in args.sizes:
         figures[f"nlse_rhs_cost_vs_two_ffts_n{n}"] = rhs_cost_ratio(n)
         figures[f"nlse_stage_cost_vs_two_ffts_n{n}"] = stage_cost_ratio(

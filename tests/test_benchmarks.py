@@ -21,11 +21,12 @@ def test_nlse_bench_prints_figures_last(capsys):
     bench = _load("nlse_bench")
     bench.main(["--quick", "--sizes", "128"])
     lines = capsys.readouterr().out.strip().splitlines()
-    figures = lines[-8:]
+    figures = lines[-9:]
     names = [line.split(":")[0] for line in figures]
     assert names == [
         "nlse_floor_n128",
-        "nlse_speedup_n128_strict",
+        "nlse_speedup_n128_vs_exact",
+        "nlse_speedup_n128_vs_reference",
         "nlse_speedup_n128_at_1e-08",
         "nlse_speedup_n128_at_1e-10",
         "nlse_rhs_cost_vs_two_ffts_n128",
