@@ -56,6 +56,7 @@ import numpy as np
 import scipy.fft as sfft
 
 from simsuite.spectral import dealias_filter
+from simsuite.transforms import RealFFT
 
 _BASES: dict[str, type[FieldBasis]] = {}
 
@@ -81,13 +82,17 @@ class FieldBasis:
     n : int
         Number of grid points.
     workers : int
-        Threads used by ``scipy.fft``.
+        Threads of the transforms.
+    fft : str
+        FFT library where a basis can use planned transforms (``simsuite.transforms``): "auto",
+        "fftw", "fftw_measure" or "scipy" (the periodic basis; the others use scipy.fft).
     """
 
     x_min: float
     x_max: float
     n: int
     workers: int = 1
+    fft: str = "scipy"
 
     kind: ClassVar[str] = ""
     transform: ClassVar[str] = ""
@@ -250,11 +255,15 @@ class PeriodicBasis(FieldBasis):
     def reference_slope(self) -> float:
         return self.jump / self.length
 
+    @cached_property
+    def _plan(self) -> RealFFT:
+        return RealFFT(self.n, self.workers, self.fft)
+
     def _forward(self, f):
-        return sfft.rfft(f, workers=self.workers)
+        return self._plan.forward(np.asarray(f, dtype=float))
 
     def _inverse(self, c):
-        return sfft.irfft(c, n=self.n, workers=self.workers)
+        return self._plan.inverse(np.asarray(c))
 
     def _gradient(self, c):
         return self._inverse(1j * self._k_odd * c)
@@ -383,6 +392,7 @@ def make_basis(
     left: float | None = None,
     right: float | None = None,
     workers: int = 1,
+    fft: str = "scipy",
 ) -> FieldBasis:
     """The basis for boundary ``kind`` (one of ``BOUNDARY_CHOICES``).
 
@@ -396,7 +406,7 @@ def make_basis(
     if (left is not None or right is not None) and kind != "dirichlet":
         raise ValueError(f"left/right end values apply to dirichlet boundaries only, not {kind!r}")
     if kind == "periodic":
-        return PeriodicBasis(x_min, x_max, n, workers, jump=jump)
+        return PeriodicBasis(x_min, x_max, n, workers, fft, jump=jump)
     if kind == "dirichlet":
-        return DirichletBasis(x_min, x_max, n, workers, left=left or 0.0, right=right or 0.0)
-    return _BASES[kind](x_min, x_max, n, workers)
+        return DirichletBasis(x_min, x_max, n, workers, fft, left=left or 0.0, right=right or 0.0)
+    return _BASES[kind](x_min, x_max, n, workers, fft)

@@ -33,7 +33,7 @@ try:  # pragma: no cover - depends on the installation
 except ImportError:  # pragma: no cover
     pyfftw = None
 
-__all__ = ["FFT_BACKENDS", "ComplexFFT", "fftw_available", "resolve_backend"]
+__all__ = ["FFT_BACKENDS", "ComplexFFT", "RealFFT", "fftw_available", "resolve_backend"]
 
 FFT_BACKENDS = ("auto", "fftw", "fftw_measure", "scipy")
 
@@ -61,6 +61,15 @@ def resolve_backend(name: str) -> str:
     return name
 
 
+def _fftw_options(n: int, workers: int, backend: str) -> dict:
+    """Planner flags and threads for a length-``n`` FFTW plan (see the module docstring)."""
+    measure = backend == "fftw_measure" and n <= MEASURE_LIMIT
+    return {
+        "flags": ("FFTW_MEASURE",) if measure else ("FFTW_ESTIMATE",),
+        "threads": workers if n >= THREADS_FROM else 1,
+    }
+
+
 class ComplexFFT:
     """A forward/backward pair of complex FFTs of length ``n`` with their own buffers.
 
@@ -84,24 +93,14 @@ class ComplexFFT:
         self.workers = int(workers)
         self.backend = resolve_backend(backend)
         if self.backend.startswith("fftw"):
-            measure = self.backend == "fftw_measure" and self.n <= MEASURE_LIMIT
-            flags = ("FFTW_MEASURE",) if measure else ("FFTW_ESTIMATE",)
-            threads = self.workers if self.n >= THREADS_FROM else 1
+            options = _fftw_options(self.n, self.workers, self.backend)
             self._spectral = pyfftw.empty_aligned(self.n, dtype="complex128")
             self._physical = pyfftw.empty_aligned(self.n, dtype="complex128")
             self._backward = pyfftw.FFTW(
-                self._spectral,
-                self._physical,
-                direction="FFTW_BACKWARD",
-                flags=flags,
-                threads=threads,
+                self._spectral, self._physical, direction="FFTW_BACKWARD", **options
             )
             self._forward = pyfftw.FFTW(
-                self._physical,
-                self._spectral,
-                direction="FFTW_FORWARD",
-                flags=flags,
-                threads=threads,
+                self._physical, self._spectral, direction="FFTW_FORWARD", **options
             )
             self.inverse_scale = 1.0 / self.n
         else:
@@ -126,6 +125,54 @@ class ComplexFFT:
 
     def __getstate__(self) -> dict:
         """Plans are not picklable: a copy re-plans (same length, threads and backend)."""
+        return {"n": self.n, "workers": self.workers, "backend": self.backend}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["n"], state["workers"], state["backend"])
+
+
+class RealFFT:
+    """``rfft`` / ``irfft`` of one length (real field ↔ ``n // 2 + 1`` modes) with own buffers.
+
+    Both return new arrays and equal ``scipy.fft.rfft`` / ``irfft(c, n)`` to round-off; only
+    one-dimensional arrays go through the FFTW plans (stacks of fields use scipy.fft).
+
+    Parameters
+    ----------
+    n : int
+    workers : int
+    backend : {"auto", "fftw", "fftw_measure", "scipy"}
+    """
+
+    def __init__(self, n: int, workers: int = 1, backend: str = "auto"):
+        self.n = int(n)
+        self.workers = int(workers)
+        self.backend = resolve_backend(backend)
+        if self.backend != "scipy":
+            options = _fftw_options(self.n, self.workers, self.backend)
+            self._real = pyfftw.empty_aligned(self.n, dtype="float64")
+            self._modes = pyfftw.empty_aligned(self.n // 2 + 1, dtype="complex128")
+            self._r2c = pyfftw.FFTW(self._real, self._modes, direction="FFTW_FORWARD", **options)
+            options["flags"] += ("FFTW_DESTROY_INPUT",)  # c2r is faster when it may (a copy)
+            self._c2r = pyfftw.FFTW(self._modes, self._real, direction="FFTW_BACKWARD", **options)
+
+    def forward(self, f: np.ndarray) -> np.ndarray:
+        """``rfft(f)`` along the last axis."""
+        if self.backend == "scipy" or f.ndim != 1:
+            return sfft.rfft(f, workers=self.workers)
+        np.copyto(self._real, f)
+        self._r2c.execute()
+        return self._modes.copy()
+
+    def inverse(self, c: np.ndarray) -> np.ndarray:
+        """``irfft(c, n)`` along the last axis."""
+        if self.backend == "scipy" or c.ndim != 1:
+            return sfft.irfft(c, n=self.n, workers=self.workers)
+        np.copyto(self._modes, c)
+        self._c2r.execute()  # unnormalised, and it overwrites its input (a copy)
+        return self._real * (1.0 / self.n)
+
+    def __getstate__(self) -> dict:
         return {"n": self.n, "workers": self.workers, "backend": self.backend}
 
     def __setstate__(self, state: dict) -> None:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numba
 import numpy as np
 
 from simsuite.boundary import BOUNDARY_CHOICES, FieldBasis, make_basis
@@ -178,6 +179,26 @@ class KGConfig(RunConfig):
         ic.check(self.source, "initial_condition")
 
 
+@numba.njit(cache=True)
+def _kick_rotate(a, b, g, c, cos, sin_over, minus_w_sin):
+    """In place: b ← b + c·g, then a ← cos·a + (sin ωh/ω)·b, b ← −ω sin ωh·a + cos·b."""
+    for j in range(a.size):
+        x, y = a[j], b[j] + c * g[j]
+        a[j] = cos[j] * x + sin_over[j] * y
+        b[j] = minus_w_sin[j] * x + cos[j] * y
+
+
+@numba.njit(cache=True)
+def _add_scaled(force, mask, m2, a):
+    """In place: force ← mask·force + m²·a (no mask when ``mask`` is None)."""
+    if mask is None:
+        for j in range(force.size):
+            force[j] += m2 * a[j]
+    else:
+        for j in range(force.size):
+            force[j] = mask[j] * force[j] + m2 * a[j]
+
+
 class KGProblem:
     """The Klein–Gordon operators on one basis (see the module docstring).
 
@@ -205,6 +226,7 @@ class KGProblem:
         self.max_frequency = math.sqrt(basis.k_max * basis.k_max + max(curvature, 0.0))
         self._flow_cache: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         n = basis.x.size
+        self._zeros = np.zeros(n)
         # first-order form for the Runge–Kutta methods: y = (φ, π), y' = (π, a(φ)), no linear part
         self.linear = np.zeros((2, n))
 
@@ -232,6 +254,44 @@ class KGProblem:
     def linear_flow(self, phi: np.ndarray, pi: np.ndarray, h: float):
         """Exact flow over h of φ_tt = φ_xx − m²(φ − φ_ref), mode by mode:
         a ← a cos ωh + b sin(ωh)/ω, b ← −a ω sin ωh + b cos ωh, ω² = k² + m²."""
+        cos, sin_over, minus_w_sin = self._flow_factors(h)
+        a = self.basis.to_modes(phi)
+        b = self.basis.to_modes(pi, subtract_reference=False)
+        a_new = cos * a + sin_over * b
+        b_new = minus_w_sin * a + cos * b
+        return self.basis.from_modes(a_new), self.basis.from_modes(b_new, add_reference=False)
+
+    # -- modal view (the exponential methods keep (φ, π) as mode coefficients between kicks) ------
+    def to_modal(self, phi: np.ndarray, pi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Mode coefficients (a, b) of φ − φ_ref and π."""
+        return self.basis.to_modes(phi), self.basis.to_modes(pi, subtract_reference=False)
+
+    def from_modal(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(φ, π) on the grid from their mode coefficients (φ_ref added back)."""
+        return self.basis.from_modes(a), self.basis.from_modes(b, add_reference=False)
+
+    def modal_flow(self, a: np.ndarray, b: np.ndarray, h: float) -> None:
+        """In place, the exact flow over h of φ_tt = φ_xx − m²(φ − φ_ref) on the modes (as
+        :meth:`linear_flow`, without the transforms)."""
+        cos, sin_over, minus_w_sin = self._flow_factors(h)
+        _kick_rotate(a, b, b, 0.0, cos, sin_over, minus_w_sin)
+
+    def modal_kick_flow(self, a: np.ndarray, b: np.ndarray, g: np.ndarray, c: float, h: float):
+        """In place, the kick b ← b + c·g followed by :meth:`modal_flow` over h (one pass)."""
+        cos, sin_over, minus_w_sin = self._flow_factors(h)
+        _kick_rotate(a, b, g, c, cos, sin_over, minus_w_sin)
+
+    def modal_remainder(self, a: np.ndarray) -> np.ndarray:
+        """Modes of g(φ) = m²(φ − φ_ref) − V′(φ) for φ with modes ``a``: m² a + modes of −V′(φ)
+        (filtered when a mask is set); one inverse and one forward transform."""
+        phi = self.basis.from_modes(a)
+        minus_dv = self.potential.force_into(phi, self._zeros, phi)  # elementwise: in place is safe
+        force = self.basis.to_modes(minus_dv, subtract_reference=False)
+        _add_scaled(force, self.mask, self.mass2, a)
+        return force
+
+    def _flow_factors(self, h: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """cos ωh, sin(ωh)/ω and −ω sin ωh per mode, cached per step size."""
         factors = self._flow_cache.get(h)
         if factors is None:
             if len(self._flow_cache) >= 16:  # the sub-steps of a composition: a handful of sizes
@@ -240,12 +300,7 @@ class KGProblem:
             sin_over = h * np.sinc(wh / np.pi)  # sin(ωh)/ω, = h at ω = 0
             factors = (np.cos(wh), sin_over, -(self.omega**2) * sin_over)
             self._flow_cache[h] = factors
-        cos, sin_over, minus_w_sin = factors
-        a = self.basis.to_modes(phi)
-        b = self.basis.to_modes(pi, subtract_reference=False)
-        a_new = cos * a + sin_over * b
-        b_new = minus_w_sin * a + cos * b
-        return self.basis.from_modes(a_new), self.basis.from_modes(b_new, add_reference=False)
+        return factors
 
     # -- first-order view (dop853) -----------------------------------------------------------------
     def nonlinear(self, y: np.ndarray) -> np.ndarray:
@@ -319,7 +374,7 @@ class KleinGordon(Model):
             phi_ends, _ = ic.evaluate(KGContext(ends, potential, base_dir, source))
             _check_boundary(cfg, phi_ends, jump)
             left, right = float(phi_ends[0]), float(phi_ends[1])
-        kwargs: dict[str, Any] = {"workers": fft_workers(cfg.run.threads)}
+        kwargs: dict[str, Any] = {"workers": fft_workers(cfg.run.threads), "fft": cfg.run.fft}
         if g.boundary == "dirichlet":
             kwargs.update(left=left or 0.0, right=right or 0.0)
         if g.winding:
