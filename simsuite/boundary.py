@@ -256,14 +256,15 @@ class PeriodicBasis(FieldBasis):
         return self.jump / self.length
 
     @cached_property
-    def _plan(self) -> RealFFT:
+    def plan(self) -> RealFFT:
+        """The planned real FFT of one field (``simsuite.transforms.RealFFT``)."""
         return RealFFT(self.n, self.workers, self.fft)
 
     def _forward(self, f):
-        return self._plan.forward(np.asarray(f, dtype=float))
+        return self.plan.forward(np.asarray(f, dtype=float))
 
     def _inverse(self, c):
-        return self._plan.inverse(np.asarray(c))
+        return self.plan.inverse(np.asarray(c))
 
     def _gradient(self, c):
         return self._inverse(1j * self._k_odd * c)

@@ -156,6 +156,24 @@ class RealFFT:
             options["flags"] += ("FFTW_DESTROY_INPUT",)  # c2r is faster when it may (a copy)
             self._c2r = pyfftw.FFTW(self._modes, self._real, direction="FFTW_BACKWARD", **options)
 
+    def field(self, c: np.ndarray) -> np.ndarray:
+        """The plan's real buffer holding ``irfft(c, n)``; the caller may change it in place and
+        then call :meth:`modes_of_field`. Valid until the next call."""
+        if self.backend == "scipy":
+            self._field = sfft.irfft(c, n=self.n, workers=self.workers)
+            return self._field
+        np.multiply(c, 1.0 / self.n, out=self._modes)  # the scale of the unnormalised c2r
+        self._c2r.execute()
+        return self._real
+
+    def modes_of_field(self) -> np.ndarray:
+        """The plan's mode buffer holding ``rfft`` of the buffer :meth:`field` returned (FFTW), or
+        a new array (scipy). Valid until the next call."""
+        if self.backend == "scipy":
+            return sfft.rfft(self._field, workers=self.workers)
+        self._r2c.execute()
+        return self._modes
+
     def forward(self, f: np.ndarray) -> np.ndarray:
         """``rfft(f)`` along the last axis."""
         if self.backend == "scipy" or f.ndim != 1:
@@ -168,9 +186,9 @@ class RealFFT:
         """``irfft(c, n)`` along the last axis."""
         if self.backend == "scipy" or c.ndim != 1:
             return sfft.irfft(c, n=self.n, workers=self.workers)
-        np.copyto(self._modes, c)
-        self._c2r.execute()  # unnormalised, and it overwrites its input (a copy)
-        return self._real * (1.0 / self.n)
+        np.multiply(c, 1.0 / self.n, out=self._modes)  # c2r is unnormalised and destroys its input
+        self._c2r.execute()
+        return self._real.copy()
 
     def __getstate__(self) -> dict:
         return {"n": self.n, "workers": self.workers, "backend": self.backend}

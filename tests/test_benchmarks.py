@@ -43,12 +43,13 @@ def test_kg_bench_prints_figures_last(capsys):
     bench = _load("kg_bench")
     bench.main(["--quick", "--n", "128", "--t-final", "5"])
     lines = capsys.readouterr().out.strip().splitlines()
-    figures = lines[-4:]
+    figures = lines[-5:]
     names = [line.split(":")[0] for line in figures]
     assert names == [
         "kg_speedup_vs_leapfrog",
         "kg_speedup_vs_leapfrog_equal_accuracy",
         "kg_step_cost_vs_ffts",
+        "kg_step_cost_vs_scipy_ffts",
         "kg_fft_fraction_baseline",
     ]
     assert all(re.fullmatch(r"[\w.-]+: \d+\.\d\d", line) for line in figures)

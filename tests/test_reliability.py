@@ -35,7 +35,20 @@ CASES = {
         "nlse_two_soliton.toml",
         {"grid.n_points": 128, "time.t_final": 3.0, "integrator.method": "rk4ip"},
     ),
+    "nlse_etd_abm8": (
+        "nlse_two_soliton.toml",
+        {"grid.n_points": 128, "time.t_final": 3.0, "integrator.method": "etd_abm8"},
+    ),
     "kg_yoshida4": ("kg_collision.toml", {"grid.n_points": 256, "time.t_final": 6.0}),
+    "kg_exponential_blanes_moan4": (
+        "kg_collision.toml",
+        {
+            "grid.n_points": 256,
+            "time.t_final": 6.0,
+            "integrator.method": "exponential_blanes_moan4",
+            "time.dt": 0.1,
+        },
+    ),
     "couzin": ("couzin_torus.toml", {"agents.n": 40, "time.t_final": 6.0}),
 }
 

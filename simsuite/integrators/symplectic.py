@@ -58,8 +58,11 @@ References
 
 from __future__ import annotations
 
+import functools
 import math
-from typing import ClassVar, Protocol, runtime_checkable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -140,6 +143,90 @@ def _yoshida8() -> Composition:
 YOSHIDA8 = _yoshida8()
 
 
+@dataclass(frozen=True)
+class KickDriftSplitting:
+    """A symmetric splitting ``K(b_0 h) D(a_1 h) K(b_1 h) ⋯ D(a_m h) K(b_m h)`` with its own kick
+    coefficients (a Runge–Kutta–Nyström splitting), read by :class:`KickDrift` like a
+    :class:`~simsuite.integrators.splitting.Composition`.
+
+    Attributes
+    ----------
+    weights : tuple of float
+        The drifts ``a_1..a_m`` (palindromic, sum 1).
+    linear_coefficients : tuple of float
+        The kicks ``b_0..b_m`` (palindromic, sum 1).
+    """
+
+    name: str
+    weights: tuple[float, ...]
+    linear_coefficients: tuple[float, ...]
+    order: int
+    reference: str = ""
+
+    def __post_init__(self):
+        for part in (self.weights, self.linear_coefficients):
+            w = np.asarray(part)
+            if abs(w.sum() - 1.0) > 1e-14 or not np.allclose(w, w[::-1], rtol=0, atol=1e-16):
+                raise ValueError(f"{self.name}: coefficients must be palindromic and sum to 1")
+        if len(self.linear_coefficients) != len(self.weights) + 1:
+            raise ValueError(f"{self.name}: needs one kick more than drifts")
+
+    @property
+    def merged_coefficient(self) -> float:
+        """Kick joining two consecutive steps, ``b_m + b_0``."""
+        return self.linear_coefficients[-1] + self.linear_coefficients[0]
+
+
+def _blanes_moan4() -> KickDriftSplitting:
+    """Blanes and Moan's optimised fourth-order RKN splitting "SRKN_6^b": six force evaluations
+    per step, with error coefficients far below those of the triple jump.
+
+    The last kick and the middle drift pair follow from consistency (``Σ a = Σ b = 1``).
+    """
+    a1, a2 = 0.245298957184271, 0.604872665711080
+    a3 = 0.5 - a1 - a2
+    b1, b2, b3 = 0.0829844064174052, 0.396309801498368, -0.0390563049223486
+    b4 = 1.0 - 2.0 * (b1 + b2 + b3)
+    return KickDriftSplitting(
+        "blanes_moan4",
+        (a1, a2, a3, a3, a2, a1),
+        (b1, b2, b3, b4, b3, b2, b1),
+        4,
+        "S. Blanes and P. C. Moan, J. Comput. Appl. Math. 142, 313 (2002), Table 3, SRKN_6^b",
+    )
+
+
+BLANES_MOAN4 = _blanes_moan4()
+
+
+_EPS = float(np.finfo(float).eps)
+
+
+@functools.cache
+def _stable_step(splitting: KickDriftSplitting) -> float:
+    """Largest ``x = hω`` such that the splitting's step for ``q'' = −ω² q`` is stable on all of
+    ``(0, x)``: the step is a 2×2 matrix of determinant 1, stable while ``|trace| < 2``. Found by a
+    scan in steps of 1e-3 and bisection to 1e-12."""
+
+    def trace(x: float) -> float:
+        m = np.eye(2)
+        kicks, drifts = splitting.linear_coefficients, splitting.weights
+        for k, kick in enumerate(kicks):
+            m = np.array([[1.0, 0.0], [-kick * x, 1.0]]) @ m
+            if k < len(drifts):
+                m = np.array([[1.0, drifts[k] * x], [0.0, 1.0]]) @ m
+        return float(np.trace(m))
+
+    x = 1e-3
+    while abs(trace(x)) < 2.0 and x < 100.0:
+        x += 1e-3
+    lo, hi = x - 1e-3, x
+    while hi - lo > 1e-12:
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if abs(trace(mid)) < 2.0 else (lo, mid)
+    return lo
+
+
 def _all_finite(q: np.ndarray, p: np.ndarray) -> bool:
     """Cheap non-finite test: a NaN or inf anywhere makes the sum non-finite."""
     with np.errstate(over="ignore", invalid="ignore"):
@@ -168,7 +255,7 @@ class KickDrift(Integrator):
     """
 
     problem_kind: ClassVar[str] = "second_order"
-    composition: ClassVar[Composition]
+    composition: ClassVar[Composition | KickDriftSplitting]
     defaults: ClassVar[dict] = {"max_steps": 10**9, "check_every": 100}
 
     def __init__(self, problem, dt: float, rtol: float = 1e-9, atol: float = 1e-11, **options):
@@ -193,6 +280,7 @@ class KickDrift(Integrator):
         self._kicks = self.composition.linear_coefficients
         self._merged = self.composition.merged_coefficient
         self._fsal: tuple[np.ndarray, np.ndarray] | None = None  # (q, force(q)) of the last call
+        self._h_last: float | None = None  # step of the last call (see _snap)
 
     @classmethod
     def stability_limit(cls, max_frequency: float) -> float:
@@ -205,11 +293,30 @@ class KickDrift(Integrator):
         omega = abs(float(max_frequency))
         if omega == 0.0:
             return math.inf
+        if isinstance(cls.composition, KickDriftSplitting):
+            return _stable_step(cls.composition) / omega
         return 2.0 / (omega * max(abs(w) for w in cls.composition.weights))
 
     def reset(self) -> None:
         """Forget the force kept from the last call (e.g. after changing the problem)."""
         self._fsal = None
+
+    def _snap(self, h: float, t: float, t_target: float) -> float:
+        """The step of the last call when ``h`` differs from it by round-off only (the spans of
+        equal output intervals differ in the last bits): the problem's per-step-size caches (the
+        exponential methods' cos ωh, sin ωh/ω) then keep hitting."""
+        last = self._h_last
+        if last is not None and abs(h - last) <= 8.0 * _EPS * max(abs(t), abs(t_target), h):
+            return last
+        self._h_last = h
+        return h
+
+    def checkpoint_state(self) -> dict[str, Any]:
+        """The step size later steps snap to."""
+        return {"h": self._h_last}
+
+    def restore_state(self, state: Mapping[str, Any]) -> None:
+        self._h_last = state.get("h")
 
     # -- the two sub-flows; the exponential methods override both ---------------------------------
     def _force(self, q: np.ndarray) -> np.ndarray:
@@ -244,6 +351,7 @@ class KickDrift(Integrator):
             raise ValueError(f"{self.name}: state must have shape (2, ...), got {u_in.shape}")
         t, t_target = float(t), float(t_target)
         n, h = self._fixed_steps(t, t_target)
+        h = self._snap(h, t, t_target)
         if n == 0:
             return u_in.copy(), t_target
         x = np.array(u_in, dtype=np.result_type(u_in.dtype, np.float64))  # never the caller's
@@ -314,6 +422,7 @@ class ExponentialKickDrift(KickDrift):
             raise ValueError(f"{self.name}: state must have shape (2, ...), got {u_in.shape}")
         t, t_target = float(t), float(t_target)
         n, h = self._fixed_steps(t, t_target)
+        h = self._snap(h, t, t_target)
         if n == 0:
             return u_in.copy(), t_target
         problem = self.problem
@@ -445,6 +554,35 @@ class ExponentialYoshida4(ExponentialKickDrift):
     order = 4
     composition = YOSHIDA4
     description = "Yoshida triple jump of exponential Verlet steps, order 4 (symplectic)"
+
+
+class BlanesMoan4(KickDrift):
+    """Blanes and Moan's optimised fourth-order RKN splitting SRKN_6^b (six forces per step).
+
+    For the same work its error is one to two orders of magnitude below the triple jump's
+    (Blanes & Moan's effective-error measure, confirmed on the kink–antikink benchmark).
+
+    Reference: S. Blanes and P. C. Moan, J. Comput. Appl. Math. 142, 313–330 (2002).
+    """
+
+    name = "blanes_moan4"
+    order = 4
+    composition = BLANES_MOAN4
+    description = "Blanes-Moan optimised fourth-order RKN splitting SRKN6b (symplectic)"
+
+
+class ExponentialBlanesMoan4(ExponentialKickDrift):
+    """Blanes and Moan's SRKN_6^b with the exact linear flow as the drift, order 4.
+
+    The RKN order conditions hold because the remainder kick depends on ``q`` only and the drift
+    is the flow of a quadratic Hamiltonian. Six remainder evaluations per step.
+    Reference: S. Blanes and P. C. Moan, J. Comput. Appl. Math. 142, 313–330 (2002).
+    """
+
+    name = "exponential_blanes_moan4"
+    order = 4
+    composition = BLANES_MOAN4
+    description = "Blanes-Moan SRKN6b splitting with the exact linear flow, order 4 (symplectic)"
 
 
 class ExponentialYoshida6(ExponentialKickDrift):

@@ -189,14 +189,14 @@ def _kick_rotate(a, b, g, c, cos, sin_over, minus_w_sin):
 
 
 @numba.njit(cache=True)
-def _add_scaled(force, mask, m2, a):
-    """In place: force ← mask·force + m²·a (no mask when ``mask`` is None)."""
+def _scaled_sum_into(out, force, mask, m2, a):
+    """out ← mask·force + m²·a (no mask when ``mask`` is None); ``out`` may be ``force``."""
     if mask is None:
-        for j in range(force.size):
-            force[j] += m2 * a[j]
+        for j in range(out.size):
+            out[j] = force[j] + m2 * a[j]
     else:
-        for j in range(force.size):
-            force[j] = mask[j] * force[j] + m2 * a[j]
+        for j in range(out.size):
+            out[j] = mask[j] * force[j] + m2 * a[j]
 
 
 class KGProblem:
@@ -284,10 +284,19 @@ class KGProblem:
     def modal_remainder(self, a: np.ndarray) -> np.ndarray:
         """Modes of g(φ) = m²(φ − φ_ref) − V′(φ) for φ with modes ``a``: m² a + modes of −V′(φ)
         (filtered when a mask is set); one inverse and one forward transform."""
+        plan = getattr(self.basis, "plan", None)
+        if plan is not None:  # one pass through the plan's buffers, no copies
+            phi = plan.field(a)
+            if self.basis.reference is not None:
+                phi += self.basis.reference
+            self.potential.force_into(phi, self._zeros, phi)  # elementwise: in place is safe
+            force = np.empty_like(a)
+            _scaled_sum_into(force, plan.modes_of_field(), self.mask, self.mass2, a)
+            return force
         phi = self.basis.from_modes(a)
-        minus_dv = self.potential.force_into(phi, self._zeros, phi)  # elementwise: in place is safe
+        minus_dv = self.potential.force_into(phi, self._zeros, phi)
         force = self.basis.to_modes(minus_dv, subtract_reference=False)
-        _add_scaled(force, self.mask, self.mass2, a)
+        _scaled_sum_into(force, force, self.mask, self.mass2, a)
         return force
 
     def _flow_factors(self, h: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -343,6 +352,8 @@ class KleinGordon(Model):
         "exponential_verlet",
         "exponential_yoshida4",
         "exponential_yoshida6",
+        "blanes_moan4",
+        "exponential_blanes_moan4",
         "dop853",
     )
 
