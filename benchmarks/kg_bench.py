@@ -88,6 +88,7 @@ CANDIDATES = [
     ("exponential_blanes_moan4", {"dt": 0.25}),
     ("exponential_blanes_moan4", {"dt": 0.3}),
     ("exponential_blanes_moan4", {"dt": 0.35}),
+    ("exponential_blanes_moan4", {"dt": 0.375}),
     ("dop853", {"rtol": 1e-8, "atol": 1e-10}),
 ]
 QUICK = [0, 2, 5, 13, 20, 21]

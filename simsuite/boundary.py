@@ -201,8 +201,19 @@ class FieldBasis:
             df += self.reference_slope
         return df
 
+    def laplacian_and_gradient(self, f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(f_xx, f_x) as :meth:`laplacian` and :meth:`gradient` give them, from one forward
+        transform."""
+        modes = self.to_modes(f)
+        df = self._gradient(modes)
+        if self.reference_slope != 0.0:
+            df += self.reference_slope
+        return self._inverse(modes * self._minus_k2), df
+
     def integrate(self, f: np.ndarray) -> float | np.ndarray:
         """∫ f dx by the rectangle rule Σ f·dx (see the module docstring for when it is spectral)."""
+        if np.ndim(f) == 1:  # the common case, without np.sum's axis handling (3x faster)
+            return float(np.add.reduce(f) * self.dx)
         total = np.sum(f, axis=-1) * self.dx
         return float(total) if np.ndim(total) == 0 else total
 

@@ -329,11 +329,10 @@ class KGProblem:
         phi, pi = y[0], y[1]
         ref = basis.reference
         w = phi if ref is None else phi - ref
-        gradient_energy = 0.5 * (
-            basis.reference_slope**2 * basis.length - basis.integrate(w * basis.laplacian(phi))
-        )
+        lap, grad = basis.laplacian_and_gradient(phi)
+        gradient_energy = 0.5 * (basis.reference_slope**2 * basis.length - basis.integrate(w * lap))
         energy = basis.integrate(0.5 * pi**2 + self.potential.V(phi)) + gradient_energy
-        return {"energy": energy, "momentum": -basis.integrate(pi * basis.gradient(phi))}
+        return {"energy": energy, "momentum": -basis.integrate(pi * grad)}
 
 
 class KleinGordon(Model):
