@@ -56,3 +56,17 @@ path = "out/small.nc"
 @pytest.fixture
 def small_config(workdir) -> Path:
     return write_config(workdir / "small.toml", SMALL_NLSE)
+
+
+def interrupt_after(monkeypatch, n_snapshots: int) -> None:
+    """Make the writer raise KeyboardInterrupt (as a Ctrl-C would) after ``n_snapshots``."""
+    from simsuite.io.netcdf import NetCDFWriter
+
+    original = NetCDFWriter.append
+
+    def append(self, t, values):
+        original(self, t, values)
+        if self.n_written == n_snapshots:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(NetCDFWriter, "append", append)

@@ -30,11 +30,10 @@ from simsuite.config import load_config
 from simsuite.integrators import IntegrationError, get_integrator
 from simsuite.integrators import exponential_adams as ea
 from simsuite.integrators.exponential_adams import adams_weights
-from simsuite.io.netcdf import NetCDFWriter
 from simsuite.models.nlse_exact import bright_soliton
 from simsuite.runner import build
 
-from .conftest import CONFIGS
+from .conftest import CONFIGS, interrupt_after
 
 METHODS = ["etd_abm4", "etd_abm6", "etd_abm8"]
 ORDER = {"etd_abm4": 4, "etd_abm6": 6, "etd_abm8": 8}
@@ -586,18 +585,6 @@ def test_cli_run_conserves_mass(tmp_path):
         assert np.abs(ds.mass_rel_error.values).max() < 1e-10
 
 
-def _interrupt_after(monkeypatch, n_snapshots: int) -> None:
-    """The writer raises KeyboardInterrupt (as a Ctrl-C would) after ``n_snapshots``."""
-    original = NetCDFWriter.append
-
-    def append(self, t, values):
-        original(self, t, values)
-        if self.n_written == n_snapshots:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(NetCDFWriter, "append", append)
-
-
 def _restart_matches(tmp_path, monkeypatch, sets: list[str]) -> None:
     config = str(CONFIGS / "nlse_single_soliton.toml")
     sets = [*sets, "integrator.method=etd_abm8", "grid.n_points=256", "output.checkpoint_every=2"]
@@ -605,7 +592,7 @@ def _restart_matches(tmp_path, monkeypatch, sets: list[str]) -> None:
     whole, broken = tmp_path / "whole.nc", tmp_path / "broken.nc"
     assert main([*argv, "--output", str(whole)]) == 0
     with monkeypatch.context() as patch:
-        _interrupt_after(patch, 8)
+        interrupt_after(patch, 8)
         assert main([*argv, "--output", str(broken)]) == 130
     with xr.open_dataset(broken) as ds:
         assert ds.attrs["status"] == "incomplete" and ds.sizes["t"] == 8

@@ -21,9 +21,9 @@ import simsuite
 from simsuite.cli import main
 from simsuite.config import ConfigError
 from simsuite.io.checkpoint import checkpoint_path, read_checkpoint
-from simsuite.io.netcdf import NetCDFWriter, OutputLock
+from simsuite.io.netcdf import OutputLock
 
-from .conftest import CONFIGS, ROOT, SMALL_NLSE, write_config
+from .conftest import CONFIGS, ROOT, SMALL_NLSE, interrupt_after, write_config
 
 CASES = {
     "nlse_dop853": ("nlse_two_soliton.toml", {"grid.n_points": 128, "time.t_final": 3.0}),
@@ -58,18 +58,6 @@ def _overrides(case: str, **more) -> dict:
     return {**base, "output.checkpoint_every": 2, **more}
 
 
-def _interrupt_after(monkeypatch, n_snapshots: int) -> None:
-    """Make the writer raise KeyboardInterrupt (as a Ctrl-C would) after ``n_snapshots``."""
-    original = NetCDFWriter.append
-
-    def append(self, t, values):
-        original(self, t, values)
-        if self.n_written == n_snapshots:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(NetCDFWriter, "append", append)
-
-
 def _data(ds: xr.Dataset) -> xr.Dataset:
     return ds.drop_attrs().load()
 
@@ -82,7 +70,7 @@ def test_restart_equals_the_uninterrupted_run_bitwise(case, tmp_path, monkeypatc
 
     path = tmp_path / "broken.nc"
     with monkeypatch.context() as patch:
-        _interrupt_after(patch, 8)
+        interrupt_after(patch, 8)
         with pytest.raises(KeyboardInterrupt):
             simsuite.run(config, output=path, overrides=_overrides(case))
     saved = read_checkpoint(checkpoint_path(path))
@@ -158,13 +146,13 @@ def test_restart_refusals(tmp_path, monkeypatch):
         simsuite.run(config, restart=tmp_path / "missing.nc", overrides=small)
     broken = tmp_path / "broken.nc"
     with monkeypatch.context() as patch:
-        _interrupt_after(patch, 5)
+        interrupt_after(patch, 5)
         with pytest.raises(KeyboardInterrupt):
             simsuite.run(config, output=broken, overrides=small)  # checkpoint_every = 0
     with pytest.raises(ConfigError, match="no checkpoint"):
         simsuite.run(config, restart=broken, overrides=small)
     with monkeypatch.context() as patch:
-        _interrupt_after(patch, 5)
+        interrupt_after(patch, 5)
         with pytest.raises(KeyboardInterrupt):
             simsuite.run(
                 config,
