@@ -228,9 +228,14 @@ def _stable_step(splitting: KickDriftSplitting) -> float:
 
 
 def _all_finite(q: np.ndarray, p: np.ndarray) -> bool:
-    """Cheap non-finite test: a NaN or inf anywhere makes the sum non-finite."""
+    """Cheap non-finite test: a NaN or inf anywhere makes the sum non-finite (complex modes
+    included: their sum has a non-finite part)."""
     with np.errstate(over="ignore", invalid="ignore"):
-        return bool(np.isfinite(np.sum(q)) and np.isfinite(np.sum(p)))
+        return _finite(np.add.reduce(q, axis=None)) and _finite(np.add.reduce(p, axis=None))
+
+
+def _finite(z) -> bool:
+    return math.isfinite(z.real) and math.isfinite(z.imag)
 
 
 class KickDrift(Integrator):
