@@ -614,3 +614,29 @@ def test_cli_restart_with_linspace_times_equals_uninterrupted_run_bitwise(tmp_pa
     _restart_matches(
         tmp_path, monkeypatch, ["time.t_final=2", "time.n_snapshots=21", "time.dt=0.005"]
     )
+
+
+# == limits: broadband fields =====================================================================
+def test_broadband_field_blows_up_with_a_clear_hint(tmp_path, capsys):
+    """The documented limitation: on the noise-seeded modulation instability etd_abm8 at dt = 0.005
+    loses stability (freely dispersing modes are extrapolated in the laboratory frame). The run
+    stops with exit 1, keeps its snapshots and says what to do."""
+    out = tmp_path / "mi.nc"
+    code = main(
+        [
+            "run",
+            str(CONFIGS / "nlse_modulation_instability.toml"),
+            "--quiet",
+            "--set",
+            "integrator.method=etd_abm8",
+            "--set",
+            "time.dt=0.005",
+            "--set",
+            f"output.path={out}",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "etd_abm8: non-finite state" in err and "or use dop853" in err
+    with xr.open_dataset(out) as ds:
+        assert ds.attrs["status"] == "incomplete" and ds.sizes["t"] > 10
