@@ -35,8 +35,9 @@ Figures (printed last, one per line):
 * ``kg_speedup_vs_leapfrog_equal_accuracy``: the same, requiring a final-field error no larger than the
   baseline's (same slack);
 * ``kg_step_cost_vs_ffts``: time per step of simsuite ``verlet`` (one uninterrupted ``advance`` over
-  the run) / time of the transform pair its force needs, as the basis does it (the two executions of
-  its FFTW plans; ``scipy.fft.rfft`` + ``irfft`` with ``run.fft = "scipy"``);
+  the run) / time of the transform pair its force needs, as the step does it (its two FFTW plans
+  executed from compiled code, ``simsuite.models.kg_kernels``; the basis's pyFFTW plans from Python,
+  or ``scipy.fft.rfft`` + ``irfft`` with ``run.fft = "scipy"``, where the steps are not compiled);
 * ``kg_step_cost_vs_scipy_ffts``: the same step time / a scipy.fft rfft + irfft pair (the
   transforms before FFTW);
 * ``kg_fft_fraction_baseline``: time of the baseline's FFTs (fft + two ifft) / its time per step.
@@ -55,9 +56,11 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
+import numba
 import numpy as np
 import scipy.fft as sfft
 
+from simsuite import compiled_fft
 from simsuite.config import ConfigError, load_config
 from simsuite.runner import build
 
@@ -249,11 +252,25 @@ def _per_call(func, calls: int) -> float:
     return best_of(5, loop)[0] / calls
 
 
+@numba.njit(cache=True)
+def _compiled_pairs(fftw: int, r2c: int, c2r: int, calls: int) -> None:
+    for _ in range(calls):
+        compiled_fft.execute(fftw, r2c)
+        compiled_fft.execute(fftw, c2r)
+
+
 def fft_pair_time(n: int, calls: int) -> float:
-    """One rfft + irfft of the field as the periodic basis does them: the FFTW plan's two
-    executions when the basis uses FFTW (``run.fft``), else scipy.fft."""
+    """One rfft + irfft of the field as the verlet step does them: its FFTW plans executed from
+    compiled code when the model runs compiled steps, else the basis's FFTW plan executed from
+    Python (``run.fft``), else scipy.fft."""
     model, _ = build(config(n, 1.0, "verlet"))
     plan, phi = model.basis.plan, model.phi0
+    if model.problem.compiled_steps:
+        compiled = model.problem._compiled["plan"]
+        compiled.real[:] = phi
+        args = (compiled.execute_address, compiled.r2c, compiled.c2r)
+        _compiled_pairs(*args, 1)
+        return best_of(5, lambda: _compiled_pairs(*args, calls))[0] / calls
     if plan.backend == "scipy":
         workers = plan.workers
         return _per_call(

@@ -94,6 +94,12 @@ class SecondOrderProblem(Protocol):
     max_frequency : float
         Largest frequency ``ω`` of the linearised problem (e.g. ``sqrt(k_max² + max V'')``); used to
         refuse unstable steps. Optional: without it no check is made.
+
+    Problems may also run whole sequences of steps in compiled code: with ``compiled_steps`` true,
+    :class:`KickDrift` hands its coefficients to ``kick_drift_steps(q, p, a, kicks, drifts,
+    merged, steps, check_every)`` and the exponential methods to ``exponential_advance(u, kicks,
+    drifts, merged, steps, check_every)`` (in place; both return 0 or the step after which the
+    state was found non-finite) instead of calling the force once per sub-step.
     """
 
     max_frequency: float
@@ -336,6 +342,20 @@ class KickDrift(Integrator):
         self.stats.n_rhs += 1
         return np.asarray(self._force(q))
 
+    def _compiled(self, drift: bool = True) -> bool:
+        """Whether the problem runs the steps in compiled code (``compiled_steps``): those with
+        the plain drift ``q += τ p`` (``kick_drift_steps``; not for a subclass with a drift of its
+        own), or with ``drift=False`` the exponential methods' (``exponential_advance``)."""
+        if drift and type(self)._drift is not KickDrift._drift:
+            return False
+        return bool(getattr(self.problem, "compiled_steps", False))
+
+    def _count(self, steps: int, m: int, h: float) -> None:
+        """Add ``steps`` steps of ``m`` force evaluations each to the statistics."""
+        self.stats.n_rhs += m * steps
+        self.stats.n_steps += steps
+        self.stats.last_dt = h
+
     def _non_finite(self, t: float, step: int) -> IntegrationError:
         return IntegrationError(
             f"{self.name}: non-finite state at t = {t:.17g} (step {step} of this call, "
@@ -364,22 +384,25 @@ class KickDrift(Integrator):
         merged = self._merged * h
         force, drift, every = self._force, self._drift, self.check_every
 
-        p += np.multiply(a, kicks[0], out=tmp)
-        for step in range(1, n + 1):
-            for k in range(m):
-                q, p = drift(q, p, drifts[k], tmp)
-                a = force(q)
-                if k < m - 1:
-                    p += np.multiply(a, kicks[k + 1], out=tmp)
-            p += np.multiply(a, merged if step < n else kicks[m], out=tmp)
-            if step % every == 0 and step < n and not _all_finite(q, p):
-                self.stats.n_rhs += m * step
-                self.stats.n_steps += step
-                self.stats.last_dt = h
-                raise self._non_finite(t + step * h, step)
-        self.stats.n_rhs += m * n
-        self.stats.n_steps += n
-        self.stats.last_dt = h
+        if self._compiled():  # the same steps, compiled as a whole by the problem
+            a = np.require(a, np.float64, ["C", "W"])
+            failed = self.problem.kick_drift_steps(q, p, a, kicks, drifts, merged, n, every)
+            if failed:
+                self._count(failed, m, h)
+                raise self._non_finite(t + failed * h, failed)
+        else:
+            p += np.multiply(a, kicks[0], out=tmp)
+            for step in range(1, n + 1):
+                for k in range(m):
+                    q, p = drift(q, p, drifts[k], tmp)
+                    a = force(q)
+                    if k < m - 1:
+                        p += np.multiply(a, kicks[k + 1], out=tmp)
+                p += np.multiply(a, merged if step < n else kicks[m], out=tmp)
+                if step % every == 0 and step < n and not _all_finite(q, p):
+                    self._count(step, m, h)
+                    raise self._non_finite(t + step * h, step)
+        self._count(n, m, h)
         x[0], x[1] = q, p  # no-op for the in-place drift; the exponential drift returns new arrays
         if not _all_finite(x[0], x[1]):
             raise self._non_finite(t_target, n)
@@ -427,15 +450,25 @@ class ExponentialKickDrift(KickDrift):
             return u_in.copy(), t_target
         problem = self.problem
         x = np.array(u_in, dtype=np.result_type(u_in.dtype, np.float64))
+        m = len(self.composition.weights)
+        drifts = [w * h for w in self.composition.weights]
+        kicks = [c * h for c in self._kicks]
+        merged = self._merged * h
+        if self._compiled(drift=False):  # the same steps, transforms included, compiled
+            failed = problem.exponential_advance(x, kicks, drifts, merged, n, self.check_every)
+            self.stats.n_rhs += 1
+            if failed:
+                self._count(failed, m, h)
+                raise self._non_finite(t + failed * h, failed)
+            self._count(n, m, h)
+            if not _all_finite(x[0], x[1]):
+                raise self._non_finite(t_target, n)
+            return x, t_target
         a, b = problem.to_modal(x[0], x[1])
         # no force carried over from the last call: the modes of the returned state differ from
         # the ones it was computed on by a transform round trip, and a restart must reproduce it
         g = problem.modal_remainder(a)
         self.stats.n_rhs += 1
-        m = len(self.composition.weights)
-        drifts = [w * h for w in self.composition.weights]
-        kicks = [c * h for c in self._kicks]
-        merged = self._merged * h
         remainder, kick_flow, every = (
             problem.modal_remainder,
             problem.modal_kick_flow,
@@ -449,14 +482,10 @@ class ExponentialKickDrift(KickDrift):
                 kick_flow(a, b, g, before[k] if (k or step == 1) else merged, drifts[k])
                 g = remainder(a)
             if step % every == 0 and step < n and not _all_finite(a, b):
-                self.stats.n_rhs += m * step
-                self.stats.n_steps += step
-                self.stats.last_dt = h
+                self._count(step, m, h)
                 raise self._non_finite(t + step * h, step)
         b += kicks[m] * g
-        self.stats.n_rhs += m * n
-        self.stats.n_steps += n
-        self.stats.last_dt = h
+        self._count(n, m, h)
         x[0], x[1] = problem.from_modal(a, b)
         if not _all_finite(x[0], x[1]):
             raise self._non_finite(t_target, n)

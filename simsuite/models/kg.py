@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import numba
 import numpy as np
 
-from simsuite.boundary import BOUNDARY_CHOICES, FieldBasis, make_basis
+from simsuite import compiled_fft
+from simsuite.boundary import BOUNDARY_CHOICES, FieldBasis, PeriodicBasis, make_basis
 from simsuite.config import (
     ConfigError,
     IntegratorSection,
@@ -42,8 +43,10 @@ from simsuite.config import (
     section,
 )
 from simsuite.integrators import get_integrator
+from simsuite.models import kg_kernels
 from simsuite.models.base import Coordinate, Model, VariableSpec, check_grid_extent
 from simsuite.models.kg_initial import Gaussian, KGContext, KGInitialCondition
+from simsuite.models.kg_kernels import kick_rotate, scaled_sum_into
 from simsuite.models.kg_potentials import Custom, Linear, Phi4, Potential, SineGordon
 from simsuite.spectral import DEALIAS_CHOICES, fft_workers
 
@@ -179,26 +182,6 @@ class KGConfig(RunConfig):
         ic.check(self.source, "initial_condition")
 
 
-@numba.njit(cache=True)
-def _kick_rotate(a, b, g, c, cos, sin_over, minus_w_sin):
-    """In place: b ← b + c·g, then a ← cos·a + (sin ωh/ω)·b, b ← −ω sin ωh·a + cos·b."""
-    for j in range(a.size):
-        x, y = a[j], b[j] + c * g[j]
-        a[j] = cos[j] * x + sin_over[j] * y
-        b[j] = minus_w_sin[j] * x + cos[j] * y
-
-
-@numba.njit(cache=True)
-def _scaled_sum_into(out, force, mask, m2, a):
-    """out ← mask·force + m²·a (no mask when ``mask`` is None); ``out`` may be ``force``."""
-    if mask is None:
-        for j in range(out.size):
-            out[j] = force[j] + m2 * a[j]
-    else:
-        for j in range(out.size):
-            out[j] = mask[j] * force[j] + m2 * a[j]
-
-
 class KGProblem:
     """The Klein–Gordon operators on one basis (see the module docstring).
 
@@ -274,12 +257,12 @@ class KGProblem:
         """In place, the exact flow over h of φ_tt = φ_xx − m²(φ − φ_ref) on the modes (as
         :meth:`linear_flow`, without the transforms)."""
         cos, sin_over, minus_w_sin = self._flow_factors(h)
-        _kick_rotate(a, b, b, 0.0, cos, sin_over, minus_w_sin)
+        kick_rotate(a, b, b, 0.0, cos, sin_over, minus_w_sin)
 
     def modal_kick_flow(self, a: np.ndarray, b: np.ndarray, g: np.ndarray, c: float, h: float):
         """In place, the kick b ← b + c·g followed by :meth:`modal_flow` over h (one pass)."""
         cos, sin_over, minus_w_sin = self._flow_factors(h)
-        _kick_rotate(a, b, g, c, cos, sin_over, minus_w_sin)
+        kick_rotate(a, b, g, c, cos, sin_over, minus_w_sin)
 
     def modal_remainder(self, a: np.ndarray) -> np.ndarray:
         """Modes of g(φ) = m²(φ − φ_ref) − V′(φ) for φ with modes ``a``: m² a + modes of −V′(φ)
@@ -291,12 +274,12 @@ class KGProblem:
                 phi += self.basis.reference
             self.potential.force_into(phi, self._zeros, phi)  # elementwise: in place is safe
             force = np.empty_like(a)
-            _scaled_sum_into(force, plan.modes_of_field(), self.mask, self.mass2, a)
+            scaled_sum_into(force, plan.modes_of_field(), self.mask, self.mass2, a)
             return force
         phi = self.basis.from_modes(a)
         minus_dv = self.potential.force_into(phi, self._zeros, phi)
         force = self.basis.to_modes(minus_dv, subtract_reference=False)
-        _scaled_sum_into(force, force, self.mask, self.mass2, a)
+        scaled_sum_into(force, force, self.mask, self.mass2, a)
         return force
 
     def _flow_factors(self, h: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -310,6 +293,79 @@ class KGProblem:
             factors = (np.cos(wh), sin_over, -(self.omega**2) * sin_over)
             self._flow_cache[h] = factors
         return factors
+
+    # -- compiled runs of kick-drift steps (simsuite.models.kg_kernels) ----------------------------
+    @cached_property
+    def _compiled(self) -> dict[str, Any] | None:
+        """The compiled kernels' arguments that describe the equation, or None where they do not
+        apply: another basis than periodic, a custom potential, ``run.fft`` other than FFTW's
+        estimate plans, or no FFTW library for compiled code."""
+        basis, pot = self.basis, self.potential
+        if not isinstance(basis, PeriodicBasis) or basis.plan.backend != "fftw":
+            return None
+        if not compiled_fft.available():
+            return None
+        if isinstance(pot, Phi4):
+            kind, c1, c2 = kg_kernels.PHI4, pot.lam, pot.vacuum * pot.vacuum
+        elif isinstance(pot, SineGordon):
+            kind, c1, c2 = kg_kernels.SINE_GORDON, pot.mass2, 0.0
+        elif isinstance(pot, Linear):
+            kind, c1, c2 = kg_kernels.LINEAR, pot.mass2, 0.0
+        else:
+            return None
+        plan = compiled_fft.RealPlan(basis.n)
+        empty = np.empty(0)
+        return {
+            "ref": empty if basis.reference is None else np.ascontiguousarray(basis.reference),
+            "mask": empty if self.mask is None else np.ascontiguousarray(self.mask, dtype=float),
+            "potential": (kind, float(c1), float(c2)),
+            "fft": (plan.real, plan.modes, plan.execute_address, plan.r2c, plan.c2r),
+            "plan": plan,  # owns the buffers and plans
+        }
+
+    @property
+    def compiled_steps(self) -> bool:
+        """Whether :meth:`kick_drift_steps` and :meth:`exponential_advance` are available."""
+        return self._compiled is not None
+
+    def kick_drift_steps(
+        self, q, p, a, kicks, drifts, merged: float, steps: int, every: int
+    ) -> int:
+        """Compiled ``steps`` steps of the kick-drift composition with kick coefficients ``kicks``
+        (b_0..b_m, times h) and drifts ``drifts`` (a_1..a_m, times h), in place on the contiguous
+        rows ``q``, ``p``; ``a`` = a(q) on entry and return. Returns 0 or the step after which the
+        state was found non-finite (:func:`~simsuite.models.kg_kernels.kick_drift_steps`)."""
+        c = self._compiled
+        return kg_kernels.kick_drift_steps(
+            q, p, a, np.asarray(kicks, dtype=float), np.asarray(drifts, dtype=float), float(merged),
+            int(steps), int(every), c["ref"], self.basis._minus_k2, c["mask"], *c["potential"],
+            *c["fft"],
+        )  # fmt: skip
+
+    def exponential_advance(self, x, kicks, drifts, merged: float, steps: int, every: int) -> int:
+        """Compiled ``steps`` impulse steps with kicks ``kicks`` (b_0..b_m, times h) and drifts
+        ``drifts`` (times h), in place on the state ``x`` = (φ, π) on the grid, through the modes
+        as :meth:`to_modal`, :meth:`modal_remainder`, :meth:`modal_kick_flow` and
+        :meth:`from_modal` do it. Returns 0 or the step after which the state was found non-finite
+        (:func:`~simsuite.models.kg_kernels.exponential_advance`)."""
+        c = self._compiled
+        cos, sin_over, minus_w_sin = self._stacked_flow_factors(tuple(drifts))
+        return kg_kernels.exponential_advance(
+            x, np.asarray(kicks, dtype=float), float(merged), cos, sin_over, minus_w_sin,
+            int(steps), int(every), c["ref"], c["mask"], *c["potential"], self.mass2, *c["fft"],
+        )  # fmt: skip
+
+    def _stacked_flow_factors(self, drifts: tuple[float, ...]):
+        """:meth:`_flow_factors` of each drift, stacked into three (m, modes) arrays."""
+        cache = self.__dict__.setdefault("_stacked_cache", {})
+        stacked = cache.get(drifts)
+        if stacked is None:
+            if len(cache) >= 4:
+                cache.clear()
+            rows = [self._flow_factors(h) for h in drifts]
+            stacked = tuple(np.ascontiguousarray([r[i] for r in rows]) for i in range(3))
+            cache[drifts] = stacked
+        return stacked
 
     # -- first-order view (dop853) -----------------------------------------------------------------
     def nonlinear(self, y: np.ndarray) -> np.ndarray:
@@ -327,6 +383,14 @@ class KGProblem:
         the Nyquist mode included, which a pointwise spectral φ_x drops for even n."""
         basis = self.basis
         phi, pi = y[0], y[1]
+        c = self._compiled
+        if c is not None and np.ndim(phi) == 1:  # the same sums, by Parseval, compiled
+            energy, momentum = kg_kernels.energy_momentum(
+                np.ascontiguousarray(phi, dtype=float), np.ascontiguousarray(pi, dtype=float),
+                c["ref"], basis.reference_slope, basis.dx, basis.k, basis._k_odd, *c["potential"],
+                *c["fft"][:4],
+            )  # fmt: skip
+            return {"energy": float(energy), "momentum": float(momentum)}
         ref = basis.reference
         w = phi if ref is None else phi - ref
         lap, grad = basis.laplacian_and_gradient(phi)
