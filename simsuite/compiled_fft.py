@@ -1,10 +1,10 @@
 """FFTW plans that numba-compiled loops execute themselves, with no Python between transforms.
 
-A Klein–Gordon force or an NLSE right-hand side is one transform pair plus a few passes over the
-grid. Called from Python, each evaluation also pays the interpreter: method calls, the dispatch into
-each numba kernel, pyFFTW's ``execute`` and the temporary arrays, about 5–10 µs in all on this
-project's machine, more than the transform pair itself at n ≤ 2048 (2.5 µs for a complex pair at
-n = 512). A loop compiled as a whole removes that overhead, but it must be able to run the
+A Klein–Gordon force is one real transform pair plus a few passes over the grid. Called from
+Python, each evaluation also pays the interpreter: method calls, the dispatch into each numba
+kernel, pyFFTW's ``execute`` and the temporary arrays, more than the transform pair itself at
+n = 1024 (about 3 µs for an rfft + irfft pair on this project's machine). A loop of many steps
+compiled as a whole removes that overhead, but it must be able to run the
 transforms: numba cannot call pyFFTW objects, so this module plans FFTW itself (through ``ctypes``,
 on the very library pyFFTW ships and has loaded) and gives compiled code the two integers it needs
 to run a plan, the address of ``fftw_execute`` and the plan pointer (:func:`execute`).
@@ -20,7 +20,7 @@ located) :func:`available` is False and callers keep their Python paths.
 References
 ----------
 .. [FJ05] M. Frigo and S. G. Johnson, "The design and implementation of FFTW3", Proc. IEEE 93,
-   216–231 (2005); the FFTW 3 manual, "New-array Execute Functions" and "Thread safety".
+   216–231 (2005); the FFTW 3 manual, "Thread safety".
 """
 
 from __future__ import annotations
@@ -37,11 +37,10 @@ from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic
 
-__all__ = ["available", "execute", "RealPlan", "ComplexPlan"]
+__all__ = ["available", "execute", "RealPlan"]
 
 _FFTW_ESTIMATE = 1 << 6
 _FFTW_DESTROY_INPUT = 1
-_FFTW_FORWARD, _FFTW_BACKWARD = -1, 1
 _ALIGNMENT = 64  # bytes; at least what any SIMD width of FFTW needs
 # FFTW's planner is not thread-safe (its execute functions are): plans are made under this lock
 _PLAN_LOCK = threading.Lock()
@@ -51,7 +50,7 @@ _PLAN_LOCK = threading.Lock()
 def execute(typingctx, function, plan):
     """Compiled code only: run the FFTW plan ``plan`` through ``fftw_execute`` at address
     ``function`` (both integers, from :attr:`RealPlan.execute_address` and :attr:`RealPlan.r2c`
-    etc.). As arguments, not constants, they keep the calling kernel cacheable."""
+    or :attr:`RealPlan.c2r`). As arguments, not constants, they keep the calling kernel cacheable."""
 
     def codegen(context, builder, signature, args):
         void_ptr = ir.IntType(8).as_pointer()
@@ -94,10 +93,6 @@ class _Library:
             (
                 "fftw_plan_dft_c2r_1d",
                 [ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_uint],
-            ),
-            (
-                "fftw_plan_dft_1d",
-                [ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int, ctypes.c_uint],
             ),
         ):
             function = getattr(lib, name)
@@ -198,6 +193,11 @@ class RealPlan(_Plans):
         Plan pointers, for :func:`execute`.
     execute_address : int
         Address of ``fftw_execute``, for :func:`execute`.
+    args : tuple
+        ``(real, modes, execute_address, r2c, c2r)``.
+
+    Hold the plan object, not copies of its pointers: a copy or an unpickled plan plans anew,
+    and the old pointers are invalid once it is gone.
     """
 
     def __init__(self, n: int):
@@ -209,29 +209,5 @@ class RealPlan(_Plans):
         self.c2r = self._plan(
             lib.fftw_plan_dft_c2r_1d, self.n, modes, real, _FFTW_ESTIMATE | _FFTW_DESTROY_INPUT
         )
-
-
-class ComplexPlan(_Plans):
-    """Forward (:attr:`physical` → :attr:`spectral`, ``fft``) and unnormalised backward
-    (:attr:`spectral` → :attr:`physical`, ``n`` times ``ifft``) complex FFTs of length ``n``.
-
-    Attributes
-    ----------
-    spectral, physical : ndarray of complex128, shape (n,)
-    forward, backward : int
-        Plan pointers, for :func:`execute`.
-    execute_address : int
-    """
-
-    def __init__(self, n: int):
-        super().__init__(n)
-        self.spectral = _aligned(self.n, np.complex128)
-        self.physical = _aligned(self.n, np.complex128)
-        lib = self._lib
-        spectral, physical = self.spectral.ctypes.data, self.physical.ctypes.data
-        self.forward = self._plan(
-            lib.fftw_plan_dft_1d, self.n, physical, spectral, _FFTW_FORWARD, _FFTW_ESTIMATE
-        )
-        self.backward = self._plan(
-            lib.fftw_plan_dft_1d, self.n, spectral, physical, _FFTW_BACKWARD, _FFTW_ESTIMATE
-        )
+        #: what the kernels take: (real, modes, execute_address, r2c, c2r)
+        self.args = (self.real, self.modes, self.execute_address, self.r2c, self.c2r)

@@ -319,8 +319,7 @@ class KGProblem:
             "ref": empty if basis.reference is None else np.ascontiguousarray(basis.reference),
             "mask": empty if self.mask is None else np.ascontiguousarray(self.mask, dtype=float),
             "potential": (kind, float(c1), float(c2)),
-            "fft": (plan.real, plan.modes, plan.execute_address, plan.r2c, plan.c2r),
-            "plan": plan,  # owns the buffers and plans
+            "plan": plan,  # owns the buffers and plans: its pointers are read from it per call
         }
 
     @property
@@ -339,7 +338,7 @@ class KGProblem:
         return kg_kernels.kick_drift_steps(
             q, p, a, np.asarray(kicks, dtype=float), np.asarray(drifts, dtype=float), float(merged),
             int(steps), int(every), c["ref"], self.basis._minus_k2, c["mask"], *c["potential"],
-            *c["fft"],
+            *c["plan"].args,
         )  # fmt: skip
 
     def exponential_advance(self, x, kicks, drifts, merged: float, steps: int, every: int) -> int:
@@ -352,7 +351,7 @@ class KGProblem:
         cos, sin_over, minus_w_sin = self._stacked_flow_factors(tuple(drifts))
         return kg_kernels.exponential_advance(
             x, np.asarray(kicks, dtype=float), float(merged), cos, sin_over, minus_w_sin,
-            int(steps), int(every), c["ref"], c["mask"], *c["potential"], self.mass2, *c["fft"],
+            int(steps), int(every), c["ref"], c["mask"], *c["potential"], self.mass2, *c["plan"].args,
         )  # fmt: skip
 
     def _stacked_flow_factors(self, drifts: tuple[float, ...]):
@@ -388,7 +387,7 @@ class KGProblem:
             energy, momentum = kg_kernels.energy_momentum(
                 np.ascontiguousarray(phi, dtype=float), np.ascontiguousarray(pi, dtype=float),
                 c["ref"], basis.reference_slope, basis.dx, basis.k, basis._k_odd, *c["potential"],
-                *c["fft"][:4],
+                *c["plan"].args[:4],
             )  # fmt: skip
             return {"energy": float(energy), "momentum": float(momentum)}
         ref = basis.reference
