@@ -384,7 +384,7 @@ def main(argv: list[str] | None = None) -> None:
         _print_row(label, run, phi_ref)
         runs.append(run)
 
-    step_time = verlet_step_time(n, t_final, 1 if args.quick else 3)
+    step_time = verlet_step_time(n, t_final, 1 if args.quick else 5)
     calls = 200 if args.quick else 5000
     figures = {
         "kg_speedup_vs_leapfrog": _speedup(
