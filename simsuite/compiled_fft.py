@@ -37,10 +37,11 @@ from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic
 
-__all__ = ["available", "execute", "RealPlan"]
+__all__ = ["available", "execute", "ComplexPlan", "RealPlan"]
 
 _FFTW_ESTIMATE = 1 << 6
 _FFTW_DESTROY_INPUT = 1
+_FFTW_FORWARD, _FFTW_BACKWARD = -1, 1
 _ALIGNMENT = 64  # bytes; at least what any SIMD width of FFTW needs
 # FFTW's planner is not thread-safe (its execute functions are): plans are made under this lock
 _PLAN_LOCK = threading.Lock()
@@ -49,8 +50,8 @@ _PLAN_LOCK = threading.Lock()
 @intrinsic
 def execute(typingctx, function, plan):
     """Compiled code only: run the FFTW plan ``plan`` through ``fftw_execute`` at address
-    ``function`` (both integers, from :attr:`RealPlan.execute_address` and :attr:`RealPlan.r2c`
-    or :attr:`RealPlan.c2r`). As arguments, not constants, they keep the calling kernel cacheable."""
+    ``function`` (both integers, from a plan object's ``execute_address`` and one of its plan
+    pointers, e.g. :attr:`RealPlan.r2c` or :attr:`ComplexPlan.forward`). As arguments, not constants, they keep the calling kernel cacheable."""
 
     def codegen(context, builder, signature, args):
         void_ptr = ir.IntType(8).as_pointer()
@@ -93,6 +94,10 @@ class _Library:
             (
                 "fftw_plan_dft_c2r_1d",
                 [ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_uint],
+            ),
+            (
+                "fftw_plan_dft_1d",
+                [ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int, ctypes.c_uint],
             ),
         ):
             function = getattr(lib, name)
@@ -211,3 +216,37 @@ class RealPlan(_Plans):
         )
         #: what the kernels take: (real, modes, execute_address, r2c, c2r)
         self.args = (self.real, self.modes, self.execute_address, self.r2c, self.c2r)
+
+
+class ComplexPlan(_Plans):
+    """Complex ``fft`` (``forward``: :attr:`physical` → :attr:`spectral`) and unnormalised
+    ``ifft`` (``backward``: :attr:`spectral` → :attr:`physical`, ``n`` times ``ifft``) of length
+    ``n``, out of place; neither overwrites its input.
+
+    Attributes
+    ----------
+    spectral, physical : ndarray of complex128, shape (n,)
+    forward, backward : int
+        Plan pointers, for :func:`execute`.
+    execute_address : int
+        Address of ``fftw_execute``, for :func:`execute`.
+    args : tuple
+        ``(spectral, physical, execute_address, forward, backward)``.
+
+    As for :class:`RealPlan`, hold the plan object, not copies of its pointers.
+    """
+
+    def __init__(self, n: int):
+        super().__init__(n)
+        self.spectral = _aligned(self.n, np.complex128)
+        self.physical = _aligned(self.n, np.complex128)
+        lib = self._lib
+        spectral, physical = self.spectral.ctypes.data, self.physical.ctypes.data
+        self.forward = self._plan(
+            lib.fftw_plan_dft_1d, self.n, physical, spectral, _FFTW_FORWARD, _FFTW_ESTIMATE
+        )
+        self.backward = self._plan(
+            lib.fftw_plan_dft_1d, self.n, spectral, physical, _FFTW_BACKWARD, _FFTW_ESTIMATE
+        )
+        #: what the kernels take: (spectral, physical, execute_address, forward, backward)
+        self.args = (self.spectral, self.physical, self.execute_address, self.forward, self.backward)

@@ -72,6 +72,7 @@ from .kernels import combine_into, combine_rotate_into, weighted_sum_into
 from .tableaux import DOP853, DOPRI5, ButcherTableau
 
 __all__ = [
+    "compiled_lawson",
     "LawsonStepper",
     "IntegralController",
     "PIController",
@@ -79,6 +80,14 @@ __all__ = [
     "Dop853",
     "Dopri5",
 ]
+
+
+def compiled_lawson(problem):
+    """``problem`` if it runs compiled Lawson steps (``compiled_steps`` and ``lawson_step``, see
+    :class:`LawsonStepper`), else None."""
+    if getattr(problem, "compiled_steps", False) and hasattr(problem, "lawson_step"):
+        return problem
+    return None
 
 
 # -- one Lawson step -------------------------------------------------------------------------------
@@ -93,6 +102,7 @@ class _Propagators:
     end_bwd: np.ndarray | None  # E(-(1 - θ) h), for the FSAL stage
     end_abs: np.ndarray | None  # |E((1 - θ) h)| when L has a real part (error mapping), else None
     fwd_real: list  # real views of ``fwd`` (for the fused stage kernel of complex states)
+    stacked: tuple | None = None  # (fwd, bwd, end, end_bwd) as full arrays, for a compiled step
 
 
 class LawsonStepper:
@@ -115,6 +125,11 @@ class LawsonStepper:
         Layout of the state.
     cache_size : int
         Number of step sizes whose propagators are kept.
+    compiled : object, optional
+        A problem that runs whole steps itself: its ``lawson_step(u, f, out, f_out, v0, K, a, b,
+        fwd, bwd, end, end_bwd, h, last_stage)`` does what :meth:`step` does (to round-off), with
+        ``N`` evaluated in compiled code, and also leaves ``N(out)`` in ``f_out`` (e.g.
+        :meth:`~simsuite.models.nlse.NLSEProblem.lawson_step`). Used for 1-D complex states.
     """
 
     def __init__(
@@ -126,6 +141,7 @@ class LawsonStepper:
         shape: tuple[int, ...],
         dtype,
         cache_size: int = 2,
+        compiled=None,
     ):
         self.tableau = tableau
         self.theta = float(theta)
@@ -161,6 +177,10 @@ class LawsonStepper:
         self._U_real = self.real_view(self._U)
         self.cache = PropagatorCache(self._build, cache_size)
         self.n_rhs = 0
+        self.compiled = compiled if (self.complex and len(self.shape) == 1) else None
+        if self.compiled is not None:
+            # N(u_{n+1}) alternates between two buffers: a rejected step must keep N(u_n)
+            self._f_buffers = (np.empty(n, self.dtype), np.empty(n, self.dtype))
 
     def real_view(self, a: np.ndarray) -> np.ndarray:
         """``a`` as float64 numbers (pairs (re, im) along the last axis for a complex state)."""
@@ -195,6 +215,15 @@ class LawsonStepper:
         end_bwd = expo(-tau_end) if self.tableau.error_needs_last else None
         end_abs = None if (self.skew or end is None) else np.abs(end)
         fwd_real = [None if f is None or not self.complex else self.real_view(f) for f in fwd]
+        stacked = None
+        if self.compiled is not None:
+            ones = np.ones(self.n, self.dtype)
+            stacked = (
+                np.array([ones if e is None else e for e in fwd]),
+                np.array([ones if e is None else e for e in bwd]),
+                ones if end is None else end,
+                ones if end_bwd is None else end_bwd,
+            )
         return _Propagators(
             h=h,
             fwd=fwd,
@@ -203,6 +232,7 @@ class LawsonStepper:
             end_bwd=end_bwd,
             end_abs=end_abs,
             fwd_real=fwd_real,
+            stacked=stacked,
         )
 
     def propagators(self, h: float, time_scale: float = 0.0) -> _Propagators:
@@ -223,10 +253,20 @@ class LawsonStepper:
         ``P`` may belong to a step size that differs from ``h`` by round-off (a cached one).
 
         Fills the stages ``K[0 .. s-1]`` (and ``K[s]`` when the error estimate needs the FSAL
-        stage). Returns ``N(out)`` if it was evaluated (FSAL methods), else ``None``.
+        stage). Returns ``N(out)`` if it was evaluated (FSAL methods, and every compiled step),
+        else ``None``.
         """
         s = self.tableau.n_stages
         K = self.K
+        h = P.h if h is None else h
+        if self.compiled is not None:  # the same step, compiled; it always returns N(out)
+            f_out = self._f_buffers[1] if f is self._f_buffers[0] else self._f_buffers[0]
+            self.compiled.lawson_step(
+                u, f, out, f_out, self._v0, K, self._a, self._b, *P.stacked, h,
+                self.tableau.error_needs_last,
+            )  # fmt: skip
+            self.n_rhs += s
+            return f_out
         if P.bwd[0] is None:
             np.copyto(K[0], f)
             v0 = u
@@ -235,7 +275,6 @@ class LawsonStepper:
             v0 = np.multiply(P.bwd[0], u, out=self._v0)
         U, V_real, U_real, K_real = self._U, self._V_real, self._U_real, self.K_real
         v0_real = self.real_view(v0)
-        h = P.h if h is None else h
         # (K^T a_i) h + v_n: scipy's rk_step operation by operation (L = 0 reproduces it), fused with
         # the map U_i = E((c_i - θ) h) V_i to the physical frame
         for i in range(1, s):
@@ -474,7 +513,13 @@ class AdaptiveLawsonRK(Integrator):
         st = self._stepper
         if st is None or st.shape != u.shape or st.dtype != dtype:
             st = LawsonStepper(
-                self.tableau, self.theta, lin, self.problem.nonlinear, u.shape, dtype
+                self.tableau,
+                self.theta,
+                lin,
+                self.problem.nonlinear,
+                u.shape,
+                dtype,
+                compiled=compiled_lawson(self.problem),
             )
             self._stepper = st
             self._fsal = None

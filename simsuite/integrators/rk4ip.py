@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .base import CHECK_EVERY, Integrator, check_options, wants_filter
-from .dormand_prince import LawsonStepper
+from .dormand_prince import LawsonStepper, compiled_lawson
 from .tableaux import RK4, ButcherTableau
 
 __all__ = ["FixedLawsonRK", "RK4IP"]
@@ -80,7 +80,13 @@ class FixedLawsonRK(Integrator):
         st = self._stepper
         if st is None or st.shape != u_in.shape or st.dtype != dtype:
             st = LawsonStepper(
-                self.tableau, self.theta, lin, self.problem.nonlinear, u_in.shape, dtype
+                self.tableau,
+                self.theta,
+                lin,
+                self.problem.nonlinear,
+                u_in.shape,
+                dtype,
+                compiled=compiled_lawson(self.problem),
             )
             self._stepper = st
         if self._warm_steps:

@@ -14,13 +14,14 @@ Hamiltonian H = ∫ (½|ψ_x|² − ½ g |ψ|⁴) dx.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import numba
 import numpy as np
 import scipy.fft as sfft
 
+from simsuite import compiled_fft
 from simsuite.config import (
     ConfigError,
     IntegratorSection,
@@ -30,6 +31,7 @@ from simsuite.config import (
     param,
     section,
 )
+from simsuite.models import nlse_kernels
 from simsuite.models.base import Coordinate, Model, VariableSpec, check_grid_extent
 from simsuite.models.nlse_initial import ICContext, NLSEInitialCondition, SingleSoliton
 from simsuite.spectral import GridSection, PeriodicGrid, dealias_filter, fft_workers
@@ -79,25 +81,6 @@ class NLSEConfig(RunConfig):
             check_grid_extent(self.source, "grid.x_max", g.x_max, g.x_min, g.x_max, g.n_points)
 
 
-@numba.njit(cache=True)
-def _cubic_term(psi: np.ndarray, g: float, scale: float) -> None:
-    """In place: ψ ← i g |z|² z with z = scale · ψ (the scale of an unnormalised inverse FFT)."""
-    for j in range(psi.size):
-        z = psi[j] * scale
-        a = g * (z.real * z.real + z.imag * z.imag)
-        psi[j] = complex(-a * z.imag, a * z.real)
-
-
-@numba.njit(cache=True)
-def _cubic_phase(psi: np.ndarray, gh: float, scale: float) -> None:
-    """In place: ψ ← z exp(i g h |z|²) with z = scale · ψ, the exact flow of ψ_t = i g |ψ|² ψ over h."""
-    for j in range(psi.size):
-        z = psi[j] * scale
-        phase = gh * (z.real * z.real + z.imag * z.imag)
-        c, s = np.cos(phase), np.sin(phase)
-        psi[j] = complex(z.real * c - z.imag * s, z.real * s + z.imag * c)
-
-
 class NLSEProblem:
     """The NLSE as a semilinear problem in Fourier space (see the module docstring).
 
@@ -135,7 +118,7 @@ class NLSEProblem:
     def nonlinear(self, u: np.ndarray) -> np.ndarray:
         """N(ψ̂) = FFT(i g |ψ|² ψ), dealiased."""
         fft = self.fft
-        _cubic_term(fft.backward(u), self.g, fft.inverse_scale)
+        nlse_kernels.cubic_term(fft.backward(u), self.g, fft.inverse_scale)
         out = fft.forward()
         if self.mask is not None:
             out *= self.mask
@@ -144,7 +127,7 @@ class NLSEProblem:
     def nonlinear_flow(self, u: np.ndarray, h: float) -> np.ndarray:
         """Exact flow of ψ_t = i g |ψ|² ψ over h, in Fourier space, dealiased."""
         fft = self.fft
-        _cubic_phase(fft.backward(u), self.g * h, fft.inverse_scale)
+        nlse_kernels.cubic_phase(fft.backward(u), self.g * h, fft.inverse_scale)
         out = fft.forward()
         if self.mask is not None:
             out *= self.mask
@@ -152,6 +135,33 @@ class NLSEProblem:
 
     def filter(self, u: np.ndarray) -> np.ndarray:
         return u if self.mask is None else u * self.mask
+
+    # -- compiled Lawson steps (the optional protocol of dormand_prince.LawsonStepper) -------------
+    @cached_property
+    def _compiled(self) -> tuple[compiled_fft.ComplexPlan, np.ndarray] | None:
+        """The FFTW plan and mask (empty for none) of :meth:`lawson_step`, or None where compiled
+        steps do not apply: ``run.fft`` other than FFTW's estimate plans (whose results the compiled
+        plans reproduce), or no FFTW library for compiled code."""
+        if self.fft.backend != "fftw" or not compiled_fft.available():
+            return None
+        mask = np.empty(0) if self.mask is None else np.array(self.mask, dtype=float)
+        return compiled_fft.ComplexPlan(self.grid.n), mask
+
+    @property
+    def compiled_steps(self) -> bool:
+        """Whether :meth:`lawson_step` is available."""
+        return self._compiled is not None
+
+    def lawson_step(
+        self, u, f, out, f_out, v0, K, a, b, fwd, bwd, end, end_bwd, h, last_stage
+    ) -> None:
+        """One compiled integrating-factor Runge–Kutta step on 1-D states
+        (:func:`~simsuite.models.nlse_kernels.lawson_step`, which documents the arguments)."""
+        plan, mask = self._compiled
+        nlse_kernels.lawson_step(
+            u, f, out, f_out, v0, K, a, b, fwd, bwd, end, end_bwd, float(h), bool(last_stage),
+            self.g, self.fft.inverse_scale, mask, *plan.args,
+        )  # fmt: skip
 
 
 class NLSE(Model):
