@@ -56,7 +56,6 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-import numba
 import numpy as np
 import scipy.fft as sfft
 
@@ -252,13 +251,6 @@ def _per_call(func, calls: int) -> float:
     return best_of(5, loop)[0] / calls
 
 
-@numba.njit(cache=True)
-def _compiled_pairs(fftw: int, r2c: int, c2r: int, calls: int) -> None:
-    for _ in range(calls):
-        compiled_fft.execute(fftw, r2c)
-        compiled_fft.execute(fftw, c2r)
-
-
 def fft_pair_time(n: int, calls: int) -> float:
     """One rfft + irfft of the field as the verlet step does them: its FFTW plans executed from
     compiled code when the model runs compiled steps, else the basis's FFTW plan executed from
@@ -269,8 +261,8 @@ def fft_pair_time(n: int, calls: int) -> float:
         compiled = model.problem._compiled["plan"]
         compiled.real[:] = phi
         args = (compiled.execute_address, compiled.r2c, compiled.c2r)
-        _compiled_pairs(*args, 1)
-        return best_of(5, lambda: _compiled_pairs(*args, calls))[0] / calls
+        compiled_fft.execute_pairs(*args, 1)
+        return best_of(5, lambda: compiled_fft.execute_pairs(*args, calls))[0] / calls
     if plan.backend == "scipy":
         workers = plan.workers
         return _per_call(

@@ -32,12 +32,13 @@ import glob
 import os
 import threading
 
+import numba
 import numpy as np
 from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic
 
-__all__ = ["available", "execute", "ComplexPlan", "RealPlan"]
+__all__ = ["available", "execute", "execute_pairs", "ComplexPlan", "RealPlan"]
 
 _FFTW_ESTIMATE = 1 << 6
 _FFTW_DESTROY_INPUT = 1
@@ -51,7 +52,8 @@ _PLAN_LOCK = threading.Lock()
 def execute(typingctx, function, plan):
     """Compiled code only: run the FFTW plan ``plan`` through ``fftw_execute`` at address
     ``function`` (both integers, from a plan object's ``execute_address`` and one of its plan
-    pointers, e.g. :attr:`RealPlan.r2c` or :attr:`ComplexPlan.forward`). As arguments, not constants, they keep the calling kernel cacheable."""
+    pointers, e.g. :attr:`RealPlan.r2c` or :attr:`ComplexPlan.forward`). As arguments, not
+    constants, they keep the calling kernel cacheable."""
 
     def codegen(context, builder, signature, args):
         void_ptr = ir.IntType(8).as_pointer()
@@ -61,6 +63,15 @@ def execute(typingctx, function, plan):
         return context.get_dummy_value()
 
     return types.void(types.intp, types.intp), codegen
+
+
+@numba.njit(cache=True)
+def execute_pairs(function: int, first: int, second: int, calls: int) -> None:
+    """Run the plans ``first`` then ``second`` ``calls`` times (a transform pair's cost, as
+    compiled loops pay it; for benchmarks)."""
+    for _ in range(calls):
+        execute(function, first)
+        execute(function, second)
 
 
 def _library_candidates() -> list[str]:
@@ -249,4 +260,10 @@ class ComplexPlan(_Plans):
             lib.fftw_plan_dft_1d, self.n, spectral, physical, _FFTW_BACKWARD, _FFTW_ESTIMATE
         )
         #: what the kernels take: (spectral, physical, execute_address, forward, backward)
-        self.args = (self.spectral, self.physical, self.execute_address, self.forward, self.backward)
+        self.args = (
+            self.spectral,
+            self.physical,
+            self.execute_address,
+            self.forward,
+            self.backward,
+        )

@@ -14,8 +14,9 @@ with :meth:`~simsuite.models.nlse.NLSEProblem.nonlinear`): the same stage sums
 (:mod:`simsuite.integrators.kernels`), the same FFTW algorithm (plans made with the same flags on
 aligned buffers, so that N is bit for bit the same), the same pointwise products in the same order.
 Propagators that the Python path skips (``E = 1``) are rows of ones here, and multiplying by one is
-exact; with no dealiasing the mask pass is skipped as there. The two paths still differ in the last bit: numpy's vectorised complex product may use fused
-multiply–adds, numba's does not (measured: 3e-16 relative after one DOP853 step).
+exact; with no dealiasing the mask pass is skipped, as there. The two paths still differ in the last
+bit: numpy's vectorised complex product may use fused multiply–adds, numba's does not (measured:
+3e-16 relative after one DOP853 step).
 
 All complex arrays are C-contiguous complex128; "real view" means ``a.view(np.float64)``.
 """
@@ -28,7 +29,7 @@ import numpy as np
 from simsuite.compiled_fft import execute
 from simsuite.integrators.kernels import combine_rotate_into
 
-__all__ = ["cubic_term", "cubic_phase", "nonlinear_into", "lawson_step"]
+__all__ = ["cubic_term", "cubic_phase", "transform_cubic", "nonlinear_into", "lawson_step"]
 
 
 @numba.njit(cache=True)
@@ -59,8 +60,10 @@ def cubic_phase(psi: np.ndarray, gh: float, scale: float) -> None:
 
 
 @numba.njit(cache=True)
-def _transform_cubic(g, scale, spectral, physical, address, forward, backward):
-    """``spectral ← FFT(i g |ψ|² ψ)`` with ``ψ = scale · n · IFFT(spectral)`` (unmasked)."""
+def transform_cubic(g, scale, spectral, physical, address, forward, backward):
+    """In place on the plan's buffers: ``spectral ← FFT(i g |ψ|² ψ)`` with
+    ``ψ = scale · n · IFFT(spectral)`` (no mask): N as :func:`lawson_step` evaluates it, on a
+    stage it summed into ``spectral``."""
     execute(address, backward)
     cubic_term(physical, g, scale)
     execute(address, forward)
@@ -87,7 +90,7 @@ def nonlinear_into(out, u, g, scale, mask, spectral, physical, address, forward,
     """``out = mask ⊙ FFT(i g |ψ|² ψ)`` with ψ = IFFT(u): one evaluation of N from ``u`` through
     the plan's buffers. ``scale`` = 1/n; an empty ``mask`` is no dealiasing."""
     spectral[:] = u
-    _transform_cubic(g, scale, spectral, physical, address, forward, backward)
+    transform_cubic(g, scale, spectral, physical, address, forward, backward)
     _masked_into(out, spectral, mask, spectral[:0])
 
 
@@ -135,11 +138,11 @@ def lawson_step(
     for i in range(1, s):
         # U_i = E((c_i - θ)h) (v_n + h Σ_j a_ij K_j), summed into the plan's input
         combine_rotate_into(spectral_real, v0_real, K_real, a[i, :i], h, fwd[i].view(np.float64))
-        _transform_cubic(g, scale, spectral, physical, address, forward, backward)
+        transform_cubic(g, scale, spectral, physical, address, forward, backward)
         _masked_into(K[i], spectral, mask, bwd[i])
     combine_rotate_into(out.view(np.float64), v0_real, K_real, b, h, end.view(np.float64))
     spectral[:] = out
-    _transform_cubic(g, scale, spectral, physical, address, forward, backward)
+    transform_cubic(g, scale, spectral, physical, address, forward, backward)
     _masked_into(f_out, spectral, mask, spectral[:0])
     if last_stage:
         for m in range(n):
