@@ -250,5 +250,20 @@ def wants_filter(problem) -> bool:
 
 FAILURE_HINT = "reduce dt, enable dealiasing or raise n_points"
 
+
+def compiled_problem(problem, kernel: str):
+    """``problem`` if it runs the named compiled stepping kernel itself (``compiled_steps`` is true
+    and it has the method ``kernel``, e.g. ``"lawson_step"`` or ``"adams_steps"``), else None.
+
+    A problem offers such kernels when it can evaluate ``N`` inside compiled code: the integrator
+    then hands it whole steps, with its own coefficients, instead of calling ``nonlinear`` from
+    Python (see :class:`~.dormand_prince.LawsonStepper` and :class:`~.exponential_adams.
+    ExponentialAdams` for the signatures).
+    """
+    if getattr(problem, "compiled_steps", False) and hasattr(problem, kernel):
+        return problem
+    return None
+
+
 #: Steps between the cheap non-finite checks (one sum over the state) of fixed-step methods.
 CHECK_EVERY = 64

@@ -66,13 +66,13 @@ from .base import (
     Integrator,
     PropagatorCache,
     check_options,
+    compiled_problem,
     wants_filter,
 )
 from .kernels import combine_into, combine_rotate_into, weighted_sum_into
 from .tableaux import DOP853, DOPRI5, ButcherTableau
 
 __all__ = [
-    "compiled_lawson",
     "LawsonStepper",
     "IntegralController",
     "PIController",
@@ -80,14 +80,6 @@ __all__ = [
     "Dop853",
     "Dopri5",
 ]
-
-
-def compiled_lawson(problem):
-    """``problem`` if it runs compiled Lawson steps (``compiled_steps`` and ``lawson_step``, see
-    :class:`LawsonStepper`), else None."""
-    if getattr(problem, "compiled_steps", False) and hasattr(problem, "lawson_step"):
-        return problem
-    return None
 
 
 # -- one Lawson step -------------------------------------------------------------------------------
@@ -519,7 +511,7 @@ class AdaptiveLawsonRK(Integrator):
                 self.problem.nonlinear,
                 u.shape,
                 dtype,
-                compiled=compiled_lawson(self.problem),
+                compiled=compiled_problem(self.problem, "lawson_step"),
             )
             self._stepper = st
             self._fsal = None

@@ -29,8 +29,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .base import CHECK_EVERY, Integrator, check_options, wants_filter
-from .dormand_prince import LawsonStepper, compiled_lawson
+from .base import CHECK_EVERY, Integrator, check_options, compiled_problem, wants_filter
+from .dormand_prince import LawsonStepper
 from .tableaux import RK4, ButcherTableau
 
 __all__ = ["FixedLawsonRK", "RK4IP"]
@@ -86,7 +86,7 @@ class FixedLawsonRK(Integrator):
                 self.problem.nonlinear,
                 u_in.shape,
                 dtype,
-                compiled=compiled_lawson(self.problem),
+                compiled=compiled_problem(self.problem, "lawson_step"),
             )
             self._stepper = st
         if self._warm_steps:

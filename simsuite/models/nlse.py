@@ -139,7 +139,7 @@ class NLSEProblem:
     # -- compiled Lawson steps (the optional protocol of dormand_prince.LawsonStepper) -------------
     @cached_property
     def _compiled(self) -> tuple[compiled_fft.ComplexPlan, np.ndarray] | None:
-        """The FFTW plan and mask (empty for none) of :meth:`lawson_step`, or None where compiled
+        """The FFTW plan and mask (empty for none) of the compiled steps, or None where compiled
         steps do not apply: ``run.fft`` other than FFTW's estimate plans (whose results the compiled
         plans reproduce), or no FFTW library for compiled code."""
         if self.fft.backend != "fftw" or not compiled_fft.available():
@@ -149,7 +149,7 @@ class NLSEProblem:
 
     @property
     def compiled_steps(self) -> bool:
-        """Whether :meth:`lawson_step` is available."""
+        """Whether :meth:`lawson_step` and :meth:`adams_steps` are available."""
         return self._compiled is not None
 
     def lawson_step(
@@ -160,6 +160,19 @@ class NLSEProblem:
         plan, mask = self._compiled
         nlse_kernels.lawson_step(
             u, f, out, f_out, v0, K, a, b, fwd, bwd, end, end_bwd, float(h), bool(last_stage),
+            self.g, self.fft.inverse_scale, mask, *plan.args,
+        )  # fmt: skip
+
+    def adams_steps(
+        self, w, u, w_pred, work, hist, columns, head, weights, frames, window, m, skew, h, steps,
+        check_every, offset,
+    ) -> tuple[int, int, int, bool]:  # fmt: skip
+        """Compiled exponential Adams steps on 1-D states
+        (:func:`~simsuite.models.nlse_kernels.adams_steps`, which documents the arguments)."""
+        plan, mask = self._compiled
+        return nlse_kernels.adams_steps(
+            w, u, w_pred, work, hist, columns, int(head), weights, frames, int(window), int(m),
+            bool(skew), float(h), int(steps), int(check_every), int(offset),
             self.g, self.fft.inverse_scale, mask, *plan.args,
         )  # fmt: skip
 

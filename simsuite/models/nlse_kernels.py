@@ -27,9 +27,17 @@ import numba
 import numpy as np
 
 from simsuite.compiled_fft import execute
+from simsuite.integrators.exponential_adams import adams_correct, adams_predict
 from simsuite.integrators.kernels import combine_rotate_into
 
-__all__ = ["cubic_term", "cubic_phase", "transform_cubic", "nonlinear_into", "lawson_step"]
+__all__ = [
+    "cubic_term",
+    "cubic_phase",
+    "transform_cubic",
+    "nonlinear_into",
+    "lawson_step",
+    "adams_steps",
+]
 
 
 @numba.njit(cache=True)
@@ -147,3 +155,55 @@ def lawson_step(
     if last_stage:
         for m in range(n):
             K[s, m] = end_bwd[m] * f_out[m]
+
+
+@numba.njit(cache=True)
+def _store_masked(hist, row, spectral, mask):
+    """``hist[:, row] = (re, im)`` of ``mask ⊙ spectral`` (no mask when ``mask`` is empty)."""
+    for i in range(spectral.size):
+        value = spectral[i] * mask[i] if mask.size else spectral[i]
+        hist[0, row, i] = value.real
+        hist[1, row, i] = value.imag
+
+
+@numba.njit(cache=True)
+def adams_steps(
+    w, u, w_pred, work, hist, columns, head, weights, frames, window, m, skew, h, steps, check_every,
+    offset, g, scale, mask, spectral, physical, address, forward, backward,
+):  # fmt: skip
+    """``steps`` exponential Adams PECE steps of the NLSE (the loop of :meth:`~simsuite.
+    integrators.exponential_adams.ExponentialAdams.advance` once its history is full), with both
+    evaluations of N per step compiled in: the predicted state is written straight into the plan's
+    input, and N of the corrected state straight into the history.
+
+    ``w``, ``u``: the frame state and the state (updated); ``w_pred``, ``work``: work space;
+    ``hist``, ``columns``, ``head``: the ring buffer of N and its row order; ``weights``,
+    ``frames``, ``window``, ``m``: the step size's weights and frame factors and the position in the
+    window; ``check_every``, ``offset``: ``sum(u)`` is checked for non-finite values after every
+    step whose number, counted from ``offset`` steps before the first, is a multiple of
+    ``check_every`` (as the Python loop counts them). The other arguments are :func:`lawson_step`'s.
+
+    Returns ``(steps done, head, m, finite)``: it stops early, with ``finite`` false, at the first
+    check that finds a non-finite state.
+    """
+    p = hist.shape[1]
+    for step in range(1, steps + 1):
+        m += 1
+        frame = frames[m]
+        adams_predict(w, hist, columns[head], weights, frame, skew, h, w_pred, spectral, work)
+        transform_cubic(g, scale, spectral, physical, address, forward, backward)
+        if mask.size:
+            for i in range(spectral.size):
+                spectral[i] = spectral[i] * mask[i]
+        adams_correct(w, work, weights, spectral, frame, skew, h, u)
+        if m == window:
+            m = 0
+        if m == 0:
+            w[:] = u
+        spectral[:] = u
+        transform_cubic(g, scale, spectral, physical, address, forward, backward)
+        head = (head + 1) % p
+        _store_masked(hist, head, spectral, mask)
+        if (offset + step) % check_every == 0 and step < steps and not np.isfinite(np.sum(u)):
+            return step, head, m, False
+    return steps, head, m, True
