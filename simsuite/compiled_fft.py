@@ -1,13 +1,16 @@
 """FFTW plans that numba-compiled loops execute themselves, with no Python between transforms.
 
-A Klein–Gordon force is one real transform pair plus a few passes over the grid. Called from
-Python, each evaluation also pays the interpreter: method calls, the dispatch into each numba
-kernel, pyFFTW's ``execute`` and the temporary arrays, more than the transform pair itself at
-n = 1024 (about 3 µs for an rfft + irfft pair on this project's machine). A loop of many steps
+A Klein–Gordon force is one real transform pair plus a few passes over the grid, an NLSE
+right-hand side one complex pair and one pass. Called from Python, each evaluation also pays the
+interpreter: method calls, the dispatch into each numba kernel, pyFFTW's ``execute`` and the
+temporary arrays, more than the transform pair itself at n = 512–1024 (about 3 µs for an rfft +
+irfft pair at n = 1024 on this project's machine). A loop of many steps
 compiled as a whole removes that overhead, but it must be able to run the
 transforms: numba cannot call pyFFTW objects, so this module plans FFTW itself (through ``ctypes``,
 on the very library pyFFTW ships and has loaded) and gives compiled code the two integers it needs
-to run a plan, the address of ``fftw_execute`` and the plan pointer (:func:`execute`).
+to run a plan, the address of ``fftw_execute`` and the plan pointer (:func:`execute`):
+:class:`RealPlan` for the real fields of :mod:`simsuite.models.kg_kernels`, :class:`ComplexPlan`
+for :mod:`simsuite.models.nlse_kernels`.
 
 Plans are made with FFTW_ESTIMATE on aligned buffers (as :mod:`simsuite.transforms` does), so the
 algorithm, and with it every bit of the result, is the same in every process, and single-threaded

@@ -168,6 +168,10 @@ def test_compiled_steps_only_where_they_apply():
     assert not model.problem.compiled_steps
     model, _ = soliton_model(run__fft="fftw_measure")
     assert not model.problem.compiled_steps  # measured plans may pick another algorithm
+    model, _ = soliton_model(n=2**15, run__threads=2)
+    assert not model.problem.compiled_steps  # threaded transforms stay threaded
+    model, _ = soliton_model(n=2**15, run__threads=1)
+    assert model.problem.compiled_steps
     model, stepper = soliton_model(method="dop853")
     two_d = np.stack([model.initial_state()] * 2)
     st = LawsonStepper(

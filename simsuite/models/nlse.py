@@ -35,7 +35,7 @@ from simsuite.models import nlse_kernels
 from simsuite.models.base import Coordinate, Model, VariableSpec, check_grid_extent
 from simsuite.models.nlse_initial import ICContext, NLSEInitialCondition, SingleSoliton
 from simsuite.spectral import GridSection, PeriodicGrid, dealias_filter, fft_workers
-from simsuite.transforms import ComplexFFT
+from simsuite.transforms import THREADS_FROM, ComplexFFT
 
 
 @dataclass(frozen=True)
@@ -141,8 +141,11 @@ class NLSEProblem:
     def _compiled(self) -> tuple[compiled_fft.ComplexPlan, np.ndarray] | None:
         """The FFTW plan and mask (empty for none) of the compiled steps, or None where compiled
         steps do not apply: ``run.fft`` other than FFTW's estimate plans (whose results the compiled
-        plans reproduce), or no FFTW library for compiled code."""
+        plans reproduce), threaded transforms (``run.threads > 1`` from n = THREADS_FROM on; the
+        compiled plans are single-threaded), or no FFTW library for compiled code."""
         if self.fft.backend != "fftw" or not compiled_fft.available():
+            return None
+        if self.workers > 1 and self.grid.n >= THREADS_FROM:
             return None
         mask = np.empty(0) if self.mask is None else np.array(self.mask, dtype=float)
         return compiled_fft.ComplexPlan(self.grid.n), mask
