@@ -235,3 +235,30 @@ def test_compiled_adams_blow_up_is_reported_like_the_python_one():
             stepper.advance(model.initial_state(), 0.0, 200.0)
         errors.append((info.value.t, stepper.stats.n_steps, "reduce dt" in info.value.hint))
     assert errors[0] == errors[1] and errors[0][2]
+
+
+# -- the compiled error norm ------------------------------------------------------------------------
+@pytest.mark.parametrize("method", ["dop853", "dopri5"])
+@pytest.mark.parametrize("norm", ["componentwise", "global"])
+@pytest.mark.parametrize("damped", [False, True], ids=["skew", "end_abs"])
+def test_compiled_error_norm_is_the_numpy_norm(method, norm, damped):
+    """kernels.embedded_error_norm against AdaptiveLawsonRK._error_norm (which mirrors scipy) on a
+    real step's stages: the same number to round-off, and NaN where a state is NaN."""
+    model, stepper = soliton_model(
+        method=method, integrator__error_norm=norm, integrator__rtol=1e-9, integrator__atol=1e-11
+    )
+    u = model.initial_state()
+    st = stepper._prepare(u)
+    assert st.compiled is not None
+    P = st.propagators(0.05)
+    new = np.empty_like(u)
+    st.step(u, st.rhs(u), P, new)
+    if damped:  # a made-up |E((1 - θ)h)| != 1, as a dissipative L would give
+        P.end_abs = np.linspace(0.5, 1.0, u.size)
+    compiled = stepper._compiled_error_norm(st, P, 0.05, u, new)
+    K_saved = st.K.copy()
+    reference = stepper._error_norm(st, P, 0.05, np.maximum(np.abs(u), np.abs(new)))
+    np.testing.assert_array_equal(st.K, K_saved)
+    assert compiled > 0 and abs(compiled - reference) <= 1e-12 * reference
+    new[3] = np.nan
+    assert np.isnan(stepper._compiled_error_norm(st, P, 0.05, u, new))

@@ -69,7 +69,12 @@ from .base import (
     compiled_problem,
     wants_filter,
 )
-from .kernels import combine_into, combine_rotate_into, weighted_sum_into
+from .kernels import (
+    combine_into,
+    combine_rotate_into,
+    embedded_error_norm,
+    weighted_sum_into,
+)
 from .tableaux import DOP853, DOPRI5, ButcherTableau
 
 __all__ = [
@@ -173,6 +178,8 @@ class LawsonStepper:
         if self.compiled is not None:
             # N(u_{n+1}) alternates between two buffers: a rejected step must keep N(u_n)
             self._f_buffers = (np.empty(n, self.dtype), np.empty(n, self.dtype))
+            self.err3_real = self.real_view(np.empty(n, self.dtype))  # the second error estimate
+            self.no_weights = np.empty(0)
 
     def real_view(self, a: np.ndarray) -> np.ndarray:
         """``a`` as float64 numbers (pairs (re, im) along the last axis for a complex state)."""
@@ -575,6 +582,19 @@ class AdaptiveLawsonRK(Integrator):
                 return 0.0
             return float(abs(h) * sq5 / np.sqrt((sq5 + 0.01 * sq3) * n))
 
+    def _compiled_error_norm(self, st: LawsonStepper, P, h: float, u, new) -> float:
+        """:meth:`_error_norm` by :func:`~.kernels.embedded_error_norm` (compiled steps): the
+        same norm, rounded differently (no scipy to agree with there)."""
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return float(
+                embedded_error_norm(
+                    st.err_real, st.err3_real, st.K_real[: st.n_err], st.e,
+                    st.e3 if st.e3 is not None else st.no_weights, u, new, float(h), self.rtol,
+                    self.atol, P.end_abs if P.end_abs is not None else st.no_weights,
+                    self.error_norm == "global",
+                )
+            )  # fmt: skip
+
     def _plan(self, h_prop: float, remaining: float) -> tuple[float, bool]:
         """Step to try and whether it lands on the target, ``remaining`` ahead."""
         if remaining <= 1.01 * h_prop:
@@ -657,8 +677,11 @@ class AdaptiveLawsonRK(Integrator):
                 if f is None:
                     f = st.rhs(cur)
                 f_new = st.step(cur, f, P, new, h)
-                np.abs(new, out=abs_new)
-                err = self._error_norm(st, P, h, np.maximum(abs_cur, abs_new, out=work))
+                if st.compiled is not None:  # the same norm in one compiled pass
+                    err = self._compiled_error_norm(st, P, h, cur, new)
+                else:
+                    np.abs(new, out=abs_new)
+                    err = self._error_norm(st, P, h, np.maximum(abs_cur, abs_new, out=work))
 
                 if not err < 1.0:  # also catches NaN
                     stats.n_rejected += 1
