@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 import pickle
 
-import numba
 import numpy as np
 import pytest
 
@@ -20,14 +19,10 @@ from simsuite.models import nlse_kernels
 from simsuite.models.nlse_exact import bright_soliton
 from simsuite.runner import build
 
+from .test_kg_compiled import _run_plan
 from .test_nlse import SOLITON, nlse_config
 
 pytestmark = pytest.mark.skipif(not compiled_fft.available(), reason="no FFTW library")
-
-
-@numba.njit(cache=True)
-def _run_plan(function, plan):
-    compiled_fft.execute(function, plan)
 
 
 @pytest.mark.parametrize("n", [16, 125, 512])
