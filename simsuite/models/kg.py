@@ -487,7 +487,7 @@ class KleinGordon(Model):
         return 0.0
 
     def coords(self) -> dict[str, Coordinate]:
-        return {"x": Coordinate(self.basis.x, "position", "length")}
+        return {"x": Coordinate(self.basis.x, "position (dimensionless)", "1")}
 
     def variables(self) -> dict[str, VariableSpec]:
         specs = {

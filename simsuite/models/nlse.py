@@ -250,7 +250,7 @@ class NLSE(Model):
         return nlse_invariants(state, self.grid, self.problem.g)
 
     def coords(self) -> dict[str, Coordinate]:
-        return {"x": Coordinate(self.grid.x, "position", "length")}
+        return {"x": Coordinate(self.grid.x, "position (dimensionless)", "1")}
 
     def variables(self) -> dict[str, VariableSpec]:
         return {
