@@ -14,13 +14,15 @@ from matplotlib.figure import Figure
 import simsuite
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+# the default --outdir: this folder's output/, wherever the script runs from
+OUTPUT = Path(__file__).resolve().parent / "output"
 
 
 def parser(doc: str, quick_help: str) -> argparse.ArgumentParser:
     """A parser with ``--quick`` and ``--outdir``, described by the first line of ``doc``."""
     p = argparse.ArgumentParser(description=doc.splitlines()[0])
     p.add_argument("--quick", action="store_true", help=f"{quick_help} (or SIMSUITE_QUICK=1)")
-    p.add_argument("--outdir", default="examples/output", help="folder for the PNG")
+    p.add_argument("--outdir", default=OUTPUT, help="folder for the PNG (default: examples/output)")
     return p
 
 

@@ -60,8 +60,8 @@ Usage
 ``python examples/kg_kink_antikink_windows.py --outdir figures`` (simsuite installed, e.g.
 ``pip install -e .``); ``--workers 2`` runs the scan on two processes, ``--speeds 0.22 0.3``
 runs chosen speeds instead of the ``--num`` speeds evenly spaced on [``--u-min``, ``--u-max``]. Writes
-``kg_kink_antikink_windows.png`` and ``kg_kink_antikink_windows.csv`` in the output directory and prints a
-summary.
+``kg_kink_antikink_windows.png`` and ``kg_kink_antikink_windows.csv`` in ``--outdir`` (default
+``examples/output``, wherever the script runs from) and prints a summary.
 """
 
 from __future__ import annotations
@@ -76,6 +76,7 @@ from itertools import repeat
 from pathlib import Path
 
 import numpy as np
+from _common import OUTPUT
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -352,7 +353,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--length", type=float, default=defaults.length, help="domain length L")
     p.add_argument("--t-final", type=float, default=defaults.t_final, help="end time of each run")
     p.add_argument("--workers", type=int, default=1, help="processes for the scan (default 1)")
-    p.add_argument("--outdir", type=Path, default=Path("."), help="where the PNG and CSV go")
+    p.add_argument(
+        "--outdir",
+        type=Path,
+        default=OUTPUT,
+        help="where the PNG and CSV go (default: examples/output)",
+    )
     p.add_argument(
         "--quick",
         action="store_true",
