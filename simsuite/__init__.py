@@ -10,6 +10,12 @@ Public API::
 
 __version__ = "0.1.0"
 
+# Before any kernel is compiled: numba's cache goes to a per-user folder, never into the package
+# (see simsuite.numba_cache for why).
+from simsuite import numba_cache  # noqa: E402
+
+numba_cache.configure()
+
 from simsuite.config import ConfigError, load_config  # noqa: E402
 from simsuite.io.netcdf import open_output  # noqa: E402
 from simsuite.runner import RunFailed, run  # noqa: E402

@@ -8,7 +8,9 @@ diagnostics of :mod:`simsuite.diagnostics.fields`, the Couzin model those of
 and nearest-neighbour statistics), all on the ``t`` dimension.
 
 The result goes to a new file holding the diagnostics with the time coordinate and the run's
-attributes (the fields are not copied: ``xarray.merge`` joins the two files), or, with
+attributes (the fields are not copied) plus the run file's relative path and SHA-256
+(``run_file``, ``run_sha256``), through which ``simsuite plot`` of the analyzed file finds the fields;
+an existing file is replaced only with ``overwrite=True``. Or, with
 ``inplace=True``, into the input file: the new variables are appended without rewriting the fields;
 when the file already holds diagnostics of an earlier analysis, the whole file is rewritten to a
 temporary file in the same directory, flushed and renamed over the input (atomic).
@@ -16,6 +18,7 @@ temporary file in the same directory, flushed and renamed over the input (atomic
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import tempfile
@@ -35,7 +38,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["diagnostics_for", "analyze", "summary_table"]
+__all__ = ["analyze", "analyzed_path", "diagnostics_for", "file_sha256", "summary_table"]
 
 REQUIRED = {
     "nlse": ("psi_real", "psi_imag"),
@@ -105,6 +108,16 @@ def diagnostics_for(
 def _schooling(ds: xr.Dataset, cfg: RunConfig) -> dict[str, xr.DataArray]:
     box = cfg.domain.box_size if cfg.domain.kind == "periodic" else None
     definition = cfg.diagnostics.schooling_definition
+    if definition == "dewi-kadita" and box is None:
+        raise ConfigError(
+            cfg.source,
+            "diagnostics.schooling_definition",
+            definition,
+            "needs a run in a periodic box (domain.kind = \"periodic\"), as that package had; "
+            "this run is in open space. Use it on runs of the couzin_dk_* configs (or any config "
+            "with a periodic [domain]), or keep the default definition \"simsuite\", which "
+            "handles open space",
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         try:
@@ -125,11 +138,28 @@ def _schooling(ds: xr.Dataset, cfg: RunConfig) -> dict[str, xr.DataArray]:
         long_name = name.replace("_", " ")
         if name.startswith("entropy_") or name == "oceanic_schooling_index":
             long_name += f" ({cfg.diagnostics.schooling_definition} definition)"
-        units = "body lengths" if name.startswith("nearest_neighbour_distance") else "1"
+        if name.startswith("nearest_neighbour_distance"):  # body length is not a udunits unit
+            long_name += ", in body lengths"
+        units = "1"
         out[name] = xr.DataArray(
             values, coords={"t": ds["t"]}, dims="t", attrs={"long_name": long_name, "units": units}
         )
     return out
+
+
+def analyzed_path(path: str | Path) -> Path:
+    """Where :func:`analyze` writes by default: ``<name>_analyzed.nc`` beside the run file."""
+    path = Path(path)
+    return path.with_name(path.stem + "_analyzed.nc")
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, as hex (read in blocks: outputs may be gigabytes)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def analyze(
@@ -137,14 +167,43 @@ def analyze(
     output: str | Path | None = None,
     *,
     inplace: bool = False,
+    overwrite: bool = False,
     overrides: dict[str, Any] | None = None,
 ) -> xr.Dataset:
     """Compute the diagnostics of an output file and write them (see the module docstring).
 
-    ``output`` defaults to ``<name>_analyzed.nc`` next to the input; ``inplace`` replaces the input.
-    Returns the dataset with the new variables.
+    Parameters
+    ----------
+    path
+        A simsuite run output.
+    output
+        The file to write; default :func:`analyzed_path` (``<name>_analyzed.nc`` beside the input).
+        It holds the diagnostics, the time coordinate and the run's attributes, plus ``run_file``
+        (the run's path relative to the analyzed file's folder) and ``run_sha256`` (the run file's
+        SHA-256), so that ``simsuite plot`` of the analyzed file finds the fields it lacks and can
+        tell when the run file has changed since.
+    inplace
+        Add the variables to ``path`` itself instead.
+    overwrite
+        Replace an existing ``output`` (refused otherwise, as ``simsuite run`` refuses).
+    overrides
+        ``diagnostics.*`` keys, e.g. ``{"diagnostics.renyi_orders": "1, 2"}``.
+
+    Returns
+    -------
+    xarray.Dataset
+        The run with the new variables; ``encoding["target"]`` is the path written.
     """
     path = Path(path)
+    target = path if inplace else Path(output) if output else analyzed_path(path)
+    if not inplace and target.exists() and not overwrite:
+        raise ConfigError(
+            str(path),
+            "--output",
+            str(target),
+            "already exists; pass --overwrite (analyze(..., overwrite=True)) to replace it, "
+            "--inplace to add the diagnostics to the run file, or choose another --output",
+        )
     ds = _open(path)
     cfg = _run_config(ds, str(path), overrides)
     new = diagnostics_for(ds, cfg)
@@ -155,13 +214,15 @@ def analyze(
     result = ds.drop_vars(stale).assign(new)  # an earlier analysis is replaced, not merged
     result.attrs["history"] = history
     if not inplace:
-        target = Path(output) if output else path.with_name(path.stem + "_analyzed.nc")
-        only = xr.Dataset(new, attrs={**ds.attrs, "history": history, "analyzed_file": str(path)})
-        _write_atomic(only, target)
+        run_file = os.path.relpath(path.resolve(), target.resolve().parent)
+        attrs = {**ds.attrs, "history": history, "run_file": run_file}
+        attrs["run_sha256"] = file_sha256(path)
+        _write_atomic(xr.Dataset(new, attrs=attrs), target)
     elif any(name in ds.variables or name in ds.dims for name in _names_and_dims(new)):
         _write_atomic(result, path)
     else:
         _append(path, new, history)
+    result.encoding["target"] = str(target)
     return result
 
 

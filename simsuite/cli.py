@@ -88,6 +88,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="diagnostics option, e.g. --set diagnostics.renyi_orders='1, 2' (repeatable)",
     )
+    analyze.add_argument(
+        "--overwrite", action="store_true", help="replace an existing analyzed file"
+    )
     analyze.add_argument("--quiet", action="store_true", help="no summary table")
 
     plot = sub.add_parser(
@@ -164,6 +167,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGINT, previous)
 
 
+def display_path(path: str | Path) -> str:
+    """``path`` as a user should read it: relative to the current directory when it lies inside
+    it, else absolute."""
+    absolute = Path(path).resolve()
+    try:
+        return str(absolute.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(absolute)
+
+
 def _fail(args, message, code: int, exc: BaseException | None = None) -> int:
     if args.debug:
         traceback.print_exception(exc if exc is not None else message)
@@ -185,10 +198,11 @@ def _cmd_run(args) -> int:
             "simsuite run", "--restart", args.restart, "takes one CONFIG, without --all/--overwrite"
         )
     paths = canonical_configs() if args.all else [Path(args.config)]
+    names = [p.stem for p in paths] if args.all else [args.config]  # as the user should read them
     overrides = _overrides(args.set)
     configs = [load_config(p, overrides) for p in paths]  # validate everything before running
     failed = 0
-    for cfg in configs:
+    for name, cfg in zip(names, configs, strict=True):
         started = time.perf_counter()
         try:
             ds = run(
@@ -200,7 +214,7 @@ def _cmd_run(args) -> int:
             )
         except RunFailed as exc:
             failed += 1
-            _fail(args, f"{cfg.source}: run failed: {exc}", EXIT_FAILED, exc)
+            _fail(args, f"{name}: run failed: {exc}", EXIT_FAILED, exc)
             continue
         except RunInterrupted as exc:
             return _fail(
@@ -211,9 +225,9 @@ def _cmd_run(args) -> int:
             )
         if not args.quiet:
             where = args.restart or (args.output if args.output is not None else cfg.output.path)
-            target = f"wrote {where}" if where else "kept in memory"
+            target = f"wrote {display_path(where)}" if where else "kept in memory"
             print(
-                f"{cfg.source}: {target} ({ds.sizes['t']} snapshots, "
+                f"{name}: {target} ({ds.sizes['t']} snapshots, "
                 f"{time.perf_counter() - started:.2f} s)"
             )
     return EXIT_FAILED if failed else EXIT_OK
@@ -226,12 +240,17 @@ def _cmd_analyze(args) -> int:
     for key in overrides:
         if not key.startswith("diagnostics."):
             raise ConfigError("--set", key, overrides[key], "analyze only takes diagnostics.* keys")
-    ds = analyze(args.output_file, args.output, inplace=args.inplace, overrides=overrides)
+    ds = analyze(
+        args.output_file,
+        args.output,
+        inplace=args.inplace,
+        overwrite=args.overwrite,
+        overrides=overrides,
+    )
     if not args.quiet:
-        target = args.output_file if args.inplace else args.output or "the _analyzed.nc file"
         new = {name: ds[name] for name in diagnostics_names(ds)}
         print(summary_table(new))
-        print(f"wrote {target}")
+    print(f"wrote {display_path(ds.encoding['target'])}")
     return EXIT_OK
 
 
@@ -245,7 +264,7 @@ def _cmd_plot(args) -> int:
     outdir = Path(args.outdir) if args.outdir else path.parent
     written = save_figures(ds, outdir, path.stem, pdf=args.pdf, dpi=args.dpi)
     if not args.quiet:
-        print("\n".join(f"wrote {p}" for p in written))
+        print("\n".join(f"wrote {display_path(p)}" for p in written))
     return EXIT_OK
 
 
@@ -267,7 +286,7 @@ def _cmd_animate(args) -> int:
         progress=not args.quiet,
     )
     if not args.quiet:
-        print(f"wrote {written}")
+        print(f"wrote {display_path(written)}")
     return EXIT_OK
 
 
@@ -295,7 +314,7 @@ def _cmd_sweep(args) -> int:
         print(
             f"{args.sweep_file}: {a['n_runs']} runs ({a['n_complete']} complete, {a['n_reused']} "
             f"reused, {a['n_failed']} failed, {a['n_skipped']} skipped) in {a['wall_time_s']:.1f} s; "
-            f"wrote {Path(a['outdir']) / 'summary.nc'}"
+            f"wrote {display_path(Path(a['outdir']) / 'summary.nc')}"
         )
     return EXIT_FAILED if unfinished else EXIT_OK
 

@@ -7,6 +7,7 @@ import pytest
 import tomli_w
 
 from simsuite import open_output
+from simsuite.analyze import file_sha256
 from simsuite.cli import main
 
 SMALL = {
@@ -77,9 +78,11 @@ def test_analyze_adds_the_model_diagnostics(workdir, capsys, model):
         assert np.all(np.isfinite(ds.shannon_entropy))
     if model == "klein_gordon":
         assert "energy_entropy" in ds
-    # the new file holds the diagnostics only and names the file they belong to
+    # the new file holds the diagnostics only and names the file they belong to, with its hash
     assert not any(name in ds for name in ("psi_real", "phi", "position"))
-    assert ds.attrs["analyzed_file"] == path
+    assert ds.attrs["run_file"] == f"{model}.nc"  # relative to the analyzed file's folder
+    assert ds.attrs["run_sha256"] == file_sha256(path)
+    assert f"wrote {model}_analyzed.nc" in out  # the path it wrote, relative to the cwd
 
 
 def test_soliton_field_entropy_is_the_exact_differential_entropy(workdir):
@@ -118,7 +121,10 @@ def test_dewi_kadita_definition_is_selectable(workdir, capsys):
     path = make_output(workdir, "couzin")
     # open space: that package's definition has no meaning there; a clear error, not a crash
     assert main(["analyze", path, "--set", option]) == 2
-    assert "diagnostics.schooling_definition" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "diagnostics.schooling_definition" in err
+    assert "periodic" in err and "couzin_dk_" in err  # says which runs it works on
+    assert "Traceback" not in err
     periodic = make_output(workdir, "couzin", domain={"kind": "periodic", "box_size": 40.0})
     assert main(["analyze", periodic, "--set", option, "--output", "dk.nc"]) == 0
     ds = open_output(workdir / "dk.nc")
@@ -151,3 +157,65 @@ def test_wrong_model_and_missing_variables_exit_2(workdir, capsys):
     ds.to_netcdf(workdir / "cut.nc")
     assert main(["analyze", str(workdir / "cut.nc")]) == 2
     assert "phi_t" in capsys.readouterr().err
+
+
+def test_a_second_analysis_needs_overwrite(workdir, capsys):
+    """Like ``simsuite run``, ``analyze`` never silently replaces an existing file."""
+    path = make_output(workdir, "nlse")
+    assert main(["analyze", path, "--quiet"]) == 0
+    target = workdir / "nlse_analyzed.nc"
+    before = target.read_bytes()
+    capsys.readouterr()
+    assert main(["analyze", path, "--quiet", "--set", "diagnostics.renyi_orders=3"]) == 2
+    err = capsys.readouterr().err
+    assert "nlse_analyzed.nc" in err and "--overwrite" in err
+    assert target.read_bytes() == before  # untouched
+    assert (
+        main(["analyze", path, "--quiet", "--overwrite", "--set", "diagnostics.renyi_orders=3"])
+        == 0
+    )
+    assert capsys.readouterr().out.strip() == "wrote nlse_analyzed.nc"
+    assert list(open_output(target).alpha.values) == [3.0]
+
+
+def test_plot_of_an_analyzed_file_finds_its_run(workdir, capsys):
+    """``simsuite plot RUN_analyzed.nc`` joins the run's fields and the diagnostics: the standard
+    figures and the entropy figure, even after the pair has moved to another folder."""
+    path = make_output(workdir, "klein_gordon")
+    assert main(["analyze", path, "--quiet"]) == 0
+    moved = workdir / "moved"
+    moved.mkdir()
+    for name in ("klein_gordon.nc", "klein_gordon_analyzed.nc"):
+        (workdir / name).rename(moved / name)
+    capsys.readouterr()
+    assert main(["plot", str(moved / "klein_gordon_analyzed.nc")]) == 0
+    written = capsys.readouterr().out.split()
+    for figure in ("spacetime", "phase_portrait", "entropy"):
+        assert f"moved/klein_gordon_analyzed_{figure}.png" in written
+
+
+def test_plot_of_an_analyzed_file_refuses_a_changed_or_missing_run(workdir, capsys):
+    path = make_output(workdir, "nlse")
+    assert main(["analyze", path, "--quiet"]) == 0
+    analyzed = str(workdir / "nlse_analyzed.nc")
+    # the run is replaced by another run at the same path: its diagnostics no longer belong to it
+    assert (
+        main(
+            [
+                "run",
+                str(workdir / "nlse.toml"),
+                "--quiet",
+                "--overwrite",
+                "--set",
+                "time.t_final=0.5",
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["plot", analyzed]) == 2
+    err = capsys.readouterr().err
+    assert "has changed since it was analyzed" in err and "Traceback" not in err
+    (workdir / "nlse.nc").unlink()
+    assert main(["plot", analyzed]) == 2
+    assert "is missing" in capsys.readouterr().err

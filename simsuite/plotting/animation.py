@@ -9,7 +9,6 @@ is 640 × 480 px (``dpi`` 100; at most 1280 px wide).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -17,11 +16,11 @@ import xarray as xr
 from matplotlib import animation
 from matplotlib.colors import Normalize
 from mpl_toolkits.mplot3d.art3d import Line3DCollection
-from tqdm import tqdm
 
 from simsuite.config import ConfigError
 from simsuite.plotting import fields, school
 from simsuite.plotting.common import check_dataset, new_figure, run_label, snapshot_indices
+from simsuite.progress import progress_bar
 
 FORMATS = ("mp4", "gif")
 WIDTH_INCHES, HEIGHT_INCHES = 6.4, 4.8
@@ -75,7 +74,7 @@ def animate(
         else animation.PillowWriter(fps=fps)
     )
     movie = animation.FuncAnimation(figure, update, frames=frames, blit=False, repeat=False)
-    with tqdm(total=len(frames), disable=not progress, unit="frame", file=sys.stderr) as bar:
+    with progress_bar(len(frames), enabled=progress, unit="frame", leave=True) as bar:
         movie.save(path, writer=writer, dpi=dpi, progress_callback=lambda i, n: bar.update(1))
     return path
 

@@ -32,20 +32,61 @@ def load_output(path: str | Path) -> xr.Dataset:
     """Read a simsuite output into memory, or raise :class:`ConfigError` saying what is wrong.
 
     The file must be readable NetCDF and either a sweep summary or a run output: with the ``model``
-    attribute of a known model, that model's state variables and at least one snapshot.
+    attribute of a known model, that model's state variables and at least one snapshot. A file
+    written by ``simsuite analyze`` without ``--inplace`` holds only the diagnostics: the run file
+    it names (``run_file``, relative to its folder) is read too and the two are joined, after
+    checking that the run file is the one that was analyzed (``run_sha256``).
     """
     path = Path(path)
+    ds = _read(path)
+    if "run_file" in ds.attrs and not _has_state(ds):
+        ds = _with_run(ds, path)
+    check_dataset(ds, str(path))
+    return ds
+
+
+def _read(path: Path) -> xr.Dataset:
     if not path.exists():
         raise ConfigError(str(path), "file", str(path), "no such file")
     try:
         with xr.open_dataset(path, engine="netcdf4") as opened:
-            ds = opened.load()
+            return opened.load()
     except Exception as exc:  # noqa: BLE001 - any reader failure means "not a simsuite output"
         raise ConfigError(
             str(path), "file", path.name, f"is not a readable NetCDF file ({type(exc).__name__})"
         ) from None
-    check_dataset(ds, str(path))
-    return ds
+
+
+def _has_state(ds: xr.Dataset) -> bool:
+    return all(name in ds.variables for name in REQUIRED.get(ds.attrs.get("model"), ("?",)))
+
+
+def _with_run(analyzed: xr.Dataset, path: Path) -> xr.Dataset:
+    """The run an analyzed file was made from, with the analyzed file's diagnostics added."""
+    from simsuite.analyze import file_sha256
+
+    run_path = path.parent / str(analyzed.attrs["run_file"])
+    what = f"the run file this analysis was made from ({run_path})"
+    if not run_path.exists():
+        raise ConfigError(
+            str(path),
+            "run_file",
+            str(analyzed.attrs["run_file"]),
+            f"{what} is missing; keep the two files side by side, or run "
+            "simsuite analyze --inplace on the run file",
+        )
+    if file_sha256(run_path) != analyzed.attrs.get("run_sha256"):
+        raise ConfigError(
+            str(path),
+            "run_sha256",
+            analyzed.attrs.get("run_sha256"),
+            f"{what} has changed since it was analyzed; analyze it again (--overwrite)",
+        )
+    run = _read(run_path)
+    return run.drop_vars([n for n in analyzed.data_vars if n in run.variables]).merge(
+        analyzed.drop_vars([n for n in analyzed.coords if n in run.coords]),
+        combine_attrs="override",
+    )
 
 
 def check_dataset(ds: xr.Dataset, source: str = "<dataset>") -> str:

@@ -14,7 +14,6 @@ import csv
 import datetime as _dt
 import math
 import os
-import sys
 import time
 import uuid
 import warnings
@@ -25,9 +24,9 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
-from tqdm import tqdm
 
 from simsuite.config import _MISSING, ConfigError, RunConfig
+from simsuite.progress import progress_bar
 from simsuite.sweep.spec import Collect, RunSpec, Sweep, load_sweep, sweep_toml
 
 __all__ = ["sweep", "run_task", "default_workers"]
@@ -285,14 +284,7 @@ def _execute(dc: Any, sw: Sweep, resume: bool, progress: bool, records: dict) ->
         key = f"simsuite-run-{spec.hash}-{tag}"
         futures[spec.hash] = dc.submit(run_task, task, previous, key=key, pure=False)
         by_key[key] = spec
-    bar = tqdm(
-        total=len(sw.runs),
-        disable=not progress,
-        desc="sweep",
-        unit="run",
-        file=sys.stderr,
-        mininterval=0.25,
-    )
+    bar = progress_bar(len(sw.runs), enabled=bool(progress), desc="sweep", unit="run")
     failed = 0
     log = _ManifestLog(sw, sw.outdir / MANIFEST)
     try:

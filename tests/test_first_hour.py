@@ -1,0 +1,164 @@
+"""A new user's first hour (issue 16): where compiled kernels are cached, the README's set-up and
+Quick start as CI runs them, progress reports off a terminal, and paths printed as a user reads them.
+
+The whole path (a fresh environment, the two set-up commands in the README's order, then every Quick
+start command) runs in ``.ci/run`` through ``.ci/user_path.py``; these tests keep the README, the CI
+script and the package in step, and check each cause of the failures that path once hit.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import tomli_w
+
+from simsuite import cli
+from simsuite.progress import LineProgress, progress_bar
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / ".ci"))
+from user_path import quick_start  # noqa: E402
+
+PACKAGE = ROOT / "simsuite"
+
+
+def _python(code: str, env: dict[str, str], cwd: Path) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=cwd, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def _env_without_numba_cache(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    return {**env, **extra}
+
+
+def test_compiled_kernels_are_cached_per_user_not_in_the_package(tmp_path):
+    """A cached kernel compiled by simsuite lands under the per-user cache folder; nothing is
+    written into the package's own folders (which in an installed copy are site-packages: a
+    read-only install, and folders that outlive ``pip uninstall`` and shadow an editable install)."""
+    env = _env_without_numba_cache(XDG_CACHE_HOME=str(tmp_path / "cache"))
+    before = set(PACKAGE.rglob("*weighted_sum_into*.nbi"))
+    code = (
+        "import numpy as np, numba, simsuite\n"
+        "from simsuite.integrators.kernels import weighted_sum_into\n"
+        "out = np.zeros(4); weighted_sum_into(out, np.ones((2, 4)), np.array([1.0, 2.0]))\n"
+        "assert out.tolist() == [3.0] * 4\n"
+        "print(numba.config.CACHE_DIR)\n"
+    )
+    printed = _python(code, env, tmp_path)
+    assert Path(printed) == tmp_path / "cache" / "simsuite" / "numba"
+    assert list(Path(printed).rglob("kernels.weighted_sum_into*.nbi"))
+    assert set(PACKAGE.rglob("*weighted_sum_into*.nbi")) == before
+
+
+def test_a_users_numba_cache_dir_is_respected_and_numba_imported_first_is_covered(tmp_path):
+    chosen = tmp_path / "mine"
+    env = _env_without_numba_cache(NUMBA_CACHE_DIR=str(chosen))
+    assert _python("import simsuite, numba; print(numba.config.CACHE_DIR)", env, tmp_path) == str(
+        chosen
+    )
+    env = _env_without_numba_cache(XDG_CACHE_HOME=str(tmp_path / "cache"))
+    code = "import numba; import simsuite; print(numba.config.CACHE_DIR)"
+    assert Path(_python(code, env, tmp_path)) == tmp_path / "cache" / "simsuite" / "numba"
+
+
+def test_ci_runs_the_readmes_setup_commands_in_order_then_the_quick_start():
+    """``.ci/run`` performs the user's path exactly as the README gives it."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    setup = readme.split("## Set-up on a fresh machine", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```bash\n(.*?)\n```", setup, flags=re.S)
+    assert commands == [
+        "python -m pip install . && simsuite run --all",
+        'python -m pip install -e ".[test]" && python -m pytest',
+    ]
+    lines = (ROOT / ".ci" / "run").read_text().splitlines()
+    positions = [lines.index(command) for command in commands]
+    assert positions == sorted(positions)
+    assert lines.index("python .ci/user_path.py") > positions[-1]
+
+
+def test_quick_start_leaves_the_canonical_outputs_alone():
+    """Every run of the Quick start writes its own file, never one that ``run --all`` wrote; the
+    Python snippet passes its own ``output`` to every ``simsuite.run``."""
+    shell, python = quick_start()
+    canonical = {f"outputs/{p.stem}.nc" for p in (ROOT / "configs").glob("*.toml")}
+    runs = [c for c in shell if c.startswith("simsuite run ")]
+    assert len(runs) >= 3
+    for command in runs:
+        output = re.search(r"--output (\S+)", command)
+        assert output, command
+        assert output.group(1) not in canonical, command
+    assert all(not c.startswith("simsuite analyze") or "--output" in c for c in shell)
+    (snippet,) = python
+    calls = re.findall(r"simsuite\.run\((.*)\)", snippet)
+    assert calls and all("output=" in call for call in calls)
+    assert "overwrite=True" not in snippet or "outputs/quickstart/" in snippet
+
+
+def test_line_progress_off_a_terminal_prints_a_line_per_tenth():
+    file = io.StringIO()  # not a terminal
+    bar = progress_bar(201, desc="kink", unit="snap", file=file)
+    assert isinstance(bar, LineProgress)
+    for _ in range(201):
+        bar.update(1)
+    bar.close()
+    lines = file.getvalue().splitlines()
+    assert len(lines) == 10 and "\r" not in file.getvalue()
+    assert lines[0].startswith("kink: 10% (21/201 snap, ")
+    assert lines[-1].startswith("kink: 100% (201/201 snap, ")
+
+
+def test_line_progress_after_a_restart_and_on_a_terminal():
+    file = io.StringIO()
+    bar = LineProgress(100, initial=55, file=file)
+    bar.update(5)
+    bar.update(40)
+    assert [line.split("%")[0] for line in file.getvalue().splitlines()] == ["60", "100"]
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    from tqdm import tqdm
+
+    bar = progress_bar(10, file=Terminal())
+    assert isinstance(bar, tqdm)
+    bar.close()
+    silent = progress_bar(10, enabled=False, file=Terminal())
+    silent.update(3)
+    assert not isinstance(silent, (tqdm, LineProgress))
+
+
+def test_run_all_prints_config_names_and_relative_paths(tmp_path, monkeypatch, capsys):
+    """``run --all`` names each case and prints where it wrote relative to the current folder, not
+    the installed package's site-packages paths."""
+    shipped = tmp_path / "site-packages" / "simsuite" / "configs"
+    shipped.mkdir(parents=True)
+    raw = {
+        "model": {"name": "nlse"},
+        "time": {"t_final": 0.2, "dt": 0.01, "n_snapshots": 3},
+        "grid": {"n_points": 64},
+        "output": {"path": "outputs/tiny.nc"},
+    }
+    (shipped / "tiny.toml").write_text(tomli_w.dumps(raw))
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setattr(cli, "canonical_configs", lambda: [shipped / "tiny.toml"])
+    assert cli.main(["run", "--all", "--set", "run.progress=false"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("tiny: wrote outputs/tiny.nc (3 snapshots, ")
+    assert "site-packages" not in out
+
+
+def test_display_path():
+    assert cli.display_path(Path.cwd() / "a" / "b.nc") == os.path.join("a", "b.nc")
+    assert cli.display_path("/") == "/"
