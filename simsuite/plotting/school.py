@@ -1,6 +1,8 @@
 """Standard figures of Couzin runs from their output datasets.
 
-* :func:`school_snapshot` — the agents in 3D with their headings, coloured by depth (z);
+* :func:`school_snapshot` — the agents in 3D with their headings, coloured by depth (z), beside a
+  2D projection that shows the state: along the angular momentum L for a mill (M > P: a ring with
+  an empty core), from the side with the mean heading to the right for a parallel group (P ≥ M);
 * :func:`order_parameters` — polarization P, rotation M (and the order index) against t;
 * :func:`centroid_trajectory` — the path of the group centroid in 3D, coloured by time;
 * :func:`nearest_neighbour_histogram` — distances to the nearest neighbour in one snapshot;
@@ -16,8 +18,11 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from scipy.spatial import cKDTree
 
-from simsuite.diagnostics.schooling import ENTROPIES
+from simsuite.diagnostics.schooling import ENTROPIES, centroid, offsets, polarization
 from simsuite.plotting.common import new_figure, snapshot_index, time_label, title
+
+#: below this max(P, M) the projection panel calls the state a swarm (no order to show)
+SWARM_ORDER = 0.5
 
 
 def box_size(ds: xr.Dataset) -> float | None:
@@ -32,29 +37,180 @@ def _headings(velocity: np.ndarray) -> np.ndarray:
     return np.divide(velocity, norm, out=np.zeros_like(velocity), where=norm > 0)
 
 
+def plane_basis(normal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Orthonormal basis (e₁, e₂) of the plane normal to ``normal``, with e₁ × e₂ = n̂.
+
+    Uses the branchless construction of Duff et al., "Building an orthonormal basis, revisited",
+    JCGT 6(1), 2017: with s = sign(n_z) (+1 at n_z = 0), a = −1/(s + n_z) and b = n_x n_y a,
+
+        e₁ = (1 + s n_x² a, s b, −s n_x),   e₂ = (b, s + n_y² a, −n_y).
+
+    The denominator s + n_z is at least 1, so the basis is accurate to round-off for every
+    direction (no special case near the poles).
+
+    Parameters
+    ----------
+    normal : array of shape (3,)
+        Any non-zero vector; it is normalised first.
+
+    Returns
+    -------
+    e1, e2 : arrays of shape (3,)
+        Unit vectors orthogonal to each other and to ``normal``.
+    """
+    n = np.asarray(normal, dtype=float)
+    length = float(np.linalg.norm(n))
+    if not (np.isfinite(length) and length > 0):
+        raise ValueError(f"plane_basis needs a finite non-zero normal, got {normal!r}")
+    x, y, z = n / length
+    sign = 1.0 if z >= 0 else -1.0
+    a = -1.0 / (sign + z)
+    b = x * y * a
+    e1 = np.array([1.0 + sign * x * x * a, sign * b, -sign * x])
+    e2 = np.array([b, sign + y * y * a, -y])
+    return e1, e2
+
+
+def projection_axis(
+    relative: np.ndarray, heading: np.ndarray
+) -> tuple[np.ndarray, str, float, float]:
+    """The axis that shows a school's state, with its polarization P and rotation M.
+
+    For a milling group (M > P) the angular momentum L = Σ (r_i − c) × v̂_i: seen along L the
+    mill is a ring around an empty core. For a parallel group (P ≥ M) the mean heading Σ v̂_i / N
+    (drawn in the panel's plane, :func:`panel_basis`). A zero vector (a degenerate snapshot)
+    falls back to the z axis.
+
+    Parameters
+    ----------
+    relative : array (N, 3)
+        Positions relative to the centroid, r_i − c (minimum image in a periodic box).
+    heading : array (N, 3)
+        Unit headings v̂_i.
+
+    Returns
+    -------
+    axis : array (3,)
+        L / |L| or the normalised mean heading.
+    name : str
+        ``"angular momentum L"`` or ``"mean heading"``.
+    P, M : float
+        Polarization |Σ v̂_i| / N and rotation |Σ r̂_ic × v̂_i| / N.
+    """
+    p = polarization(heading)
+    norm = np.linalg.norm(relative, axis=1, keepdims=True)
+    r_hat = np.divide(relative, norm, out=np.zeros_like(relative), where=norm > 0)
+    m = float(np.linalg.norm(np.cross(r_hat, heading).sum(axis=0)) / len(heading))
+    if m > p:
+        vector, name = np.cross(relative, heading).sum(axis=0), "angular momentum L"
+    else:
+        vector, name = heading.sum(axis=0), "mean heading"
+    length = float(np.linalg.norm(vector))
+    axis = vector / length if length > 0 else np.array([0.0, 0.0, 1.0])
+    return axis, name, p, m
+
+
+def panel_basis(
+    axis: np.ndarray, milling: bool, relative: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """In-plane unit vectors (e₁, e₂) of the projection panel for the viewing ``axis``.
+
+    A mill is drawn in the plane normal to L (:func:`plane_basis`): a ring around an empty core.
+    A parallel group projected along its mean heading shows only its cross-section, the headings
+    foreshortened to points; it is drawn from the side instead, with e₁ the mean heading (every
+    arrow points right) and e₂ the direction across the heading in which the group is widest (the
+    principal axis of the transverse offsets), so the panel shows the group's length and width.
+    """
+    b1, b2 = plane_basis(axis)
+    if milling:
+        return b1, b2
+    across = relative @ np.stack((b1, b2), axis=1)  # (N, 2) offsets across the heading
+    _, vectors = np.linalg.eigh(across.T @ across)
+    widest = vectors[:, -1]
+    return axis / np.linalg.norm(axis), widest[0] * b1 + widest[1] * b2
+
+
 def school_snapshot(
     ds: xr.Dataset, time: float | None = None, ax: Axes | None = None, colorbar: bool = True
 ) -> Figure:
     """Positions and unit headings (one body length long) at the snapshot nearest ``time``
-    (default: the last), coloured by depth z; drawn into ``ax`` (a 3D axes) or a new figure,
-    with a depth colorbar unless ``colorbar`` is false."""
+    (default: the last), coloured by depth z.
+
+    Drawn into ``ax`` (a 3D axes: the 3D view only) or, by default, a new figure holding the
+    3D view beside the 2D projection of :func:`projection_axis` and :func:`panel_basis` (positions
+    relative to the centroid, minimum image in a periodic box; equal scales); with a depth
+    colorbar unless ``colorbar`` is false."""
     k = snapshot_index(ds, time)
     position = ds["position"].values[k]
     heading = _headings(ds["velocity"].values[k])
+    projected = None
     if ax is None:
-        ax = new_figure(6.5, 5.5).add_subplot(projection="3d")
+        figure = new_figure(12.0, 5.5)
+        ax = figure.add_subplot(1, 2, 1, projection="3d")
+        projected = figure.add_subplot(1, 2, 2)
+        figure.get_layout_engine().set(wspace=0.12)  # room for the 3D z label
     figure = ax.figure
     depth = position[:, 2]
     points = ax.scatter(*position.T, c=depth, cmap="viridis", s=10, depthshade=False)
     ax.quiver(*position.T, *heading.T, length=1.0, color="0.3", linewidth=0.6)
-    if colorbar:
-        figure.colorbar(points, ax=ax, label="depth z [body lengths]", shrink=0.7)
     _cube(ax, position, box_size(ds))
     ax.set_xlabel("x [body lengths]")
     ax.set_ylabel("y [body lengths]")
     ax.set_zlabel("z [body lengths]")
     ax.set_title(title(ds, f"t = {ds['t'].values[k]:.4g}"))
+    if projected is not None:
+        _projection(projected, position, heading, box_size(ds), points.norm)
+    if colorbar:
+        axes = ax if projected is None else [ax, projected]
+        figure.colorbar(points, ax=axes, label="depth z [body lengths]", shrink=0.7)
     return figure
+
+
+def _projection(ax: Axes, position, heading, box: float | None, norm) -> None:
+    """The agents relative to the centroid projected onto the plane (e₁, e₂) of
+    :func:`panel_basis`, headings as projected arrows (one body length before projection),
+    coloured by depth z with the 3D view's ``norm``; the title names the axis, P and M."""
+    relative = offsets(position, centroid(position, box), box)
+    axis, name, p, m = projection_axis(relative, heading)
+    milling = name.startswith("angular")
+    e1, e2 = panel_basis(axis, milling, relative)
+    u, w = relative @ e1, relative @ e2
+    ax.scatter(u, w, c=position[:, 2], cmap="viridis", norm=norm, s=10, zorder=2)
+    ax.quiver(
+        u,
+        w,
+        heading @ e1,
+        heading @ e2,
+        angles="xy",
+        scale_units="xy",
+        scale=1.0,
+        color="0.3",
+        width=0.003,
+        zorder=1,
+    )
+    ax.plot(0.0, 0.0, "+", color="tab:red", ms=10, label="centroid")
+    _limits(ax, np.concatenate((u, u + heading @ e1)), np.concatenate((w, w + heading @ e2)))
+    direction = "(" + ", ".join(f"{c:+.2f}" for c in axis) + ")"
+    if milling:
+        ax.set_xlabel("e₁ ⊥ L [body lengths]")
+        ax.set_ylabel("e₂ ⊥ L [body lengths]")
+        view = f"projected along angular momentum L ∥ {direction}"
+    else:
+        ax.set_xlabel("along the mean heading [body lengths]")
+        ax.set_ylabel("across, widest direction [body lengths]")
+        view = f"side view: mean heading {direction} to the right"
+    state = "milling, M > P" if milling else "parallel, P ≥ M"
+    if max(p, m) < SWARM_ORDER:
+        state = f"swarm: P and M < {SWARM_ORDER}; axis by {'M > P' if milling else 'P ≥ M'}"
+    ax.set_title(f"{view}\nP = {p:.2f}, M = {m:.2f} ({state})")
+    ax.legend(fontsize="x-small", loc="upper right")
+
+
+def _limits(ax: Axes, u: np.ndarray, w: np.ndarray) -> None:
+    """Limits holding every point and arrow tip (quiver does not count its tips), equal scales."""
+    ax.update_datalim(np.column_stack((u, w)))
+    ax.autoscale_view()
+    ax.set_aspect("equal", adjustable="datalim")
 
 
 def _cube(ax, position: np.ndarray, box: float | None) -> None:
