@@ -130,17 +130,42 @@ def check_output_size(cfg: RunConfig, model: Model) -> None:
         )
 
 
-def _variables(model: Model) -> dict[str, VariableSpec]:
+#: Prefix of the natural scales in the runner's ``reference`` dict (beside the initial values).
+SCALE = "scale:"
+
+
+def _variables(model: Model, reference: dict[str, float] | None = None) -> dict[str, VariableSpec]:
+    """The model's variables and the drift ``<name>_rel_error`` of each conserved scalar, with the
+    value of its natural scale as the attribute ``natural_scale`` when ``reference`` holds it."""
     specs = dict(model.variables())
     for name, spec in model.variables().items():
         if spec.dims == ("t",) and spec.drift:
+            definition = spec.scale or f"|{name}[0]| (1 when {name}[0] = 0: an absolute drift)"
+            attrs: tuple = (("natural_scale_definition", definition),)
+            if reference and SCALE + name in reference:
+                attrs += (("natural_scale", reference[SCALE + name]),)
             specs[f"{name}_rel_error"] = VariableSpec(
                 ("t",),
-                f"relative drift of {name}: ({name} - {name}[0]) / |{name}[0]| "
-                "(absolute drift when the initial value is 0)",
+                f"drift of {name} relative to its natural scale: ({name} - {name}[0]) / "
+                "natural scale",
                 "1",
+                attrs=attrs,
             )
     return specs
+
+
+def _reference(model: Model, state) -> dict[str, float]:
+    """The initial value I0 (key ``name``) and the natural scale s (key ``scale:name``) of each
+    conserved invariant, from the initial ``state``; s = 1 where the model's scale is not a
+    positive number (a zero state: the drift is then absolute). Checkpointed with the run, so a
+    restart divides by the same numbers."""
+    specs = model.variables()
+    reference = {
+        name: float(value) for name, value in model.invariants(state).items() if specs[name].drift
+    }
+    for name, scale in model.invariant_scales(state).items():
+        reference[SCALE + name] = float(scale) if scale > 0 and np.isfinite(scale) else 1.0
+    return reference
 
 
 def _global_attrs(cfg: RunConfig, model: Model) -> dict:
@@ -206,7 +231,9 @@ def run(
         numba.set_num_threads(min(cfg.run.threads, numba.config.NUMBA_NUM_THREADS))
     model, stepper = build(cfg)
     show = cfg.run.progress if progress is None else progress
-    variables = _variables(model)
+    initial = None if restart is not None and path else model.initial_state()
+    reference = None if initial is None else _reference(model, initial)
+    variables = _variables(model, reference)
     writer_args = {
         "coords": model.coords(),
         "variables": variables,
@@ -215,7 +242,7 @@ def run(
     check_output_size(cfg, model)  # on disk, or in memory when nothing is written
     if not path:
         writer = MemoryWriter(**writer_args)
-        _loop(cfg, model, stepper, writer, show)
+        _loop(cfg, model, stepper, writer, show, initial=(initial, reference))
     else:
         lock = OutputLock(path)
         try:
@@ -230,7 +257,16 @@ def run(
                 checkpoint_path(path).unlink(missing_ok=True)  # a stale one would mislead
                 writer = NetCDFWriter(path, compression=cfg.output.compression, **writer_args)
                 start = None
-            _loop(cfg, model, stepper, writer, show, start=start, checkpoint=checkpoint_path(path))
+            _loop(
+                cfg,
+                model,
+                stepper,
+                writer,
+                show,
+                start=start,
+                checkpoint=checkpoint_path(path),
+                initial=(initial, reference),
+            )
         finally:
             lock.release()
     if isinstance(writer, MemoryWriter):
@@ -332,13 +368,21 @@ def _loop(
     show: bool,
     start: Checkpoint | None = None,
     checkpoint: Path | None = None,
+    initial: tuple[np.ndarray, dict[str, float]] | None = None,
 ) -> None:
+    """Advance to each output time and write the snapshots; from ``start`` (a checkpoint) or
+    from ``initial`` (the initial state and its :func:`_reference`)."""
     times = output_times(cfg)
     if start is None:
-        k0, t, state, reference, before = 0, 0.0, model.initial_state(), {}, 0.0
+        state, reference = initial if initial is not None else (model.initial_state(), None)
+        k0, t, before = 0, 0.0, 0.0
+        reference = dict(reference) if reference is not None else _reference(model, state)
     else:
         k0, t, state = start.n_written, start.t, start.state
         reference, before = dict(start.reference), start.wall_time_s
+        if any(SCALE + name not in reference for name in reference if SCALE not in name):
+            # a checkpoint written before the scales were: take them from the initial state
+            reference.update(_reference(model, model.initial_state()) | dict(start.reference))
     every = cfg.output.checkpoint_every if checkpoint is not None else 0
     bar = tqdm(
         total=len(times),
@@ -424,12 +468,12 @@ def _checkpoint(cfg, model, stepper, path, state, t, n_written, reference, elaps
 
 
 def _snapshot(model: Model, state, reference: dict[str, float]) -> dict[str, np.ndarray | float]:
+    """Observables, invariants and the drifts (I − I0)/s of the conserved ones (``reference``:
+    I0 and the natural scale s of each, from :func:`_reference`)."""
     values: dict[str, np.ndarray | float] = dict(model.observables(state))
     specs = model.variables()
     for name, value in model.invariants(state).items():
         values[name] = value
-        if not specs[name].drift:
-            continue
-        ref = reference.setdefault(name, value)
-        values[f"{name}_rel_error"] = (value - ref) / abs(ref) if ref != 0 else value - ref
+        if specs[name].drift:
+            values[f"{name}_rel_error"] = (value - reference[name]) / reference[SCALE + name]
     return values

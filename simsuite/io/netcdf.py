@@ -86,7 +86,7 @@ class NetCDFWriter:
                 complevel=compression or None,
                 chunksizes=chunks if zlib or len(chunks) > 1 else None,
             )
-            var.setncatts({"long_name": spec.long_name, "units": spec.units})
+            var.setncatts(_variable_attrs(spec))
         nc.sync()
 
     @classmethod
@@ -239,8 +239,14 @@ class MemoryWriter:
             rows = self.rows[name]
             shape = [len(rows)] + [len(self.coords[d].values) for d in spec.dims[1:]]
             values = np.array(rows).reshape(shape).astype(getattr(spec, "dtype", "f8"))
-            data[name] = (spec.dims, values, {"long_name": spec.long_name, "units": spec.units})
+            data[name] = (spec.dims, values, _variable_attrs(spec))
         return xr.Dataset(data, coords=coords, attrs=self.attrs)
+
+
+def _variable_attrs(spec: Any) -> dict[str, Any]:
+    """``long_name``, ``units`` and the spec's further ``attrs`` (pairs), if any."""
+    extra = {k: _attr(v) for k, v in dict(getattr(spec, "attrs", ())).items()}
+    return {"long_name": spec.long_name, "units": spec.units, **extra}
 
 
 def _attr(value: Any) -> Any:

@@ -84,6 +84,12 @@ class VariableSpec:
     drift: bool = True
     #: storage type in the file, "f8" or "f4"
     dtype: str = "f8"
+    #: definition of the natural scale of a conserved scalar (``drift``), which its drift
+    #: ``<name>_rel_error = (I − I0)/scale`` is relative to ("" = |I0|, see
+    #: :meth:`Model.invariant_scales`)
+    scale: str = ""
+    #: further attributes of the variable in the file (numbers or strings)
+    attrs: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -129,8 +135,23 @@ class Model:
         raise NotImplementedError  # pragma: no cover - abstract
 
     def invariants(self, state: np.ndarray) -> dict[str, float]:
-        """Scalars written at each snapshot; each also gets a ``<name>_rel_error`` drift variable."""
+        """Scalars written at each snapshot; each conserved one (``drift``) also gets a
+        ``<name>_rel_error`` drift variable."""
         raise NotImplementedError  # pragma: no cover - abstract
+
+    def invariant_scales(self, state: np.ndarray) -> dict[str, float]:
+        """The natural scale s of each conserved invariant I, evaluated on ``state`` (the initial
+        state): the runner writes the drift (I − I0)/s. A drift is relative to the quantity's
+        natural size, never to a value that may be round-off (a momentum of 1e-17 for a pair at
+        rest). This default is s = |I0|; the runner takes s = 1 (an absolute drift) where s is 0.
+        Models override it where I0 can vanish while the state does not (the variable's
+        :attr:`VariableSpec.scale` then states the definition)."""
+        specs = self.variables()
+        return {
+            name: abs(float(value))
+            for name, value in self.invariants(state).items()
+            if specs[name].drift
+        }
 
     def coords(self) -> dict[str, Coordinate]:
         """Coordinate variables other than time."""

@@ -51,6 +51,9 @@ from simsuite.models.kg_potentials import Custom, Linear, Phi4, Potential, SineG
 from simsuite.spectral import DEALIAS_CHOICES, fft_workers
 
 POTENTIALS = ("linear", "phi4", "sine_gordon", "custom")
+_ENERGY_SCALE = (
+    "E_s = integral of phi_t^2/2 + phi_x^2/2 + |V(phi)| dx at t = 0 (= energy[0] when V >= 0)"
+)
 
 
 @dataclass(frozen=True)
@@ -397,6 +400,13 @@ class KGProblem:
         energy = basis.integrate(0.5 * pi**2 + self.potential.V(phi)) + gradient_energy
         return {"energy": energy, "momentum": -basis.integrate(pi * grad)}
 
+    def energy_scale(self, y: np.ndarray) -> float:
+        """E_s = ∫ (½φ_t² + ½φ_x² + |V(φ)|) dx: the energy of :meth:`invariants` (same derivatives
+        and quadrature) plus ∫ (|V| − V) dx, so E_s = E exactly where V ≥ 0 (every built-in
+        potential). E_s ≥ |E|, and E_s ≥ |P| since |φ_t φ_x| ≤ ½(φ_t² + φ_x²) (unit wave speed)."""
+        v = self.potential.V(y[0])
+        return float(self.invariants(y)["energy"] + self.basis.integrate(np.abs(v) - v))
+
 
 class KleinGordon(Model):
     """(1+1)D nonlinear Klein–Gordon φ_tt − φ_xx + V′(φ) = 0; state (φ, φ_t) on the grid."""
@@ -478,6 +488,15 @@ class KleinGordon(Model):
             out["topological_charge"] = float((state[0][-1] - state[0][0]) / scale)
         return out
 
+    def invariant_scales(self, state: np.ndarray) -> dict[str, float]:
+        """Energy and momentum: E_s of :meth:`KGProblem.energy_scale`; topological charge: 1 (a
+        charge unit, so its drift is absolute)."""
+        energy = self.problem.energy_scale(state)
+        scales = {"energy": energy, "momentum": energy}
+        if self._charge_scale():
+            scales["topological_charge"] = 1.0
+        return scales
+
     def _charge_scale(self) -> float:
         pot = self.problem.potential
         if isinstance(pot, Phi4):
@@ -494,9 +513,17 @@ class KleinGordon(Model):
             "phi": VariableSpec(("t", "x"), "field phi", "1"),
             "phi_t": VariableSpec(("t", "x"), "time derivative of the field phi_t", "1"),
             "energy": VariableSpec(
-                ("t",), "energy E = integral of phi_t^2/2 + phi_x^2/2 + V(phi) dx", "1"
+                ("t",),
+                "energy E = integral of phi_t^2/2 + phi_x^2/2 + V(phi) dx",
+                "1",
+                scale=_ENERGY_SCALE,
             ),
-            "momentum": VariableSpec(("t",), "momentum P = -integral of phi_t phi_x dx", "1"),
+            "momentum": VariableSpec(
+                ("t",),
+                "momentum P = -integral of phi_t phi_x dx",
+                "1",
+                scale=_ENERGY_SCALE + "; |P| <= E_s for unit wave speed",
+            ),
         }
         if self._charge_scale():
             specs["topological_charge"] = VariableSpec(
@@ -504,6 +531,7 @@ class KleinGordon(Model):
                 "topological charge (phi(x_max) - phi(x_min)) / (vacuum difference), from the "
                 "field at the grid ends",
                 "1",
+                scale="1 (one charge unit: the drift is absolute)",
             )
         return specs
 

@@ -249,6 +249,9 @@ class NLSE(Model):
     def invariants(self, state: np.ndarray) -> dict[str, float]:
         return nlse_invariants(state, self.grid, self.problem.g)
 
+    def invariant_scales(self, state: np.ndarray) -> dict[str, float]:
+        return nlse_scales(state, self.grid, self.problem.g)
+
     def coords(self) -> dict[str, Coordinate]:
         return {"x": Coordinate(self.grid.x, "position (dimensionless)", "1")}
 
@@ -256,12 +259,18 @@ class NLSE(Model):
         return {
             "psi_real": VariableSpec(("t", "x"), "real part of the wave function psi", "1"),
             "psi_imag": VariableSpec(("t", "x"), "imaginary part of the wave function psi", "1"),
-            "mass": VariableSpec(("t",), "mass N = integral of |psi|^2 dx", "1"),
+            "mass": VariableSpec(("t",), "mass N = integral of |psi|^2 dx", "1", scale="mass[0]"),
             "momentum": VariableSpec(
-                ("t",), "momentum P = integral of Im(conj(psi) psi_x) dx", "1"
+                ("t",),
+                "momentum P = integral of Im(conj(psi) psi_x) dx",
+                "1",
+                scale="sqrt(N K) at t = 0, K = integral of |psi_x|^2 dx (>= |P|, Cauchy-Schwarz)",
             ),
             "energy": VariableSpec(
-                ("t",), "Hamiltonian H = integral of |psi_x|^2/2 - g|psi|^4/2 dx", "1"
+                ("t",),
+                "Hamiltonian H = integral of |psi_x|^2/2 - g|psi|^4/2 dx",
+                "1",
+                scale="integral of |psi_x|^2/2 + |g| |psi|^4/2 dx at t = 0 (>= |H|)",
             ),
         }
 
@@ -284,6 +293,28 @@ def nlse_invariants(state: np.ndarray, grid: PeriodicGrid, g: float) -> dict[str
     With ψ̂ the unnormalised FFT, ∫|ψ|² = (dx/n) Σ|ψ̂|², ∫ Im(ψ*ψ_x) = (dx/n) Σ k|ψ̂|²,
     ∫|ψ_x|² = (dx/n) Σ k²|ψ̂|².
     """
+    mass, momentum, kinetic, quartic = _nlse_sums(state, grid)
+    return {
+        "mass": mass,
+        "momentum": momentum,
+        "energy": float(kinetic + -0.5 * g * grid.dx * quartic),
+    }
+
+
+def nlse_scales(state: np.ndarray, grid: PeriodicGrid, g: float) -> dict[str, float]:
+    """Natural scales of the invariants of ψ̂ = ``state``, from the sums of
+    :func:`nlse_invariants`: mass N; momentum sqrt(N·K), K = ∫|ψ_x|² dx, which bounds |P| by
+    Cauchy–Schwarz (|Σ k|ψ̂|²| ≤ (Σ|ψ̂|² Σ k²|ψ̂|²)^½); energy ½K + ½|g|∫|ψ|⁴ dx ≥ |H|."""
+    mass, _, kinetic, quartic = _nlse_sums(state, grid)
+    return {
+        "mass": mass,
+        "momentum": float(np.sqrt(mass * 2.0 * kinetic)),
+        "energy": float(kinetic + 0.5 * abs(g) * grid.dx * quartic),
+    }
+
+
+def _nlse_sums(state: np.ndarray, grid: PeriodicGrid) -> tuple[float, float, float, float]:
+    """N = ∫|ψ|², P = ∫ Im(ψ*ψ_x), ½∫|ψ_x|² and Σ|ψ_j|⁴ (∫|ψ|⁴ = dx·Σ|ψ_j|⁴) of ψ̂ = ``state``."""
     power = state.real**2 + state.imag**2
     weight = grid.dx / grid.n
     psi = sfft.ifft(state, workers=grid.workers)
@@ -291,5 +322,5 @@ def nlse_invariants(state: np.ndarray, grid: PeriodicGrid, g: float) -> dict[str
     mass = weight * float(np.sum(power))
     momentum = weight * float(np.dot(grid.k_odd, power))
     kinetic = 0.5 * weight * float(np.dot(grid.k**2, power))
-    potential = -0.5 * g * grid.dx * float(np.dot(density, density))
-    return {"mass": float(mass), "momentum": float(momentum), "energy": float(kinetic + potential)}
+    quartic = float(np.dot(density, density))
+    return float(mass), float(momentum), float(kinetic), quartic

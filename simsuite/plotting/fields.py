@@ -6,7 +6,8 @@ returns a :class:`~matplotlib.figure.Figure`:
 * :func:`spacetime_map` — the field over (x, t): φ on a diverging colormap centred on 0, |ψ| on a
   sequential one;
 * :func:`snapshots` — profiles at a few times;
-* :func:`invariant_drift` — |relative drift| of every conserved quantity against t (log scale);
+* :func:`invariant_drift` — |drift| of every conserved quantity relative to its natural scale,
+  against t (log scale);
 * :func:`spectrum` — log₁₀ |f̂(k, t)| over (k, t), f̂ the discrete Fourier transform of ψ or φ;
 * :func:`phase_portrait` — φ_t against φ (Re ψ against Im ψ) at a probe point;
 * :func:`entropy_timeseries` — the entropy diagnostics of :mod:`simsuite.diagnostics.fields`,
@@ -119,24 +120,34 @@ def _palette(count: int) -> list:
 
 
 def invariant_drift(ds: xr.Dataset) -> Figure:
-    """|relative drift| of every invariant against t, on a log scale (drawn from the second
-    snapshot; values below :data:`DRIFT_FLOOR` are drawn at the floor)."""
+    """|I − I0| / s of every invariant I against t, on a log scale: ``<name>_rel_error``, the
+    drift relative to the invariant's natural scale s (its attribute ``natural_scale``: E_s for
+    the Klein–Gordon energy and momentum, a charge unit for the topological charge, N, √(NK) and
+    ½K + ½|g|∫|ψ|⁴ for the NLSE). Drawn from the second snapshot; values below
+    :data:`DRIFT_FLOOR` are drawn at the floor."""
     names = [name for name in ds.data_vars if str(name).endswith("_rel_error")]
     figure = new_figure(7.0, 4.0)
     ax = figure.add_subplot()
     t = ds["t"].values
     for name in names:
         drift = np.maximum(np.abs(ds[name].values), DRIFT_FLOOR)
-        ax.semilogy(t[1:], drift[1:], lw=1.3, label=str(name).removesuffix("_rel_error"))
+        ax.semilogy(t[1:], drift[1:], lw=1.3, label=_drift_label(ds[name]))
     if not names or len(t) < 2:
         ax.text(0.5, 0.5, "no invariants or one snapshot", ha="center", transform=ax.transAxes)
     else:
         ax.legend(fontsize="small")
     ax.set_xlabel(time_label(ds))
-    ax.set_ylabel(f"|relative drift| (floor {DRIFT_FLOOR:g})")
+    ax.set_ylabel(f"|I − I₀| / natural scale of I (floor {DRIFT_FLOOR:g})")
     ax.set_title(title(ds, "conservation"))
     ax.grid(True, which="major", alpha=0.3)
     return figure
+
+
+def _drift_label(drift: xr.DataArray) -> str:
+    """The invariant's name and the value of its natural scale (older files: the name only)."""
+    name = str(drift.name).removesuffix("_rel_error")
+    scale = drift.attrs.get("natural_scale")
+    return name if scale is None else f"{name} (scale {float(scale):.4g})"
 
 
 def spectrum(ds: xr.Dataset) -> Figure:
