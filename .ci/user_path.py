@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -59,6 +60,9 @@ def _run(command: list[str] | str, cwd: Path, label: str) -> None:
 
 def main() -> None:
     shell, python = quick_start()
+    # start as right after the set-up: what an earlier pass of the Quick start wrote goes first
+    shutil.rmtree(ROOT / "outputs" / "quickstart", ignore_errors=True)
+    (ROOT / "my_run.toml").unlink(missing_ok=True)
     canonical = _digests(ROOT / "outputs")
     if not canonical:
         sys.exit("user path: outputs/ holds no canonical output: run the README's set-up first")
