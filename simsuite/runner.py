@@ -238,6 +238,8 @@ def run(
         "coords": model.coords(),
         "variables": variables,
         "attrs": _global_attrs(cfg, model),
+        "time_units": model.time_units,
+        "time_long_name": model.time_long_name,
     }
     check_output_size(cfg, model)  # on disk, or in memory when nothing is written
     if not path:

@@ -38,7 +38,9 @@ class NetCDFWriter:
     compression : int
         zlib level 0–9 (0 = uncompressed).
     time_units : str
-        Units of the time coordinate.
+        CF (udunits) units of the time coordinate.
+    time_long_name : str
+        ``long_name`` of the time coordinate.
     """
 
     def __init__(
@@ -50,6 +52,7 @@ class NetCDFWriter:
         compression: int = 4,
         time_units: str = "1",
         dim_sizes: Mapping[str, int] | None = None,
+        time_long_name: str = "time",
     ):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -63,7 +66,7 @@ class NetCDFWriter:
         nc.setncattr("status_reason", "run in progress")
         nc.createDimension(TIME, None)
         time = nc.createVariable(TIME, "f8", (TIME,))
-        time.setncatts({"long_name": "time", "units": time_units, "axis": "T"})
+        time.setncatts({"long_name": time_long_name, "units": time_units, "axis": "T"})
         sizes = dict(dim_sizes or {})
         for name, coord in coords.items():
             values = np.asarray(coord.values)
@@ -201,12 +204,21 @@ class OutputLock:
 class MemoryWriter:
     """Same interface as :class:`NetCDFWriter`, collecting snapshots for an in-memory Dataset."""
 
-    def __init__(self, coords, variables, attrs, time_units: str = "1", dim_sizes=None):
+    def __init__(
+        self,
+        coords,
+        variables,
+        attrs,
+        time_units: str = "1",
+        dim_sizes=None,
+        time_long_name: str = "time",
+    ):
         self.coords = dict(coords)
         self.variables = dict(variables)
         self.attrs = {k: _attr(v) for k, v in attrs.items()}
         self.attrs["Conventions"] = "CF-1.10"
         self.time_units = time_units
+        self.time_long_name = time_long_name
         self.times: list[float] = []
         self.rows: dict[str, list] = {name: [] for name in self.variables}
         self.n_written = 0
@@ -226,7 +238,11 @@ class MemoryWriter:
 
     def to_dataset(self) -> xr.Dataset:
         coords = {
-            TIME: (TIME, np.array(self.times), {"long_name": "time", "units": self.time_units})
+            TIME: (
+                TIME,
+                np.array(self.times),
+                {"long_name": self.time_long_name, "units": self.time_units},
+            )
         }
         for name, c in self.coords.items():
             coords[name] = (

@@ -114,6 +114,9 @@ class Model:
     config_class: ClassVar[type[RunConfig]] = RunConfig
     integrators: ClassVar[tuple[str, ...]] = ()
     registry: ClassVar[dict[str, type[Model]]] = {}
+    #: CF (udunits) units and ``long_name`` of the time coordinate ``t``
+    time_units: ClassVar[str] = "1"
+    time_long_name: ClassVar[str] = "dimensionless time"
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -358,6 +358,8 @@ class Couzin(Model):
     description = "3D zone-based schooling (Couzin et al. 2002): repulsion, orientation, attraction"
     config_class = CouzinConfig
     integrators = ("map",)
+    time_units = "s"
+    time_long_name = "time (seconds)"
 
     def __init__(
         self, cfg: CouzinConfig, problem: CouzinProblem, pos0: np.ndarray, head0: np.ndarray
@@ -422,20 +424,20 @@ class Couzin(Model):
         return {
             "position": VariableSpec(
                 ("t", "agent", "dim"),
-                "position (wrapped into the box when periodic)",
-                "body lengths",
+                "position in body lengths (wrapped into the box when periodic)",
+                "1",
                 dtype=big,
             ),
             "velocity": VariableSpec(
                 ("t", "agent", "dim"),
-                "velocity = speed x unit heading",
-                "body lengths/s",
+                "velocity = speed x unit heading, in body lengths per second",
+                "s-1",
                 dtype=big,
             ),
             "centroid": VariableSpec(
                 ("t", "dim"),
-                "group centroid (circular mean per axis when periodic)",
-                "body lengths",
+                "group centroid in body lengths (circular mean per axis when periodic)",
+                "1",
             ),
             "polarization": VariableSpec(
                 ("t",), "polarization P = |sum of unit headings| / N", "1", drift=False
@@ -447,10 +449,16 @@ class Couzin(Model):
                 drift=False,
             ),
             "group_spread": VariableSpec(
-                ("t",), "root-mean-square distance from the centroid", "body lengths", drift=False
+                ("t",),
+                "root-mean-square distance from the centroid, in body lengths",
+                "1",
+                drift=False,
             ),
             "nearest_neighbour_distance": VariableSpec(
-                ("t",), "mean distance to the nearest neighbour", "body lengths", drift=False
+                ("t",),
+                "mean distance to the nearest neighbour, in body lengths",
+                "1",
+                drift=False,
             ),
         }
 

@@ -42,8 +42,9 @@ def swept_dims(ds: xr.Dataset) -> list[str]:
 
 
 def _x_label(ds: xr.Dataset, dim: str) -> str:
-    key = ds[dim].attrs.get("config_key", dim) if dim in ds.coords else dim
-    units = ds[dim].attrs.get("units", "") if dim in ds.coords else ""
+    attrs = ds[dim].attrs if dim in ds.coords else {}
+    key = attrs.get("long_name") or attrs.get("config_key", dim)  # long_name names the unit
+    units = attrs.get("units", "")
     return key if units in ("", "1") else f"{key} [{units}]"
 
 

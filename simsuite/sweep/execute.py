@@ -27,7 +27,14 @@ import xarray as xr
 
 from simsuite.config import _MISSING, ConfigError, RunConfig
 from simsuite.progress import progress_bar
-from simsuite.sweep.spec import Collect, RunSpec, Sweep, load_sweep, sweep_toml
+from simsuite.sweep.spec import (
+    Collect,
+    RunSpec,
+    Sweep,
+    coordinate_attrs,
+    load_sweep,
+    sweep_toml,
+)
 
 __all__ = ["sweep", "run_task", "default_workers"]
 
@@ -414,18 +421,22 @@ def build_summary(
     if sw.mode == "zip" and sw.keys:
         coords["point"] = ("point", np.arange(shape[-2]))
         for key in sw.keys:
-            attrs = {"config_key": key, "units": sw.units[key]}
+            attrs = {"config_key": key, **coordinate_attrs(key, sw.units[key])}
             coords[sw.dim_names[key]] = ("point", _coordinate(sw.values[key]), attrs)
     else:
         for key in sw.keys:
-            attrs = {"config_key": key, "units": sw.units[key]}
+            attrs = {"config_key": key, **coordinate_attrs(key, sw.units[key])}
             coords[sw.dim_names[key]] = (sw.dim_names[key], _coordinate(sw.values[key]), attrs)
-    coords["replicate"] = ("replicate", np.arange(sw.replicates))
+    coords["replicate"] = (
+        "replicate",
+        np.arange(sw.replicates),
+        {"long_name": "replicate index", "units": "1"},
+    )
     if "run.seed" not in sw.keys:
         coords["seed"] = (
             "replicate",
             np.asarray(sw.seeds, dtype=np.int64),
-            {"long_name": "run.seed"},
+            {"long_name": "run.seed", "units": "1"},
         )
     counts = {s: int(np.sum(status == s)) for s in ("complete", "failed", "skipped", "not run")}
     reused = sum(1 for r in records.values() if r.get("reused"))

@@ -536,6 +536,30 @@ def _dim_names(keys: tuple[str, ...], collect: tuple[Collect, ...]) -> dict[str,
     return names
 
 
+#: units of the config documentation that udunits cannot parse → (CF units, words for long_name)
+_CF_UNITS = {
+    "": ("1", ""),
+    "body lengths": ("1", "in body lengths"),
+    "body lengths/s": ("s-1", "in body lengths per second"),
+    "degrees": ("degree", ""),
+    "degrees/s": ("degree s-1", ""),
+    "length": ("1", "dimensionless length"),
+    "time": ("1", "dimensionless time"),
+    "length/time": ("1", "dimensionless velocity"),
+    "1/length": ("1", "dimensionless wavenumber"),
+    "1/time": ("1", "dimensionless frequency"),
+    "c": ("1", "in units of the wave speed c"),
+}
+
+
+def coordinate_attrs(key: str, unit: str) -> dict[str, str]:
+    """CF attributes of the summary coordinate of config ``key`` documented in ``unit``: udunits
+    ``units`` (``"1"`` for dimensionless model units and body lengths) and a ``long_name`` that
+    names the key and, where ``units`` cannot, the unit."""
+    units, words = _CF_UNITS.get(unit, (unit, ""))
+    return {"long_name": f"{key} ({words})" if words else key, "units": units}
+
+
 def _units(cfg: RunConfig, keys: tuple[str, ...]) -> dict[str, str]:
     ic = getattr(cfg, "initial_condition", None)
     rows = {}
@@ -689,7 +713,7 @@ def _check_collect(src: str, sw: Sweep) -> dict[str, str]:
                 item.variable,
                 f"has dims {spec.dims}; collect reduces (t,) series: " + ", ".join(series),
             )
-        units[item.name] = spec.units if spec is not None else ""
+        units[item.name] = spec.units if spec is not None else "1"  # diagnostics: "1"
     return units
 
 
