@@ -224,3 +224,43 @@ def test_animate_refuses_a_sweep_summary(tmp_path):
         path
     )
     assert main(["animate", str(path), "--format", "gif"]) == 2
+
+
+def _fits(ax, margin: float = 0.05) -> bool:
+    """The y-limits hold every line of ``ax`` and exceed their range by at most matplotlib's
+    default margins (5 % of the range each side), up to round-off."""
+    y = np.concatenate([np.asarray(line.get_ydata(), float) for line in ax.lines])
+    low, high = ax.get_ylim()
+    span = float(y.max() - y.min())
+    slack = 1e-9 * max(1.0, abs(float(y.max())))
+    return (
+        low <= y.min() + slack
+        and high >= y.max() - slack
+        and high - low <= span * (1 + 2 * margin) + slack
+    )
+
+
+@pytest.mark.parametrize(
+    ("config", "families"),
+    [
+        ("kg_collision.toml", ["density", "energy", "Rényi", "Tsallis", "spectral"]),
+        ("nlse_two_soliton.toml", ["density", "Rényi", "Tsallis", "spectral"]),
+    ],
+)
+def test_entropy_figure_has_one_axes_per_family(tmp_path, config, families):
+    """Issue 16 item 9: one axes per entropy family present (the energy entropy only for φ⁴ and
+    sine-Gordon), t shared, and each axes scaled to its own data, so that the Tsallis q = 0.5
+    curve (≈ 18 for a φ⁴ pair) no longer flattens the others (≈ 1–5)."""
+    overrides = {"grid.n_points": 256, "time.n_snapshots": 41, "diagnostics.enabled": True}
+    overrides["time.t_final"] = 40.0 if config.startswith("kg") else 4.0
+    ds = run(CONFIGS / config, output="", overrides={**overrides, "run.progress": False})
+    axes = _main_axes(fields.entropy_timeseries(ds))
+    assert len(axes) == len(families)
+    for ax, family in zip(axes, families, strict=True):
+        assert family in ax.get_title(), (ax.get_title(), family)
+        assert ax.lines and _fits(ax), family
+        assert axes[0].get_shared_x_axes().joined(axes[0], ax)
+    tsallis = axes[families.index("Tsallis")]
+    assert len(tsallis.lines) == ds.sizes["q"]
+    low, high = tsallis.get_ylim()
+    assert high - low < 1.0  # changes since t = 0, not levels 1 and 18 on one axis
