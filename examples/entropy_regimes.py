@@ -105,12 +105,21 @@ def main(argv: list[str] | None = None) -> dict[str, tuple[float, float]]:
         label = name.split("_", 1)[1].replace("_", " ")
         if family != "couzin":
             label = f"{'NLSE' if family == 'nlse' else 'KG'} {label}"
-        where = (h + 0.015, c)
+        left = h > 0.85  # near H = 1 the label goes left of its point, inside the axes
+        where = (h - 0.015 if left else h + 0.015, c)
         while any(abs(where[0] - x) < 0.17 and abs(where[1] - y) < 0.011 for x, y in labels):
             where = (where[0], where[1] - 0.011)  # below the labels already placed nearby
         labels.append(where)
-        arrow = {"arrowstyle": "-", "color": "0.6", "lw": 0.6} if where[1] != c else None
-        ax.annotate(label, (h, c), xytext=where, fontsize=7, va="center", arrowprops=arrow)
+        arrow = {"arrowstyle": "-", "color": "0.35", "lw": 0.8} if where[1] != c else None
+        ax.annotate(
+            label,
+            (h, c),
+            xytext=where,
+            fontsize=7,
+            va="center",
+            ha="right" if left else "left",
+            arrowprops=arrow,
+        )
         print(f"{name:<28} {h:>6.3f} {c:>6.3f}")
     for family, (marker, colour) in markers.items():
         ax.plot(

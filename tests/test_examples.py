@@ -1,7 +1,10 @@
 """The example scripts run, measure the right physics and write their figures.
 
-Every example runs with ``--quick`` in a few seconds and writes its PNG; where the quick run still
-measures physics, the test checks it.
+Every example runs with ``--quick`` in a few seconds and writes its PNG under ``--outdir`` and
+nothing in the working directory; where the quick run still measures physics, the test checks it.
+The README gallery (``docs/img``) is made by ``examples/make_gallery.py`` from every example; one
+``--quick`` run of it, from an empty working directory, is the test that each example runs as a
+script from elsewhere.
 
 ``examples/kg_kink_antikink_windows.py``: φ⁴ kink–antikink collisions (λ = 2, v = 1, kink width 1,
 critical speed u_c ≈ 0.2598). Below u_c the pair is captured into a bion except in narrow two-bounce
@@ -12,7 +15,9 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import re
 import struct
+import subprocess
 import sys
 
 import numpy as np
@@ -41,6 +46,16 @@ def windows():
         yield load_example("kg_kink_antikink_windows")
     finally:
         sys.modules.pop("kg_kink_antikink_windows", None)
+
+
+@pytest.fixture(autouse=True)
+def elsewhere(tmp_path_factory, monkeypatch):
+    """Run each test from an empty working directory that must stay empty: examples write only
+    under their ``--outdir``."""
+    cwd = tmp_path_factory.mktemp("cwd")
+    monkeypatch.chdir(cwd)
+    yield cwd
+    assert sorted(p.name for p in cwd.iterdir()) == []
 
 
 def png_size(path):
@@ -180,18 +195,6 @@ def example(request):
         sys.modules.pop(name, None)
 
 
-@pytest.mark.parametrize(
-    ("example", "png"),
-    [("nlse_four_cases", "nlse_four_cases.png"), ("kg_four_cases", "kg_four_cases.png")],
-    indirect=["example"],
-)
-def test_four_case_figures(example, png, tmp_path):
-    path = example.main(["--quick", "--outdir", str(tmp_path)])
-    assert path == tmp_path / png
-    width, height = png_size(path)
-    assert 800 <= width <= 1280 and height > 400
-
-
 @pytest.mark.parametrize("example", ["nlse_mi_gain"], indirect=True)
 def test_mi_gain_matches_benjamin_feir(example, tmp_path):
     """Every sideband with analytic growth rate above 0.5 grows at that rate to 2e-3 (the quick
@@ -237,3 +240,46 @@ def test_phase_diagram_example_runs_a_sweep(example, tmp_path):
         values = summary[name].values
         assert ((values >= 0) & (values <= 1)).all()
     assert png_size(tmp_path / "couzin_phase_diagram.png")[0] <= 1280
+
+
+# -- the gallery -----------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def gallery():
+    try:
+        yield load_example("make_gallery")
+    finally:
+        sys.modules.pop("make_gallery", None)
+
+
+def test_gallery_covers_readme_and_docs_img(gallery):
+    """make_gallery.py makes every image README.md shows from docs/img, every PNG in docs/img,
+    and runs every example (so that its --quick run below runs each as a script)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = set(re.findall(r"docs/img/([\w.-]+\.png)", readme))
+    made = set(gallery.images())
+    assert shown and shown <= made
+    assert {p.name for p in (ROOT / "docs" / "img").glob("*.png")} == made
+    scripts = {p.stem for p in (ROOT / "examples").glob("*.py")} - {"_common", "make_gallery"}
+    assert set(gallery.GALLERY) == scripts
+
+
+def test_quick_gallery_from_elsewhere(gallery, elsewhere, tmp_path):
+    """``make_gallery.py --quick`` run from an empty directory writes every image into --outdir
+    and nothing into the directory; it runs each example as a script in an empty working
+    directory of its own and fails if the example leaves anything there or writes no PNG."""
+    outdir = tmp_path / "gallery"
+    script = ROOT / "examples" / "make_gallery.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--quick", "--outdir", str(outdir)],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert sorted(p.name for p in outdir.iterdir()) == sorted(gallery.images())
+    for name in gallery.images():
+        width, height = png_size(outdir / name)
+        assert 600 <= width <= 1440 and height >= 400
+    for name in ("nlse_four_cases.png", "kg_four_cases.png"):
+        width, height = png_size(outdir / name)
+        assert 800 <= width <= 1280 and height > 400
