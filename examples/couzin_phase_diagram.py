@@ -62,7 +62,10 @@ def main(argv: list[str] | None = None) -> xr.Dataset:
     figure = new_figure(12.0, 4.8)
     for ax, name in zip(figure.subplots(1, 2), ("polarization", "rotation"), strict=True):
         sweep_map(summary, name, ax=ax)
+        ax.collections[0].set_clim(0.0, 1.0)  # both order parameters on the same scale
         ax.set_title(f"{name} ({'P' if name == 'polarization' else 'M'}), mean of the last half")
+        ax.set_xlabel("width of the zone of attraction Δr_a (body lengths)")
+        ax.set_ylabel("width of the zone of orientation Δr_o (body lengths)")
     figure.suptitle("Couzin et al. (2002): order parameters over the zone widths")
     save(figure, outdir, "couzin_phase_diagram", dpi=100)
     table = summary[["polarization", "rotation"]].squeeze("replicate", drop=True)
