@@ -54,6 +54,11 @@ class LineProgress:
         self.steps = steps
         self._reported = self._tenth(self.n)
         self._started = time.perf_counter()
+        self.postfix = ""
+
+    def set_postfix_str(self, s: str = "", refresh: bool = True) -> None:
+        """Text added to the next lines (e.g. ``"2 failed"``), as tqdm's bar shows it."""
+        self.postfix = s
 
     def _tenth(self, n: int) -> int:
         return n * self.steps // self.total if self.total else self.steps
@@ -70,8 +75,9 @@ class LineProgress:
         percent = 100 * self.n // self.total if self.total else 100
         elapsed = time.perf_counter() - self._started
         prefix = f"{self.desc}: " if self.desc else ""
+        suffix = f" {self.postfix}" if self.postfix else ""
         print(
-            f"{prefix}{percent}% ({self.n}/{self.total} {self.unit}, {elapsed:.1f} s)",
+            f"{prefix}{percent}% ({self.n}/{self.total} {self.unit}, {elapsed:.1f} s){suffix}",
             file=self.file,
             flush=True,
         )
@@ -92,6 +98,9 @@ class _Silent:
     n = 0
 
     def update(self, n: int = 1) -> None:
+        pass
+
+    def set_postfix_str(self, s: str = "", refresh: bool = True) -> None:
         pass
 
     def close(self) -> None:

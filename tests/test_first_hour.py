@@ -134,6 +134,12 @@ def test_line_progress_after_a_restart_and_on_a_terminal():
     bar.close()
     silent = progress_bar(10, enabled=False, file=Terminal())
     silent.update(3)
+    silent.set_postfix_str("1 failed")  # the sweep's bar shows failures beside the count
+    file = io.StringIO()
+    bar = progress_bar(4, desc="sweep", unit="run", file=file)
+    bar.set_postfix_str("1 failed", refresh=False)
+    bar.update(4)
+    assert file.getvalue().startswith("sweep: 100% (4/4 run, ") and "s) 1 failed" in file.getvalue()
     assert not isinstance(silent, (tqdm, LineProgress))
 
 
