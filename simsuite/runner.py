@@ -19,7 +19,6 @@ from pathlib import Path
 import numba
 import numpy as np
 import xarray as xr
-from tqdm import tqdm
 
 try:
     import tomllib
@@ -38,6 +37,7 @@ from simsuite.io.netcdf import (
     open_output,
 )
 from simsuite.models import Model, VariableSpec, get_model
+from simsuite.progress import progress_bar
 
 
 class RunFailed(RuntimeError):
@@ -386,15 +386,12 @@ def _loop(
             # a checkpoint written before the scales were: take them from the initial state
             reference.update(_reference(model, model.initial_state()) | dict(start.reference))
     every = cfg.output.checkpoint_every if checkpoint is not None else 0
-    bar = tqdm(
-        total=len(times),
+    bar = progress_bar(
+        len(times),
         initial=k0,
-        disable=not show,
-        mininterval=0.25,
+        enabled=show,
         unit="snap",
-        leave=False,
         desc=cfg.model.label or cfg.model.name,
-        file=sys.stderr,
     )
     started = _time.perf_counter()
     with _StopOnSignal() as stop:
