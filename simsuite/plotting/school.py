@@ -16,6 +16,7 @@ import numpy as np
 import xarray as xr
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 from scipy.spatial import cKDTree
 
 from simsuite.diagnostics.schooling import ENTROPIES, centroid, offsets, polarization
@@ -225,6 +226,8 @@ def _cube(ax, position: np.ndarray, box: float | None) -> None:
     ax.set_ylim(low[1], high[1])
     ax.set_zlim(low[2], high[2])
     ax.set_box_aspect((1, 1, 1))
+    for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+        axis.set_major_locator(MaxNLocator(5))  # tick labels of a narrow 3D panel must not touch
 
 
 def order_parameters(ds: xr.Dataset, ax: Axes | None = None) -> Figure:
