@@ -191,7 +191,10 @@ def nlse_baseline(ds: xr.Dataset, cfg: RunConfig) -> dict[str, np.ndarray]:
         rows["spectral"].append(_normalised_shannon(power, len(f)))
         pattern_p = _pattern_probabilities(np.abs(f), order, delay)
         rows["permutation"].append(_normalised_shannon(pattern_p, len(pattern_p)))
-    probe = np.abs(psi[:, int(np.argmin(np.abs(ds["x"].values - d.probe_x)))])
+    if "probe_psi_real" in ds:  # the series recorded during the run, at probe_x exactly
+        probe = np.hypot(ds["probe_psi_real"].values, ds["probe_psi_imag"].values)
+    else:
+        probe = np.abs(psi[:, int(np.argmin(np.abs(ds["x"].values - d.probe_x)))])
     probe_p = _pattern_probabilities(probe, order, delay)
     return {
         "shannon_entropy": np.array(rows["shannon"]),

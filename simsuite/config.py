@@ -261,7 +261,17 @@ class DiagnosticsSection:
     probe_x: float = param(
         0.0,
         unit="length",
-        doc="fields: probe point (nearest grid point) of the time-series measures",
+        doc="fields: probe point of the probe series recorded during the run (spectral "
+        "interpolation, exact at any x in the domain) and of its time-series measures",
+    )
+    probe_every: float = param(
+        0.0,
+        ge=0.0,
+        unit="time",
+        doc="fields: spacing of the probe series (each output interval split into equal parts "
+        "no longer than this); 0 = time.dt, every step of a fixed-step method; adaptive methods "
+        "stop at each probe time, which shortens steps (raise it to save them; at least the "
+        "output interval: one sample per snapshot, no extra cost)",
     )
     schooling_definition: str = param(
         "simsuite",

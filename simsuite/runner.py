@@ -5,6 +5,11 @@ t_k = k·t_final/(n_snapshots − 1) advances the state exactly to t_k, checks i
 observables and invariants, and appends the snapshot to the output (streamed NetCDF or memory). A
 non-finite state, an integrator failure or an interruption stops the loop; the file then keeps every
 snapshot so far and is marked ``status = "incomplete"`` with the reason.
+
+A field model's probe (φ, φ_t or Re ψ, Im ψ at ``diagnostics.probe_x``) is recorded more densely: each
+output interval is crossed in equal parts no longer than ``diagnostics.probe_every`` (default
+``time.dt``), the probe read at the end of each, and the samples appended to the series on
+``t_probe`` with the snapshot that closes the interval.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from simsuite.io.netcdf import (
     open_output,
 )
 from simsuite.models import Model, VariableSpec, get_model
+from simsuite.models.base import PROBE_DIM
 from simsuite.progress import progress_bar
 
 
@@ -233,10 +239,11 @@ def run(
     show = cfg.run.progress if progress is None else progress
     initial = None if restart is not None and path else model.initial_state()
     reference = None if initial is None else _reference(model, initial)
-    variables = _variables(model, reference)
+    variables = {**_variables(model, reference), **model.probe_variables()}
     writer_args = {
         "coords": model.coords(),
         "variables": variables,
+        "series": _series(model),
         "attrs": _global_attrs(cfg, model),
         "time_units": model.time_units,
         "time_long_name": model.time_long_name,
@@ -359,7 +366,60 @@ def _resume(cfg: RunConfig, model: Model, stepper, path: str):
         setattr(stepper.stats, name, value)
     note = f"{_dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()} restarted "
     note += f"at t = {start.t:.17g} after {start.n_written} snapshots"
-    return NetCDFWriter.resume(path, start.n_written, note), start
+    n_series = {}
+    if model.probe_variables():  # the samples up to the checkpointed snapshot
+        n_series[PROBE_DIM] = 1 + int(np.sum(probe_counts(cfg)[: start.n_written - 1]))
+    return NetCDFWriter.resume(path, start.n_written, note, n_series), start
+
+
+def probe_counts(cfg: RunConfig) -> np.ndarray:
+    """Number of probe intervals in each output interval: m_k = ⌈(t_k − t_{k−1})/h_p⌉ (at least
+    1), h_p = ``diagnostics.probe_every`` or ``time.dt`` when that is 0 — the rule by which the
+    fixed-step methods split an interval into equal steps, so that with h_p = dt every probe
+    interval is one step. The series holds 1 + Σ m_k samples: t = 0 and the ends of the probe
+    intervals, every snapshot time among them."""
+    h = cfg.diagnostics.probe_every or cfg.time.dt
+    spans = np.diff(output_times(cfg))
+    return np.maximum(1, np.ceil(spans / h * (1.0 - 1e-12))).astype(int)
+
+
+def _series(model: Model) -> dict[str, dict[str, str]]:
+    """The probe-series dimension and its coordinate's attributes, if the model has a probe."""
+    if not model.probe_variables():
+        return {}
+    return {PROBE_DIM: {"long_name": "time of the probe samples", "units": model.time_units}}
+
+
+def _probe_times(t: float, t_out: float, parts: int) -> np.ndarray:
+    """The ends of ``parts`` equal intervals of [t, t_out], the last exactly ``t_out``."""
+    ends = t + (t_out - t) * np.arange(1, parts + 1) / parts
+    ends[-1] = t_out
+    return ends
+
+
+def _advance(cfg: RunConfig, model: Model, stepper, writer, state, t: float, t_out: float, parts):
+    """Advance ``state`` from t to t_out; with ``parts`` (a count, or None without a probe)
+    through the probe times of :func:`_probe_times`, recording the probe at each and appending
+    them to the probe series. An integrator failure becomes :class:`RunFailed`."""
+    targets = [t_out] if parts is None else _probe_times(t, t_out, int(parts))
+    samples = []
+    try:
+        for target in targets:
+            state, t = stepper.advance(state, t, float(target))
+            if parts is not None:
+                samples.append(model.probe(state))
+    except IntegrationError as exc:
+        raise RunFailed(
+            f"integrator {cfg.integrator.method} failed at t = {exc.t:.6g} "
+            f"(step {exc.step}): {exc}" + (f"; hint: {exc.hint}" if exc.hint else "")
+        ) from exc
+    if parts is not None:
+        writer.append_series(PROBE_DIM, targets, _columns(samples))
+    return state, t
+
+
+def _columns(samples: list[dict[str, float]]) -> dict[str, np.ndarray]:
+    return {name: np.array([s[name] for s in samples]) for name in samples[0]}
 
 
 def _loop(
@@ -386,6 +446,9 @@ def _loop(
             # a checkpoint written before the scales were: take them from the initial state
             reference.update(_reference(model, model.initial_state()) | dict(start.reference))
     every = cfg.output.checkpoint_every if checkpoint is not None else 0
+    counts = probe_counts(cfg) if model.probe_variables() else None
+    if counts is not None and start is None:  # the probe at t = 0
+        writer.append_series(PROBE_DIM, np.zeros(1), _columns([model.probe(state)]))
     bar = progress_bar(
         len(times),
         initial=k0,
@@ -399,14 +462,8 @@ def _loop(
             for k in range(k0, len(times)):
                 t_out = times[k]
                 if k > 0:
-                    try:
-                        state, t = stepper.advance(state, t, float(t_out))
-                    except IntegrationError as exc:
-                        raise RunFailed(
-                            f"integrator {cfg.integrator.method} failed at t = {exc.t:.6g} "
-                            f"(step {exc.step}): {exc}"
-                            + (f"; hint: {exc.hint}" if exc.hint else "")
-                        ) from exc
+                    parts = None if counts is None else counts[k - 1]
+                    state, t = _advance(cfg, model, stepper, writer, state, t, float(t_out), parts)
                 snapshot = _snapshot(model, state, reference)
                 if not all(np.all(np.isfinite(v)) for v in snapshot.values()):
                     raise RunFailed(

@@ -15,7 +15,7 @@ def test_run_writes_complete_file(small_config, workdir, capsys):
     assert main(["run", str(small_config), "--quiet"]) == 0
     with xr.open_dataset(workdir / "out" / "small.nc") as ds:
         assert ds.attrs["status"] == "complete"
-        assert ds.sizes == {"t": 11, "x": 256}
+        assert ds.sizes == {"t": 11, "x": 256, "t_probe": 101}  # probe every dt = 0.01
         assert capsys.readouterr().out == ""
 
 

@@ -11,9 +11,12 @@ Per snapshot, for the density ρ = |f|²/∫|f|² dx of the field f (ψ for the 
 * Klein–Gordon with φ⁴ or sine-Gordon potentials: ``energy_entropy``, the differential Shannon entropy
   of the energy density e = ½φ_t² + ½φ_x² + V(φ) (localised on kinks and breathers, unlike φ²).
 
-Per run (no time dimension), of the time series f(x_p, t) at the probe point x_p nearest
-``diagnostics.probe_x``: ``probe_permutation_entropy`` and ``probe_statistical_complexity`` (the
-Jensen–Shannon complexity of its ordinal patterns, Rosso et al. 2007).
+Per run (no time dimension), of the time series of the profile (|ψ| or φ) at the probe point
+x_p = ``diagnostics.probe_x``: ``probe_permutation_entropy`` and ``probe_statistical_complexity``
+(the Jensen–Shannon complexity of its ordinal patterns, Rosso et al. 2007). The series is the
+probe recorded during the run (``probe_phi`` or ``probe_psi_real``/``_imag`` on ``t_probe``,
+every ``diagnostics.probe_every``, at x_p exactly) when the file holds it; older files fall back
+to the snapshots at the grid point nearest x_p.
 """
 
 from __future__ import annotations
@@ -102,22 +105,38 @@ def field_diagnostics(ds: xr.Dataset, cfg: RunConfig) -> dict[str, xr.DataArray]
                 entropy.field_entropy(np.sqrt(np.maximum(density, 0.0)), dx, "shannon"),
                 "differential Shannon entropy of the energy density",
             )
-    j = int(np.argmin(np.abs(ds["x"].values - d.probe_x)))
-    series = profile[:, j]
+    series, x_p, where = probe_series(ds, profile, d.probe_x)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # short runs: NaN is the honest answer
         pe = entropy.permutation_entropy(series, d.permutation_order, d.permutation_delay)
         patterns = entropy.ordinal_patterns(series, d.permutation_order, d.permutation_delay)
         complexity = entropy.statistical_complexity(patterns)
-    x_p = float(ds["x"].values[j])
     out["probe_permutation_entropy"] = xr.DataArray(
-        float(pe), attrs=_attrs(f"permutation entropy of the time series at x = {x_p:.6g}")
+        float(pe),
+        attrs=_attrs(f"permutation entropy of the time series at x = {x_p:.6g} ({where})"),
     )
     out["probe_statistical_complexity"] = xr.DataArray(
         float(complexity),
-        attrs=_attrs(f"Jensen-Shannon statistical complexity of the series at x = {x_p:.6g}"),
+        attrs=_attrs(
+            f"Jensen-Shannon statistical complexity of the series at x = {x_p:.6g} ({where})"
+        ),
     )
     return out
+
+
+def probe_series(
+    ds: xr.Dataset, profile: np.ndarray, probe_x: float
+) -> tuple[np.ndarray, float, str]:
+    """The time series of the profile (|ψ| or φ) at the probe: the dense series recorded during
+    the run when ``ds`` holds it, else the snapshots at the grid point nearest ``probe_x``;
+    with the probe's x and a note saying which."""
+    if "probe_phi" in ds.variables:
+        return ds["probe_phi"].values, float(ds["probe_phi"].attrs["probe_x"]), "probe series"
+    if "probe_psi_real" in ds.variables:
+        series = np.hypot(ds["probe_psi_real"].values, ds["probe_psi_imag"].values)
+        return series, float(ds["probe_psi_real"].attrs["probe_x"]), "probe series"
+    j = int(np.argmin(np.abs(ds["x"].values - probe_x)))
+    return profile[:, j], float(ds["x"].values[j]), "snapshots, nearest grid point"
 
 
 def _attrs(long_name: str) -> dict[str, str]:

@@ -19,6 +19,8 @@ import numpy as np
 import xarray as xr
 
 TIME = "t"
+#: Chunk length of the series dimensions (``series``): samples come a few thousand at a time.
+SERIES_CHUNK = 1024
 
 
 class NetCDFWriter:
@@ -41,6 +43,10 @@ class NetCDFWriter:
         CF (udunits) units of the time coordinate.
     time_long_name : str
         ``long_name`` of the time coordinate.
+    series : mapping
+        Further unlimited dimensions → attributes of their coordinate (``long_name``, ``units``):
+        series sampled at their own times (a probe recorded between the snapshots), appended with
+        :meth:`append_series`; variables whose dims are ``(name,)`` live on them.
     """
 
     def __init__(
@@ -53,11 +59,13 @@ class NetCDFWriter:
         time_units: str = "1",
         dim_sizes: Mapping[str, int] | None = None,
         time_long_name: str = "time",
+        series: Mapping[str, Mapping[str, Any]] | None = None,
     ):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.variables = dict(variables)
         self.n_written = 0
+        self.n_series = {name: 0 for name in series or {}}
         self._nc = netCDF4.Dataset(self.path, "w", format="NETCDF4")
         nc = self._nc
         nc.setncatts({k: _attr(v) for k, v in attrs.items()})
@@ -67,6 +75,10 @@ class NetCDFWriter:
         nc.createDimension(TIME, None)
         time = nc.createVariable(TIME, "f8", (TIME,))
         time.setncatts({"long_name": time_long_name, "units": time_units, "axis": "T"})
+        for name, coord_attrs in (series or {}).items():
+            nc.createDimension(name, None)
+            var = nc.createVariable(name, "f8", (name,), chunksizes=(SERIES_CHUNK,))
+            var.setncatts({k: _attr(v) for k, v in coord_attrs.items()})
         sizes = dict(dim_sizes or {})
         for name, coord in coords.items():
             values = np.asarray(coord.values)
@@ -80,7 +92,10 @@ class NetCDFWriter:
                 nc.createDimension(name, size)
         zlib = compression > 0
         for name, spec in self.variables.items():
-            chunks = [1 if d == TIME else sizes[d] for d in spec.dims]
+            chunks = [
+                1 if d == TIME else SERIES_CHUNK if d in self.n_series else sizes[d]
+                for d in spec.dims
+            ]
             var = nc.createVariable(
                 name,
                 getattr(spec, "dtype", "f8"),
@@ -93,14 +108,22 @@ class NetCDFWriter:
         nc.sync()
 
     @classmethod
-    def resume(cls, path: str | Path, n_written: int, note: str) -> NetCDFWriter:
-        """Reopen an incomplete output to continue after its first ``n_written`` snapshots (later
-        ones, written after the last checkpoint, are overwritten as the run reaches them again)."""
+    def resume(
+        cls,
+        path: str | Path,
+        n_written: int,
+        note: str,
+        n_series: Mapping[str, int] | None = None,
+    ) -> NetCDFWriter:
+        """Reopen an incomplete output to continue after its first ``n_written`` snapshots and the
+        first ``n_series[dim]`` samples of each series (later ones, written after the last
+        checkpoint, are overwritten as the run reaches them again)."""
         self = cls.__new__(cls)
         self.path = Path(path)
         self._nc = netCDF4.Dataset(self.path, "a")
         self.variables = {name: None for name in self._nc.variables}
         self.n_written = int(n_written)
+        self.n_series = {name: int(count) for name, count in (n_series or {}).items()}
         self._nc.setncattr("status", "incomplete")
         self._nc.setncattr("status_reason", "run in progress (restarted)")
         self._nc.setncattr("history", f"{self._nc.getncattr('history')}\n{note}".strip())
@@ -115,6 +138,15 @@ class NetCDFWriter:
             self._nc.variables[name][i, ...] = value
         self.n_written += 1
         self._nc.sync()
+
+    def append_series(self, dim: str, times: np.ndarray, values: Mapping[str, np.ndarray]) -> None:
+        """Write samples at ``times`` of the series on ``dim`` (flushed with the next snapshot)."""
+        i = self.n_series[dim]
+        j = i + len(times)
+        self._nc.variables[dim][i:j] = times
+        for name, value in values.items():
+            self._nc.variables[name][i:j] = value
+        self.n_series[dim] = j
 
     def set_attrs(self, attrs: Mapping[str, Any]) -> None:
         self._nc.setncatts({k: _attr(v) for k, v in attrs.items()})
@@ -212,8 +244,12 @@ class MemoryWriter:
         time_units: str = "1",
         dim_sizes=None,
         time_long_name: str = "time",
+        series: Mapping[str, Mapping[str, Any]] | None = None,
     ):
         self.coords = dict(coords)
+        self.series = {name: dict(attrs) for name, attrs in (series or {}).items()}
+        self.series_times: dict[str, list] = {name: [] for name in self.series}
+        self.n_series = {name: 0 for name in self.series}
         self.variables = dict(variables)
         self.attrs = {k: _attr(v) for k, v in attrs.items()}
         self.attrs["Conventions"] = "CF-1.10"
@@ -228,6 +264,12 @@ class MemoryWriter:
         for name, value in values.items():
             self.rows[name].append(np.array(value, dtype=float))
         self.n_written += 1
+
+    def append_series(self, dim: str, times: np.ndarray, values: Mapping[str, np.ndarray]) -> None:
+        self.series_times[dim].extend(np.asarray(times, dtype=float))
+        for name, value in values.items():
+            self.rows[name].extend(np.asarray(value, dtype=float))
+        self.n_series[dim] += len(times)
 
     def set_attrs(self, attrs: Mapping[str, Any]) -> None:
         self.attrs.update({k: _attr(v) for k, v in attrs.items()})
@@ -250,9 +292,14 @@ class MemoryWriter:
                 np.asarray(c.values),
                 {"long_name": c.long_name, "units": c.units},
             )
+        for name, attrs in self.series.items():
+            coords[name] = (name, np.array(self.series_times[name], dtype=float), attrs)
         data = {}
         for name, spec in self.variables.items():
             rows = self.rows[name]
+            if spec.dims[0] in self.series:
+                data[name] = (spec.dims, np.array(rows, dtype=float), _variable_attrs(spec))
+                continue
             shape = [len(rows)] + [len(self.coords[d].values) for d in spec.dims[1:]]
             values = np.array(rows).reshape(shape).astype(getattr(spec, "dtype", "f8"))
             data[name] = (spec.dims, values, _variable_attrs(spec))

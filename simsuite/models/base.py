@@ -73,6 +73,21 @@ def check_grid_extent(
         )
 
 
+def check_probe(source: str, probe_x: float, x_min: float, x_max: float) -> None:
+    """Require the probe point ``diagnostics.probe_x`` inside the domain [x_min, x_max]."""
+    if not x_min <= probe_x <= x_max:
+        raise ConfigError(
+            source,
+            "diagnostics.probe_x",
+            probe_x,
+            f"must lie in the domain [{x_min:g}, {x_max:g}] (the probe series is recorded there)",
+        )
+
+
+#: The dimension of the probe series (:meth:`Model.probe`), sampled more densely than ``t``.
+PROBE_DIM = "t_probe"
+
+
 @dataclass(frozen=True)
 class VariableSpec:
     """Description of one output variable (CF-style ``long_name`` and ``units``)."""
@@ -155,6 +170,16 @@ class Model:
             for name, value in self.invariants(state).items()
             if specs[name].drift
         }
+
+    def probe_variables(self) -> dict[str, VariableSpec]:
+        """Specs of the probe series, on :data:`PROBE_DIM`: values at one point that the runner
+        records at every probe time (``diagnostics.probe_every``), between the snapshots. None
+        by default."""
+        return {}
+
+    def probe(self, state: np.ndarray) -> dict[str, float]:
+        """The values of :meth:`probe_variables` on ``state``."""
+        return {}
 
     def coords(self) -> dict[str, Coordinate]:
         """Coordinate variables other than time."""

@@ -44,7 +44,14 @@ from simsuite.config import (
 )
 from simsuite.integrators import get_integrator
 from simsuite.models import kg_kernels
-from simsuite.models.base import Coordinate, Model, VariableSpec, check_grid_extent
+from simsuite.models.base import (
+    PROBE_DIM,
+    Coordinate,
+    Model,
+    VariableSpec,
+    check_grid_extent,
+    check_probe,
+)
 from simsuite.models.kg_initial import Gaussian, KGContext, KGInitialCondition
 from simsuite.models.kg_kernels import kick_rotate, scaled_sum_into
 from simsuite.models.kg_potentials import Custom, Linear, Phi4, Potential, SineGordon
@@ -463,6 +470,7 @@ class KleinGordon(Model):
         if g.winding:
             kwargs["jump"] = jump
         basis = make_basis(g.boundary, g.x_min, g.x_max, g.n_points, **kwargs)
+        check_probe(source, cfg.diagnostics.probe_x, g.x_min, g.x_max)
         phi0, pi0 = ic.evaluate(KGContext(basis.x, potential, base_dir, source))
         phi0, pi0 = np.array(phi0, dtype=float), np.array(pi0, dtype=float)
         if not (np.all(np.isfinite(phi0)) and np.all(np.isfinite(pi0))):
@@ -480,6 +488,34 @@ class KleinGordon(Model):
 
     def observables(self, state: np.ndarray) -> dict[str, np.ndarray]:
         return {"phi": state[0], "phi_t": state[1]}
+
+    @cached_property
+    def _probe_weights(self) -> np.ndarray:
+        return self.basis.evaluation(self.cfg.diagnostics.probe_x)
+
+    def probe(self, state: np.ndarray) -> dict[str, float]:
+        """φ and φ_t at x_p = ``diagnostics.probe_x`` from the expansion in the basis's own modes
+        (:meth:`~simsuite.boundary.FieldBasis.evaluation`: Fourier, half-integer Fourier, cosine
+        or sine series; φ_ref(x_p) added back for a winding or Dirichlet data), exact at any x_p,
+        not the nearest grid point."""
+        basis, weights = self.basis, self._probe_weights
+        phi = float(np.real(basis.to_modes(state[0]) @ weights))
+        pi = float(np.real(basis.to_modes(state[1], subtract_reference=False) @ weights))
+        return {
+            "probe_phi": phi + basis.reference_at(self.cfg.diagnostics.probe_x),
+            "probe_phi_t": pi,
+        }
+
+    def probe_variables(self) -> dict[str, VariableSpec]:
+        where = (("probe_x", self.cfg.diagnostics.probe_x),)
+        return {
+            "probe_phi": VariableSpec(
+                (PROBE_DIM,), "field phi at the probe point x = probe_x", "1", False, attrs=where
+            ),
+            "probe_phi_t": VariableSpec(
+                (PROBE_DIM,), "phi_t at the probe point x = probe_x", "1", False, attrs=where
+            ),
+        }
 
     def invariants(self, state: np.ndarray) -> dict[str, float]:
         out = self.problem.invariants(state)

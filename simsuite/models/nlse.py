@@ -32,7 +32,14 @@ from simsuite.config import (
     section,
 )
 from simsuite.models import nlse_kernels
-from simsuite.models.base import Coordinate, Model, VariableSpec, check_grid_extent
+from simsuite.models.base import (
+    PROBE_DIM,
+    Coordinate,
+    Model,
+    VariableSpec,
+    check_grid_extent,
+    check_probe,
+)
 from simsuite.models.nlse_initial import ICContext, NLSEInitialCondition, SingleSoliton
 from simsuite.spectral import GridSection, PeriodicGrid, dealias_filter, fft_workers
 from simsuite.transforms import THREADS_FROM, ComplexFFT
@@ -215,6 +222,7 @@ class NLSE(Model):
             half = 0.5 * g.fit_periods * cfg.initial_condition.period()
             x_min, x_max = -half, half
         grid = PeriodicGrid(x_min, x_max, g.n_points, fft_workers(cfg.run.threads))
+        check_probe(cfg.source, cfg.diagnostics.probe_x, x_min, x_max)
         mask = dealias_filter(grid.k, g.dealias, g.filter_strength, g.filter_order)
         problem = NLSEProblem(grid, cfg.equation.nonlinearity, mask, cfg.run.fft)
         base_dir = Path(cfg.source).parent if cfg.source not in ("", "<dict>") else Path.cwd()
@@ -248,6 +256,33 @@ class NLSE(Model):
 
     def invariants(self, state: np.ndarray) -> dict[str, float]:
         return nlse_invariants(state, self.grid, self.problem.g)
+
+    @cached_property
+    def _probe_weights(self) -> np.ndarray:
+        """e^{ik s}/n at s = x_p − x_min, the Nyquist mode (n even) as cos(k s)/n: the symmetric
+        trigonometric interpolant, which equals ψ at every grid point."""
+        grid = self.grid
+        s = self.cfg.diagnostics.probe_x - grid.x_min
+        weights = np.exp(1j * grid.k * s) / grid.n
+        if grid.n % 2 == 0:
+            weights[grid.n // 2] = np.cos(grid.k[grid.n // 2] * s) / grid.n
+        return weights
+
+    def probe(self, state: np.ndarray) -> dict[str, float]:
+        """Re ψ and Im ψ at x_p = ``diagnostics.probe_x``: ψ(x_p) = Σ_k ψ̂_k e^{ik(x_p − x_min)}/n
+        from the state ψ̂ (exact at any x_p, not the nearest grid point)."""
+        value = complex(state @ self._probe_weights)
+        return {"probe_psi_real": value.real, "probe_psi_imag": value.imag}
+
+    def probe_variables(self) -> dict[str, VariableSpec]:
+        where = (("probe_x", self.cfg.diagnostics.probe_x),)
+        return {
+            f"probe_psi_{part}": VariableSpec(
+                (PROBE_DIM,), f"{part} part of psi at the probe point x = probe_x", "1", False,
+                attrs=where,
+            )
+            for part in ("real", "imag")
+        }  # fmt: skip
 
     def invariant_scales(self, state: np.ndarray) -> dict[str, float]:
         return nlse_scales(state, self.grid, self.problem.g)

@@ -9,7 +9,8 @@ returns a :class:`~matplotlib.figure.Figure`:
 * :func:`invariant_drift` — |drift| of every conserved quantity relative to its natural scale,
   against t (log scale);
 * :func:`spectrum` — log₁₀ |f̂(k, t)| over (k, t), f̂ the discrete Fourier transform of ψ or φ;
-* :func:`phase_portrait` — φ_t against φ (Re ψ against Im ψ) at a probe point;
+* :func:`phase_portrait` — φ_t against φ (Re ψ against Im ψ) at the probe point, from the dense
+  probe series recorded during the run;
 * :func:`entropy_timeseries` — the entropy diagnostics of :mod:`simsuite.diagnostics.fields`,
   when the dataset holds them.
 """
@@ -179,27 +180,40 @@ def spectrum(ds: xr.Dataset) -> Figure:
 
 
 def phase_portrait(ds: xr.Dataset, x: float | None = None) -> Figure:
-    """The trajectory at the grid point nearest ``x`` (default: the run's
-    ``diagnostics.probe_x``): φ_t against φ, or Im ψ against Re ψ."""
-    if x is None:
-        x = float(config_value(ds, "diagnostics", "probe_x", 0.0))
-    j = int(np.argmin(np.abs(ds["x"].values - x)))
-    if is_complex(ds):
-        u, v = ds["psi_real"].values[:, j], ds["psi_imag"].values[:, j]
-        labels = ("Re ψ", "Im ψ")
-    else:
-        u, v = ds["phi"].values[:, j], ds["phi_t"].values[:, j]
-        labels = ("φ", "φ_t")
+    """The trajectory at a probe point: φ_t against φ, or Im ψ against Re ψ. By default the probe
+    series recorded during the run (``probe_phi``, ``probe_phi_t`` or ``probe_psi_real``,
+    ``probe_psi_imag`` on ``t_probe``: every ``diagnostics.probe_every``, at
+    ``diagnostics.probe_x`` exactly); with ``x`` given, or for files without the series, the
+    snapshots at the grid point nearest ``x`` (default ``diagnostics.probe_x``)."""
+    u, v, where = _probe_trajectory(ds, x)
+    labels = ("Re ψ", "Im ψ") if is_complex(ds) else ("φ", "φ_t")
     figure = new_figure(5.5, 5.0)
     ax = figure.add_subplot()
-    ax.plot(u, v, lw=1.0, color="tab:blue")
+    ax.plot(u, v, lw=0.8, color="tab:blue")
     ax.plot(u[:1], v[:1], "o", color="tab:green", label="start")
     ax.plot(u[-1:], v[-1:], "s", color="tab:red", label="end")
     ax.set_xlabel(labels[0])
     ax.set_ylabel(labels[1])
-    ax.set_title(title(ds, f"phase portrait at x = {ds['x'].values[j]:.4g}"))
+    ax.set_title(title(ds, f"phase portrait at {where}"))
     ax.legend(fontsize="small")
     return figure
+
+
+def _probe_trajectory(ds: xr.Dataset, x: float | None) -> tuple[np.ndarray, np.ndarray, str]:
+    """(u, v) of the phase portrait and a description of where and how it was sampled."""
+    names = ("probe_psi_real", "probe_psi_imag") if is_complex(ds) else ("probe_phi", "probe_phi_t")
+    if x is None and all(name in ds.variables for name in names):
+        u, v = (ds[name].values for name in names)
+        x_p = float(ds[names[0]].attrs.get("probe_x", np.nan))
+        t = ds[ds[names[0]].dims[0]].values
+        spacing = float(np.median(np.diff(t))) if len(t) > 1 else 0.0
+        return u, v, f"x = {x_p:.4g} ({len(t)} samples, Δt = {spacing:.3g})"
+    if x is None:
+        x = float(config_value(ds, "diagnostics", "probe_x", 0.0))
+    j = int(np.argmin(np.abs(ds["x"].values - x)))
+    fields_uv = ("psi_real", "psi_imag") if is_complex(ds) else ("phi", "phi_t")
+    u, v = (ds[name].values[:, j] for name in fields_uv)
+    return u, v, f"x = {ds['x'].values[j]:.4g} (snapshots)"
 
 
 def has_entropies(ds: xr.Dataset) -> bool:
