@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import xarray as xr
 
 import simsuite
 from simsuite.config import load_config
+from simsuite.io.checkpoint import checkpoint_path, read_checkpoint, write_checkpoint
 from simsuite.models import get_model
+from simsuite.runner import SCALE
 
-from .conftest import CONFIGS, SMALL_NLSE, write_config
+from .conftest import CONFIGS, SMALL_NLSE, interrupt_after, write_config
 
 
 def _model(text: str, tmp_path, overrides: dict | None = None):
@@ -141,3 +144,29 @@ def test_zero_field_gets_an_absolute_drift(workdir):
     for name in ("mass", "momentum", "energy"):
         assert ds[f"{name}_rel_error"].attrs["natural_scale"] == 1.0
         np.testing.assert_array_equal(ds[f"{name}_rel_error"].values, 0.0)
+
+
+def test_restart_from_a_checkpoint_without_scales(tmp_path, monkeypatch):
+    """A checkpoint written before the scales existed holds only the initial values: the restart
+    takes the scales from the initial state (the same numbers) and equals the whole run."""
+    overrides = {
+        "grid.n_points": 256,
+        "time.t_final": 4.0,
+        "time.n_snapshots": 9,
+        "output.checkpoint_every": 2,
+        "run.progress": False,
+    }
+    config = CONFIGS / "kg_collision.toml"
+    whole = simsuite.run(config, output=tmp_path / "whole.nc", overrides=overrides)
+    path = tmp_path / "broken.nc"
+    with monkeypatch.context() as patch:
+        interrupt_after(patch, 6)
+        with pytest.raises(KeyboardInterrupt):
+            simsuite.run(config, output=path, overrides=overrides)
+    sidecar = checkpoint_path(path)
+    saved = read_checkpoint(sidecar)
+    assert saved.reference[SCALE + "momentum"] == float(whole["energy"][0])
+    saved.reference = {k: v for k, v in saved.reference.items() if not k.startswith(SCALE)}
+    write_checkpoint(sidecar, saved)
+    restarted = simsuite.run(config, restart=path, overrides=overrides)
+    xr.testing.assert_identical(restarted.drop_attrs(), whole.drop_attrs())
