@@ -220,6 +220,16 @@ class FieldBasis:
         """:meth:`evaluation` at s = x − x_min."""
         raise NotImplementedError
 
+    def cardinal(self, x: float) -> np.ndarray:
+        """Grid weights w of the point ``x``: f(x) = w·(f − φ_ref) + φ_ref(x), the value of
+        :meth:`interpolate` as one dot product (w_j = Re Σ_m e_m(x) T_mj, T the forward
+        transform, evaluated with one transform of the weights e(x))."""
+        return np.real(self._transpose(self.evaluation(x)))
+
+    def _transpose(self, e: np.ndarray) -> np.ndarray:
+        """Tᵀ e for the forward transform T (modes = T f)."""
+        raise NotImplementedError
+
     def reference_at(self, x: float) -> float:
         """φ_ref(x) (0 without a reference)."""
         return self._reference_start + self.reference_slope * (float(x) - self.x_min)
@@ -301,6 +311,12 @@ class PeriodicBasis(FieldBasis):
     def _gradient(self, c):
         return self._inverse(1j * self._k_odd * c)
 
+    def _transpose(self, e):
+        # rfft: T_mj = e^{−2πi mj/n}, m = 0..⌊n/2⌋
+        padded = np.zeros(self.n, dtype=complex)
+        padded[: e.size] = e
+        return sfft.fft(padded)
+
     def _evaluation(self, s):
         # irfft: f = (1/n)[c_0 + 2 Σ_{0<m<n/2} Re(c_m e^{ik_m s}) + c_{n/2} cos(k_{n/2} s)], the
         # Nyquist coefficient (n even) being real
@@ -345,6 +361,10 @@ class AntiperiodicBasis(FieldBasis):
     def _gradient(self, c):
         return self._inverse(1j * self.k * c)
 
+    def _transpose(self, e):
+        # T_mj = e^{−2πi mj/n}·e^{−iπ s_j/L}
+        return sfft.fft(e) * self._twist
+
     def _evaluation(self, s):
         # f = Re (1/n) Σ_m c_m e^{i k_m s}, k_m = 2π m/L + π/L (the inverse above, at any s)
         return np.exp(1j * self.k * s) / self.n
@@ -379,6 +399,10 @@ class NeumannBasis(FieldBasis):
         s = np.zeros_like(c)
         s[..., :-1] = -self.k[1:] * c[..., 1:]
         return sfft.idst(s, type=2, workers=self.workers)
+
+    def _transpose(self, e):
+        # DCT-II: T_mj = 2 cos(π m (2j + 1)/2n); DCT-III gives e_0 + 2 Σ_m≥1 e_m cos(...)
+        return sfft.dct(e, type=3) + e[0]
 
     def _evaluation(self, s):
         # idct type II: f = (1/n)[c_0/2 + Σ_{m≥1} c_m cos(k_m s)]
@@ -426,6 +450,10 @@ class DirichletBasis(FieldBasis):
         a = np.zeros_like(c)
         a[..., 1:] = self.k[:-1] * c[..., :-1]
         return sfft.idct(a, type=2, workers=self.workers)
+
+    def _transpose(self, e):
+        # DST-II: T_mj = 2 sin(π (m + 1)(2j + 1)/2n); DST-III weights the top mode by (−1)^j once
+        return sfft.dst(e, type=3) + e[-1] * (-1.0) ** np.arange(self.n)
 
     def _evaluation(self, s):
         # idst type II: f = (1/n)[Σ_{m<n−1} c_m sin(k_m s) + ½ c_{n−1} sin(k_{n−1} s)]

@@ -36,7 +36,8 @@ def _run(case, **more) -> xr.Dataset:
 @pytest.mark.parametrize("n", [16, 17])
 def test_basis_interpolation_is_the_basis_expansion(kind, n):
     """f(x) from the modes equals f at every grid point (round-off, 1e-13 for values O(1)), and
-    a field made of a few of the basis's own modes (plus its reference) at any x (1e-14)."""
+    a field made of a few of the basis's own modes (plus its reference) at any x (1e-14), also
+    through the grid weights of ``cardinal``."""
     extra = {"periodic": {"jump": 2 * np.pi}, "dirichlet": {"left": -1.0, "right": 1.0}}
     basis = make_basis(kind, -5.0, 5.0, n, **extra.get(kind, {}))
     values = np.random.default_rng(n).standard_normal(n)
@@ -49,8 +50,12 @@ def test_basis_interpolation_is_the_basis_expansion(kind, n):
         "neumann": lambda x: np.cos(2 * np.pi * s(x)) + 0.5,
         "dirichlet": lambda x: -1.0 + 2.0 * s(x) + np.sin(3 * np.pi * s(x)),
     }[kind]
+    ref = np.zeros(n) if basis.reference is None else basis.reference
     for x in (0.0, 0.123, -4.9, 3.3):
         assert basis.interpolate(exact(basis.x), x) == pytest.approx(exact(x), abs=1e-14)
+        # the same value as one dot product with the grid weights (what the model's probe uses)
+        by_weights = basis.cardinal(x) @ (exact(basis.x) - ref) + basis.reference_at(x)
+        assert by_weights == pytest.approx(exact(x), abs=1e-14)
 
 
 @pytest.mark.parametrize(

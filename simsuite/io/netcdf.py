@@ -96,13 +96,14 @@ class NetCDFWriter:
                 1 if d == TIME else SERIES_CHUNK if d in self.n_series else sizes[d]
                 for d in spec.dims
             ]
+            series = spec.dims[0] in self.n_series  # appended a few samples at a time: no zlib
             var = nc.createVariable(
                 name,
                 getattr(spec, "dtype", "f8"),
                 spec.dims,
-                zlib=zlib,
-                complevel=compression or None,
-                chunksizes=chunks if zlib or len(chunks) > 1 else None,
+                zlib=zlib and not series,
+                complevel=None if series else compression or None,
+                chunksizes=chunks if zlib or series or len(chunks) > 1 else None,
             )
             var.setncatts(_variable_attrs(spec))
         nc.sync()

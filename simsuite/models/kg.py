@@ -490,20 +490,23 @@ class KleinGordon(Model):
         return {"phi": state[0], "phi_t": state[1]}
 
     @cached_property
-    def _probe_weights(self) -> np.ndarray:
-        return self.basis.evaluation(self.cfg.diagnostics.probe_x)
+    def _probe_weights(self) -> tuple[np.ndarray, float]:
+        """Grid weights w of x_p and φ_ref(x_p) − w·φ_ref, so that φ(x_p) = w·φ + that."""
+        basis, x_p = self.basis, self.cfg.diagnostics.probe_x
+        weights = basis.cardinal(x_p)
+        ref = basis.reference
+        return weights, basis.reference_at(x_p) - (0.0 if ref is None else float(weights @ ref))
 
     def probe(self, state: np.ndarray) -> dict[str, float]:
         """φ and φ_t at x_p = ``diagnostics.probe_x`` from the expansion in the basis's own modes
-        (:meth:`~simsuite.boundary.FieldBasis.evaluation`: Fourier, half-integer Fourier, cosine
-        or sine series; φ_ref(x_p) added back for a winding or Dirichlet data), exact at any x_p,
-        not the nearest grid point."""
-        basis, weights = self.basis, self._probe_weights
-        phi = float(np.real(basis.to_modes(state[0]) @ weights))
-        pi = float(np.real(basis.to_modes(state[1], subtract_reference=False) @ weights))
+        (Fourier, half-integer Fourier, cosine or sine series; φ_ref(x_p) added back for a
+        winding or Dirichlet data), exact at any x_p, not the nearest grid point. The expansion
+        is linear in the grid values, so it is one dot product with the grid weights of
+        :meth:`~simsuite.boundary.FieldBasis.cardinal` (no transform per sample)."""
+        weights, offset = self._probe_weights
         return {
-            "probe_phi": phi + basis.reference_at(self.cfg.diagnostics.probe_x),
-            "probe_phi_t": pi,
+            "probe_phi": float(weights @ state[0]) + offset,
+            "probe_phi_t": float(weights @ state[1]),
         }
 
     def probe_variables(self) -> dict[str, VariableSpec]:
