@@ -96,7 +96,9 @@ class NetCDFWriter:
                 1 if d == TIME else SERIES_CHUNK if d in self.n_series else sizes[d]
                 for d in spec.dims
             ]
-            series = spec.dims[0] in self.n_series  # appended a few samples at a time: no zlib
+            series = bool(
+                set(spec.dims[:1]) & set(self.n_series)
+            )  # a few samples at a time: no zlib
             var = nc.createVariable(
                 name,
                 getattr(spec, "dtype", "f8"),
@@ -298,7 +300,7 @@ class MemoryWriter:
         data = {}
         for name, spec in self.variables.items():
             rows = self.rows[name]
-            if spec.dims[0] in self.series:
+            if set(spec.dims[:1]) & set(self.series):
                 data[name] = (spec.dims, np.array(rows, dtype=float), _variable_attrs(spec))
                 continue
             shape = [len(rows)] + [len(self.coords[d].values) for d in spec.dims[1:]]
