@@ -96,9 +96,8 @@ class NetCDFWriter:
                 1 if d == TIME else SERIES_CHUNK if d in self.n_series else sizes[d]
                 for d in spec.dims
             ]
-            series = bool(
-                set(spec.dims[:1]) & set(self.n_series)
-            )  # a few samples at a time: no zlib
+            # series variables are appended a few samples at a time: no zlib
+            series = bool(set(spec.dims[:1]) & set(self.n_series))
             var = nc.createVariable(
                 name,
                 getattr(spec, "dtype", "f8"),
