@@ -113,9 +113,9 @@ def _schooling(ds: xr.Dataset, cfg: RunConfig) -> dict[str, xr.DataArray]:
             cfg.source,
             "diagnostics.schooling_definition",
             definition,
-            "needs a run in a periodic box (domain.kind = \"periodic\"), as that package had; "
+            'needs a run in a periodic box (domain.kind = "periodic"), as that package had; '
             "this run is in open space. Use it on runs of the couzin_dk_* configs (or any config "
-            "with a periodic [domain]), or keep the default definition \"simsuite\", which "
+            'with a periodic [domain]), or keep the default definition "simsuite", which '
             "handles open space",
         )
     with warnings.catch_warnings():
