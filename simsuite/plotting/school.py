@@ -245,7 +245,8 @@ def order_parameters(ds: xr.Dataset, ax: Axes | None = None) -> Figure:
     ax.set_xlabel(time_label(ds))
     ax.set_ylabel("order parameter")
     ax.set_title(title(ds, "order parameters"))
-    ax.legend(fontsize="small")
+    # beside the axes: P and M sit anywhere in [0, 1], so no corner inside is ever free
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     return figure
 
 
