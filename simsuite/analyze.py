@@ -32,6 +32,8 @@ import xarray as xr
 from simsuite.config import ConfigError, RunConfig, load_config
 from simsuite.diagnostics import schooling
 from simsuite.diagnostics.fields import field_diagnostics
+from simsuite.io.netcdf import writer_of
+from simsuite.io.paths import check_output_file
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -54,6 +56,9 @@ def _open(path: Path) -> xr.Dataset:
         with xr.open_dataset(path, engine="netcdf4") as ds:
             return ds.load()  # and close it: the file may be appended to
     except Exception as exc:  # noqa: BLE001 - any reader failure means "not a simsuite output"
+        if (pid := writer_of(path)) is not None:  # HDF5 locks the file while a run writes it
+            msg = f"is being written by a running simsuite run (pid {pid}); wait for it to finish"
+            raise ConfigError(str(path), "file", path.name, msg) from None
         raise ConfigError(
             str(path), "file", path.name, f"is not a readable NetCDF file ({type(exc).__name__})"
         ) from None
@@ -75,7 +80,15 @@ def _run_config(ds: xr.Dataset, source: str, overrides: dict[str, Any] | None) -
         raise ConfigError(
             source, "variables", ", ".join(missing), f"are needed for a {model} analysis"
         )
-    raw = tomllib.loads(text)
+    try:
+        raw = tomllib.loads(str(text))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            source,
+            "config_toml",
+            str(text)[:40],
+            f"the run's stored config is not valid TOML ({exc}); the file is damaged",
+        ) from None
     overrides = {
         key: str(value) if key.endswith(("renyi_orders", "tsallis_q")) else value
         for key, value in (overrides or {}).items()
@@ -85,7 +98,52 @@ def _run_config(ds: xr.Dataset, source: str, overrides: dict[str, Any] | None) -
         cfg = load_config(raw, overrides)
     except ConfigError as exc:
         raise ConfigError(source, exc.key, exc.value, exc.allowed, exc.hint) from None
+    if cfg.model.name != model:
+        raise ConfigError(
+            source,
+            "model",
+            model,
+            f"disagrees with the run's stored config ({cfg.model.name!r}); the file is damaged",
+        )
+    _check_data(ds, cfg, source)
     return _with_source(cfg, source)
+
+
+#: Sizes of the state variables' dimensions other than ``t``, from a run's config.
+def _expected_sizes(cfg: RunConfig) -> dict[str, int]:
+    if cfg.model.name == "couzin":
+        return {"agent": cfg.agents.n, "dim": 3}
+    return {"x": cfg.grid.n_points}
+
+
+def _check_data(ds: xr.Dataset, cfg: RunConfig, source: str) -> None:
+    """Refuse a file whose state variables cannot be the run's: no snapshot, dimensions that
+    disagree with its config, or non-finite values (a run stops before writing those)."""
+    if ds.sizes.get("t", 0) == 0:
+        raise ConfigError(source, "t", 0, "the file holds no snapshot: nothing to analyze")
+    sizes = _expected_sizes(cfg)
+    for name in REQUIRED[cfg.model.name]:
+        var = ds[name]
+        dims = ("t", *sizes)
+        shape = (ds.sizes["t"], *sizes.values())
+        if var.dims != dims or var.shape != shape:
+            raise ConfigError(
+                source,
+                name,
+                f"dims {var.dims} shape {var.shape}",
+                f"must have dims {dims} and shape {shape} (the run's config); the file is damaged",
+            )
+        if not np.all(np.isfinite(var.values)):
+            raise ConfigError(
+                source,
+                name,
+                "non-finite values",
+                "must be finite (a run stops before writing NaN or inf); the file is damaged",
+            )
+    if cfg.model.name != "couzin":
+        dx = ds.attrs.get("dx")
+        if not isinstance(dx, (int, float, np.number)) or not np.isfinite(dx) or dx <= 0:
+            raise ConfigError(source, "dx", dx, "must be the grid spacing, a number > 0")
 
 
 def _with_source(cfg: RunConfig, source: str) -> RunConfig:
@@ -204,9 +262,21 @@ def analyze(
             "already exists; pass --overwrite (analyze(..., overwrite=True)) to replace it, "
             "--inplace to add the diagnostics to the run file, or choose another --output",
         )
+    check_output_file(target, str(path), "--inplace" if inplace else "--output")
     ds = _open(path)
     cfg = _run_config(ds, str(path), overrides)
-    new = diagnostics_for(ds, cfg)
+    try:
+        new = diagnostics_for(ds, cfg)
+    except (KeyError, IndexError, TypeError, ValueError) as exc:
+        if isinstance(exc, ConfigError):
+            raise
+        raise ConfigError(
+            str(path),
+            "file",
+            path.name,
+            f"cannot be analyzed ({type(exc).__name__}: {exc}); is it an unmodified simsuite "
+            "output?",
+        ) from exc
     history = (
         str(ds.attrs.get("history", "")) + "\nsimsuite analyze: added " + ", ".join(new)
     ).strip()

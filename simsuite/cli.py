@@ -19,6 +19,7 @@ from pathlib import Path
 from simsuite import __version__
 from simsuite.config import ConfigError, Polymorphic, describe, load_config, parse_override
 from simsuite.expressions import ExpressionError
+from simsuite.io.paths import check_output_file, check_output_folder
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -30,13 +31,17 @@ def canonical_configs() -> list[Path]:
 
 
 def _parser() -> argparse.ArgumentParser:
+    # --debug is accepted before and after the subcommand. The subcommands' copy has no default
+    # (SUPPRESS): a default there would overwrite the value the top-level parser already set.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks on errors"
+    )
     parser = argparse.ArgumentParser(
         prog="simsuite",
-        parents=[common],
         description="Simulate nonlinear waves and collective motion; NetCDF output.",
     )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     parser.add_argument("--version", action="version", version=f"simsuite {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -131,6 +136,13 @@ def _parser() -> argparse.ArgumentParser:
         "--outdir", metavar="DIR", help="output directory (default: outputs/sweeps/<sweep name>)"
     )
     sweep.add_argument("--resume", action="store_true", help="keep the runs whose file is complete")
+    sweep.add_argument(
+        "--max-runs",
+        type=int,
+        metavar="N",
+        help="refuse a sweep of more than N runs, counted before anything is expanded "
+        "(default 100000)",
+    )
     sweep.add_argument("--quiet", action="store_true", help="no progress bar or summary")
 
     validate = sub.add_parser(
@@ -260,8 +272,9 @@ def _cmd_plot(args) -> int:
     if not 10 <= args.dpi <= 1200:
         raise ConfigError("simsuite plot", "--dpi", args.dpi, "an integer in [10, 1200]")
     path = Path(args.output_file)
-    ds = load_output(path)
     outdir = Path(args.outdir) if args.outdir else path.parent
+    check_output_folder(outdir, str(path), "--outdir")
+    ds = load_output(path)
     written = save_figures(ds, outdir, path.stem, pdf=args.pdf, dpi=args.dpi)
     if not args.quiet:
         print("\n".join(f"wrote {display_path(p)}" for p in written))
@@ -276,6 +289,7 @@ def _cmd_animate(args) -> int:
     ds = load_output(path)
     fmt = args.format or default_format()
     target = Path(args.output) if args.output else path.with_suffix(f".{fmt}")
+    check_output_file(target, str(path), "--output")
     written = animate(
         ds,
         target,
@@ -295,6 +309,9 @@ def _cmd_sweep(args) -> int:
 
     if args.workers is not None and args.workers < 1:
         raise ConfigError("--workers", "N", args.workers, "must be an integer >= 1")
+    if args.max_runs is not None and args.max_runs < 1:
+        raise ConfigError("--max-runs", "N", args.max_runs, "must be an integer >= 1")
+    limit = {} if args.max_runs is None else {"max_runs": args.max_runs}
     ds = sweep(
         args.sweep_file,
         outdir=args.outdir,
@@ -302,6 +319,7 @@ def _cmd_sweep(args) -> int:
         workers=args.workers,
         resume=args.resume,
         progress=not args.quiet,
+        **limit,
     )
     a = ds.attrs
     pairs = zip(ds["status"].values.ravel(), ds["run_hash"].values.ravel(), strict=True)

@@ -41,6 +41,7 @@ from simsuite.io.netcdf import (
     file_status,
     open_output,
 )
+from simsuite.io.paths import check_output_file
 from simsuite.models import Model, VariableSpec, get_model
 from simsuite.models.base import PROBE_DIM
 from simsuite.progress import progress_bar
@@ -253,6 +254,7 @@ def run(
         writer = MemoryWriter(**writer_args)
         _loop(cfg, model, stepper, writer, show, initial=(initial, reference))
     else:
+        check_output_file(path, cfg.source, "output.path")  # a writable regular file (exit 2)
         lock = OutputLock(path)
         try:
             lock.acquire()
@@ -411,7 +413,8 @@ def _advance(cfg: RunConfig, model: Model, stepper, writer, state, t: float, t_o
     except IntegrationError as exc:
         raise RunFailed(
             f"integrator {cfg.integrator.method} failed at t = {exc.t:.6g} "
-            f"(step {exc.step}): {exc}" + (f"; hint: {exc.hint}" if exc.hint else "")
+            f"(step {exc.step}): {exc}"
+            + (f"; hint: {exc.hint}" if exc.hint and exc.hint not in str(exc) else "")
         ) from exc
     if parts is not None:
         writer.append_series(PROBE_DIM, targets, _columns(samples))

@@ -104,7 +104,36 @@ def _fsync_directory(folder: Path) -> None:
 
 
 def read_checkpoint(path: str | Path) -> Checkpoint:
-    """Read a checkpoint written by :func:`write_checkpoint`."""
+    """Read a checkpoint written by :func:`write_checkpoint`.
+
+    Raises
+    ------
+    ConfigError
+        When the file is not a readable checkpoint (truncated, overwritten, not NetCDF, or missing
+        or malformed state and attributes), naming the file; the run cannot be continued from it.
+    """
+    path = Path(path)
+    try:
+        checkpoint = _read(path)
+    except Exception as exc:  # noqa: BLE001 - any reader failure means "not a usable checkpoint"
+        from simsuite.config import ConfigError
+
+        raise ConfigError(
+            str(path),
+            "checkpoint",
+            path.name,
+            f"is not a readable simsuite checkpoint ({type(exc).__name__}: {_first_line(exc)}); "
+            "the run cannot be continued from it: run it again with --overwrite",
+        ) from None
+    return checkpoint
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:120] if text else "no detail"
+
+
+def _read(path: Path) -> Checkpoint:
     with netCDF4.Dataset(path, "r") as nc:
         nc.set_auto_mask(False)
         dtype = np.dtype(nc.getncattr("state_dtype"))
@@ -115,7 +144,7 @@ def read_checkpoint(path: str | Path) -> Checkpoint:
         else:
             state = np.asarray(nc.variables["u"][:], dtype=dtype)
         attrs = {k: nc.getncattr(k) for k in nc.ncattrs()}
-    return Checkpoint(
+    checkpoint = Checkpoint(
         state=np.ascontiguousarray(state),
         t=float(attrs["t"]),
         n_written=int(attrs["n_written"]),
@@ -123,3 +152,10 @@ def read_checkpoint(path: str | Path) -> Checkpoint:
         config_toml=str(attrs["config_toml"]),
         **{k: json.loads(attrs[k]) for k in _JSON_ATTRS},
     )
+    if not all(isinstance(getattr(checkpoint, k), dict) for k in _JSON_ATTRS):
+        raise ValueError(", ".join(_JSON_ATTRS) + " must be JSON objects")
+    if checkpoint.n_written < 1 or not np.isfinite(checkpoint.t) or checkpoint.state.size == 0:
+        raise ValueError(f"n_written = {checkpoint.n_written}, t = {checkpoint.t}")
+    if not np.all(np.isfinite(checkpoint.state)):
+        raise ValueError("the state holds non-finite values")
+    return checkpoint

@@ -16,6 +16,7 @@ from pathlib import Path
 import xarray as xr
 from matplotlib.figure import Figure
 
+from simsuite.io.paths import check_output_folder
 from simsuite.plotting import fields, school, sweeps
 from simsuite.plotting.common import check_dataset, load_output
 
@@ -76,8 +77,10 @@ def save_figures(
     dpi: int = 150,
 ) -> list[Path]:
     """Write the standard figures as ``outdir/<stem>_<name>.png`` (and ``.pdf``); returns the
-    paths written. ``outdir`` is created if missing."""
+    paths written. ``outdir`` is created if missing (:class:`~simsuite.config.ConfigError` when it
+    cannot be written)."""
     outdir = Path(outdir)
+    check_output_folder(outdir, ds.encoding.get("source", "<dataset>"), "--outdir")
     outdir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, figure in standard_figures(ds).items():

@@ -14,6 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from simsuite.config import ConfigError
+from simsuite.io.netcdf import writer_of
 
 try:
     import tomllib
@@ -52,6 +53,9 @@ def _read(path: Path) -> xr.Dataset:
         with xr.open_dataset(path, engine="netcdf4") as opened:
             return opened.load()
     except Exception as exc:  # noqa: BLE001 - any reader failure means "not a simsuite output"
+        if (pid := writer_of(path)) is not None:  # HDF5 locks the file while a run writes it
+            msg = f"is being written by a running simsuite run (pid {pid}); wait for it to finish"
+            raise ConfigError(str(path), "file", path.name, msg) from None
         raise ConfigError(
             str(path), "file", path.name, f"is not a readable NetCDF file ({type(exc).__name__})"
         ) from None
@@ -91,7 +95,8 @@ def _with_run(analyzed: xr.Dataset, path: Path) -> xr.Dataset:
 
 def check_dataset(ds: xr.Dataset, source: str = "<dataset>") -> str:
     """The dataset's model name (``"sweep"`` for a sweep summary), after checking it can be
-    plotted (else :class:`ConfigError`)."""
+    plotted (else :class:`ConfigError`): the model's state variables present, at least one
+    snapshot, and every state value finite."""
     if "sweep_toml" in ds.attrs:
         return "sweep"
     model = ds.attrs.get("model")
@@ -104,6 +109,14 @@ def check_dataset(ds: xr.Dataset, source: str = "<dataset>") -> str:
         raise ConfigError(source, "variables", ", ".join(missing), f"are needed to plot {model}")
     if ds.sizes.get("t", 0) == 0:
         raise ConfigError(source, "t", 0, "the file holds no snapshot")
+    for name in REQUIRED[model]:
+        if not np.all(np.isfinite(ds[name].values)):
+            raise ConfigError(
+                source,
+                name,
+                "non-finite values",
+                "must be finite (a run stops before writing NaN or inf); the file is damaged",
+            )
     return model
 
 

@@ -26,8 +26,10 @@ import numpy as np
 import xarray as xr
 
 from simsuite.config import _MISSING, ConfigError, RunConfig
+from simsuite.io.paths import check_output_folder
 from simsuite.progress import progress_bar
 from simsuite.sweep.spec import (
+    MAX_RUNS,
     Collect,
     RunSpec,
     Sweep,
@@ -222,6 +224,7 @@ def sweep(
     workers: int | None = None,
     resume: bool = False,
     progress: bool = True,
+    max_runs: int = MAX_RUNS,
 ) -> xr.Dataset:
     """Run a sweep or ensemble on Dask and return its summary.
 
@@ -243,6 +246,8 @@ def sweep(
         Keep the runs whose file is complete instead of running them again.
     progress
         Show a progress bar over runs.
+    max_runs
+        Refuse (``ConfigError``, before anything is expanded or started) a sweep of more runs.
 
     Returns
     -------
@@ -256,7 +261,8 @@ def sweep(
     ConfigError
         For a bad sweep file, before any run starts.
     """
-    sw = load_sweep(source, outdir)
+    sw = load_sweep(source, outdir, max_runs)
+    check_output_folder(sw.outdir, sw.source, "outdir")
     started = time.perf_counter()
     records: dict[str, dict[str, Any]] = {}
     with _dask_client(client, scheduler, workers) as dc:

@@ -37,6 +37,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 __all__ = [
     "CARRY_MODES",
+    "MAX_RUNS",
     "REDUCTIONS",
     "Collect",
     "RunSpec",
@@ -72,6 +73,8 @@ UNHASHED = (
     "run.threads",
 )
 RESERVED = ("replicate", "branch", "point", "seed", "status", "run_hash", "wall_time")
+#: Default largest number of runs of one sweep (``max_runs``, ``simsuite sweep --max-runs``).
+MAX_RUNS = 100_000
 
 
 def _last_half(x: np.ndarray) -> np.ndarray:
@@ -323,14 +326,65 @@ def _values(src: str, key: str, value: Any) -> list:
         )
     if not values:
         raise ConfigError(src, f"sweep.{key}", value, "must not be empty")
-    for i, v in enumerate(values):
+    seen: set = set()  # a set, not values[:i]: long lists stay linear
+    for v in values:
         if isinstance(v, (list, dict)):
             raise ConfigError(
                 src, f"sweep.{key}", value, "values must be numbers, strings or bools"
             )
-        if v in values[:i]:
+        if v in seen:
             raise ConfigError(src, f"sweep.{key}", value, f"holds {v!r} twice")
+        seen.add(v)
     return values
+
+
+def _length(value: Any) -> int:
+    """Number of values of a swept key, without expanding it (1 when malformed: the expansion
+    then names the error)."""
+    if isinstance(value, list):
+        return len(value)
+    if not _is_range(value):
+        return 1
+    if isinstance(value.get("num"), int) and not isinstance(value.get("num"), bool):
+        return max(1, value["num"])
+    start, stop, step = value.get("start"), value.get("stop"), value.get("step")
+    if not all(_number(v) and math.isfinite(v) for v in (start, stop, step)) or step == 0:
+        return 1
+    steps = (stop - start) / step
+    return max(1, math.floor((steps if math.isfinite(steps) else 1e308) + 1e-9) + 1)
+
+
+def count_runs(raw: Mapping[str, Any]) -> tuple[int, str]:
+    """The number of runs a parsed sweep file asks for, counted without expanding anything, and
+    the sweep-file key that contributes most (``replicates`` or ``sweep.<key>``)."""
+    table = dict(raw.get("sweep", {})) if isinstance(raw.get("sweep", {}), Mapping) else {}
+    mode = table.pop("mode", "grid")
+    try:
+        swept = _flatten(table, "", "", "sweep", ranges=True)
+    except ConfigError:
+        swept = {}
+    lengths = {f"sweep.{k}": _length(v) for k, v in swept.items()}
+    replicates = raw.get("replicates", 1)
+    replicates = replicates if isinstance(replicates, int) and replicates > 1 else 1
+    points = 1
+    if lengths:
+        points = max(lengths.values()) if mode == "zip" else math.prod(lengths.values())
+    branches = 2 if raw.get("carry_state") == "both" else 1
+    factors = {**lengths, "replicates": replicates}
+    return points * replicates * branches, max(factors, key=lambda k: factors[k])
+
+
+def _check_count(src: str, raw: Mapping[str, Any], max_runs: int) -> None:
+    count, key = count_runs(raw)
+    if count > max_runs:
+        shown = f"{count}" if count < 10**15 else f"{float(count):.3g}"
+        raise ConfigError(
+            src,
+            key,
+            raw.get("replicates") if key == "replicates" else _MISSING,
+            f"the sweep would be {shown} runs, more than max_runs = {max_runs}; shrink it, or "
+            "raise the limit (simsuite sweep --max-runs, simsuite.sweep(..., max_runs=...))",
+        )
 
 
 def _check_type(src: str, key: str, value: Any, kind: type | tuple, allowed: str) -> None:
@@ -373,7 +427,11 @@ def _collect(src: str, table: Any) -> tuple[Collect, ...]:
 # --------------------------------------------------------------------------------------------------
 # Loading and expanding
 # --------------------------------------------------------------------------------------------------
-def load_sweep(source: str | Path | Mapping[str, Any], outdir: str | Path | None = None) -> Sweep:
+def load_sweep(
+    source: str | Path | Mapping[str, Any],
+    outdir: str | Path | None = None,
+    max_runs: int = MAX_RUNS,
+) -> Sweep:
     """Read, validate and expand a sweep.
 
     Parameters
@@ -384,6 +442,9 @@ def load_sweep(source: str | Path | Mapping[str, Any], outdir: str | Path | None
     outdir
         Output directory (default: the file's ``outdir`` key, else ``outputs/sweeps/<file stem>``),
         relative to the working directory.
+    max_runs
+        Refuse a sweep of more runs than this (counted from the file before anything is
+        expanded: a range's ``num`` or step count, list lengths, ``replicates``, branches).
 
     Returns
     -------
@@ -394,9 +455,10 @@ def load_sweep(source: str | Path | Mapping[str, Any], outdir: str | Path | None
     ------
     ConfigError
         For an unknown or bad key, an empty list, a missing base config, a collect variable the model
-        does not write, ... (naming the sweep file and the key).
+        does not write, more than ``max_runs`` runs, ... (naming the sweep file and the key).
     """
     raw, src, here = _read(source)
+    _check_count(src, raw, max_runs)
     for key in raw:
         if key not in TOP_KEYS:
             raise ConfigError(
