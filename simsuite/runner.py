@@ -14,7 +14,9 @@ output interval is crossed in equal parts no longer than ``diagnostics.probe_eve
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
+import os
 import signal
 import sys
 import threading
@@ -232,6 +234,7 @@ def run(
     path = (
         str(restart) if restart is not None else cfg.output.path if output is None else str(output)
     )
+    cfg = _with_output(cfg, path)  # the file records the path actually written
     if restart is not None and not path:
         raise ConfigError(cfg.source, "--restart", path, "the path of an incomplete output file")
     if cfg.run.threads:
@@ -255,7 +258,8 @@ def run(
         _loop(cfg, model, stepper, writer, show, initial=(initial, reference))
     else:
         check_output_file(path, cfg.source, "output.path")  # a writable regular file (exit 2)
-        lock = OutputLock(path)
+        lock = OutputLock(path)  # on the file the path resolves to: symlinks meet the same lock
+        target = lock.real
         try:
             lock.acquire()
         except FileExistsError as exc:
@@ -265,8 +269,7 @@ def run(
                 writer, start = _resume(cfg, model, stepper, path)
             else:
                 _refuse_overwrite(cfg, path, overwrite)
-                checkpoint_path(path).unlink(missing_ok=True)  # a stale one would mislead
-                writer = NetCDFWriter(path, compression=cfg.output.compression, **writer_args)
+                writer = _new_writer(cfg, target, writer_args)
                 start = None
             _loop(
                 cfg,
@@ -275,7 +278,7 @@ def run(
                 writer,
                 show,
                 start=start,
-                checkpoint=checkpoint_path(path),
+                checkpoint=checkpoint_path(target),
                 initial=(initial, reference),
             )
         finally:
@@ -290,9 +293,33 @@ def run(
     if cfg.diagnostics.enabled:  # the complete run is on disk; add the diagnostics atomically
         from simsuite.analyze import analyze
 
-        return analyze(path, inplace=True)
-    with open_output(path) as ds:
+        return analyze(target, inplace=True)
+    with open_output(target) as ds:
         return ds.load()
+
+
+def _with_output(cfg: RunConfig, path: str) -> RunConfig:
+    """``cfg`` with ``output.path`` set to the path the run writes (``--output``, ``--restart``)."""
+    if cfg.output.path == path:
+        return cfg
+    return dataclasses.replace(cfg, output=dataclasses.replace(cfg.output, path=path))
+
+
+def _new_writer(cfg: RunConfig, target: Path, writer_args: dict) -> NetCDFWriter:
+    """The writer of a new run on ``target``. An existing file there (``--overwrite``) and its
+    checkpoint are replaced only when the first snapshot is written: a start that fails leaves
+    them as they were."""
+    sidecar = checkpoint_path(target)
+    if not target.exists():
+        sidecar.unlink(missing_ok=True)  # a stale one would mislead
+        return NetCDFWriter(target, compression=cfg.output.compression, **writer_args)
+    return NetCDFWriter(
+        target,
+        compression=cfg.output.compression,
+        replace=True,
+        stale=(sidecar,),
+        **writer_args,
+    )
 
 
 def _refuse_overwrite(cfg: RunConfig, path: str, overwrite: bool) -> None:
@@ -330,14 +357,16 @@ def _flat(table: dict, prefix: str = "") -> dict[str, object]:
 def _resume(cfg: RunConfig, model: Model, stepper, path: str):
     """The writer reopened on ``path`` and its checkpoint, after checking they belong to ``cfg``;
     the model and stepper get their saved state back."""
-    status = file_status(path)
+    real = Path(os.path.realpath(path))  # the checkpoint is beside the file a symlink points to
+    status = file_status(real)
     if status is None:
         raise ConfigError(cfg.source, "--restart", path, "no such output file")
     if status == "complete":
         raise ConfigError(
             cfg.source, "--restart", path, "is complete: there is nothing to continue"
         )
-    sidecar = checkpoint_path(path)
+    _refuse_other_model(cfg, path, real)
+    sidecar = checkpoint_path(real)
     if not sidecar.exists():
         raise ConfigError(
             cfg.source,
@@ -364,14 +393,41 @@ def _resume(cfg: RunConfig, model: Model, stepper, path: str):
         )
     model.restore_state(start.model)
     stepper.restore_state(start.integrator)
-    for name, value in start.stats.items():
+    for name, value in _restored_stats(start).items():
         setattr(stepper.stats, name, value)
     note = f"{_dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()} restarted "
     note += f"at t = {start.t:.17g} after {start.n_written} snapshots"
     n_series = {}
     if model.probe_variables():  # the samples up to the checkpointed snapshot
         n_series[PROBE_DIM] = 1 + int(np.sum(probe_counts(cfg)[: start.n_written - 1]))
-    return NetCDFWriter.resume(path, start.n_written, note, n_series), start
+    return NetCDFWriter.resume(real, start.n_written, note, n_series), start
+
+
+def _refuse_other_model(cfg: RunConfig, path: str, real: Path) -> None:
+    """Refuse to continue an output of another model (exit 2) before comparing any key."""
+    try:
+        with open_output(real) as ds:
+            theirs = str(ds.attrs.get("model", ""))
+    except (OSError, ValueError):
+        return  # not readable as a dataset: the checkpoint decides
+    if theirs and theirs != cfg.model.name:
+        raise ConfigError(
+            cfg.source,
+            "model.name",
+            cfg.model.name,
+            f"is a different model from the run being restarted ({path} holds a {theirs} run); "
+            f"restart it with its own {theirs} config",
+        )
+
+
+def _restored_stats(start: Checkpoint) -> dict[str, float]:
+    """The step counters to continue from. A stepper that carried its last force into the next
+    call (first same as last, ``fsal`` in its checkpoint state) evaluates it again after the
+    restart: that evaluation is the one the uninterrupted run had already counted."""
+    stats = dict(start.stats)
+    if start.integrator.get("fsal") and "n_rhs" in stats:
+        stats["n_rhs"] -= 1
+    return stats
 
 
 def probe_counts(cfg: RunConfig) -> np.ndarray:

@@ -8,8 +8,10 @@ DOP853 because it also holds the step size and the controller's memory.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -17,11 +19,16 @@ import time
 import pytest
 import xarray as xr
 
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
 import simsuite
 from simsuite.cli import main
-from simsuite.config import ConfigError
+from simsuite.config import ConfigError, to_toml
 from simsuite.io.checkpoint import checkpoint_path, read_checkpoint
-from simsuite.io.netcdf import OutputLock
+from simsuite.io.netcdf import OutputLock, process_start, writer_of
 
 from .conftest import CONFIGS, ROOT, SMALL_NLSE, interrupt_after, write_config
 
@@ -85,6 +92,9 @@ def test_restart_equals_the_uninterrupted_run_bitwise(case, tmp_path, monkeypatc
     assert "restarted at t =" in restarted.attrs["history"]
     xr.testing.assert_identical(_data(restarted), _data(whole))
     assert restarted.attrs["n_steps"] == whole.attrs["n_steps"]
+    # issue 17.8: the force a stepper carried over (FSAL) was counted twice after a restart
+    for stat in ("n_rejected_steps", "n_rhs_evaluations"):
+        assert restarted.attrs[stat] == whole.attrs[stat], stat
     assert not checkpoint_path(path).exists()
 
 
@@ -129,7 +139,9 @@ def test_lock_is_exclusive_within_one_process(tmp_path):
     first = OutputLock(tmp_path / "x.nc")
     first.acquire()
     try:
-        assert first.lock.read_text() == str(os.getpid())
+        record = json.loads(first.lock.read_text())
+        assert record["pid"] == os.getpid() and record["host"] == socket.gethostname()
+        assert record["start"] == process_start(os.getpid())
     finally:
         first.release()
     assert not first.lock.exists()
@@ -272,3 +284,173 @@ def test_output_too_big_is_refused_before_the_run_in_memory_too(tmp_path):
         with pytest.raises(ConfigError, match="output.max_bytes"):
             simsuite.run(CONFIGS / "nlse_single_soliton.toml", output=output, overrides=overrides)
     assert not (tmp_path / "big.nc").exists()
+
+
+# -- issue 17: one lock per file, whatever the path; overwrite only once the new run has started --
+def _files(folder) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_overwrite_through_a_symlink_of_a_running_output_refuses(tmp_path, capsys):
+    """Issue 17.1: a second run reaching a running job's file through a symlink (or ``a/../``)
+    with ``--overwrite`` truncated it under the first run (``NetCDF: HDF error``, the file lost).
+    Now it meets the same lock: exit 2 naming the first run's PID, and the first completes."""
+    config = write_config(tmp_path / "long.toml", LONG)
+    out = tmp_path / "race.nc"
+    (tmp_path / "lnk.nc").symlink_to("race.nc")
+    (tmp_path / "a").mkdir()
+    first = _start(config, out)
+    try:
+        _wait_for_checkpoint(first, out, 11)
+        first.send_signal(signal.SIGSTOP)  # hold it mid-run, however fast this machine is
+        for other in (tmp_path / "lnk.nc", tmp_path / "a" / ".." / "race.nc"):
+            code = main(["run", str(config), "--output", str(other), "--quiet", "--overwrite"])
+            err = capsys.readouterr().err
+            assert code == 2, err
+            assert f"being written by another simsuite run (pid {first.pid})" in err
+            assert err.count("\n") == 1
+        assert main(["run", str(config), "--restart", str(tmp_path / "lnk.nc"), "--quiet"]) == 2
+        assert f"(pid {first.pid})" in capsys.readouterr().err
+    finally:
+        first.send_signal(signal.SIGCONT)
+        _, err = first.communicate(timeout=120)
+    assert first.returncode == 0, err
+    with xr.open_dataset(out) as ds:
+        assert ds.attrs["status"] == "complete" and ds.sizes["t"] == 601
+        assert float(ds["t"][-1]) == 60.0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "lnk.nc", "long.toml", "race.nc"]
+
+
+def test_a_file_being_written_is_reported_as_in_use(tmp_path, capsys):
+    """Issue 17.8: ``analyze`` and ``plot`` of a file another run is writing said "not a
+    readable NetCDF file"; they now name the running run and its PID."""
+    config = write_config(tmp_path / "long.toml", LONG)
+    out = tmp_path / "busy.nc"
+    first = _start(config, out)
+    try:
+        _wait_for_checkpoint(first, out, 11)
+        first.send_signal(signal.SIGSTOP)
+        assert writer_of(out) == first.pid
+        for command in (["analyze", str(out), "--quiet"], ["plot", str(out), "--quiet"]):
+            assert main(command) == 2
+            err = capsys.readouterr().err
+            assert f"being written by a running simsuite run (pid {first.pid})" in err, err
+            assert "not a readable NetCDF file" not in err and err.count("\n") == 1
+    finally:
+        first.send_signal(signal.SIGCONT)
+        first.send_signal(signal.SIGINT)
+        first.communicate(timeout=60)
+    assert writer_of(out) is None  # released by the interrupted run
+
+
+def _kill_at_first_snapshot(patch, exc: BaseException) -> None:
+    """Make the writer fail before it writes its first snapshot."""
+    from simsuite.io.netcdf import NetCDFWriter
+
+    def append(self, t, values):
+        raise exc
+
+    patch.setattr(NetCDFWriter, "append", append)
+
+
+@pytest.mark.parametrize("failure", [KeyboardInterrupt(), OSError("disk full")])
+def test_a_failed_overwrite_leaves_the_old_file_and_its_checkpoint(failure, tmp_path, monkeypatch):
+    """Issue 17.1(c): ``--overwrite`` truncated the old file (and removed its checkpoint) before
+    the new run had computed anything; a start that fails now leaves both byte-identical, and a
+    restart of the old run still works. A successful overwrite replaces them."""
+    config = CONFIGS / "kg_kink.toml"
+    small = {"grid.n_points": 64, "time.t_final": 2.0, "time.n_snapshots": 11}
+    small |= {"output.checkpoint_every": 2, "run.progress": False}
+    old = tmp_path / "old.nc"
+    with monkeypatch.context() as patch:
+        interrupt_after(patch, 6)
+        with pytest.raises(KeyboardInterrupt):
+            simsuite.run(config, output=old, overrides=small)
+    before = _files(tmp_path)
+    assert set(before) == {"old.nc", "old.nc.ckpt.nc"}
+    with monkeypatch.context() as patch:
+        _kill_at_first_snapshot(patch, failure)
+        with pytest.raises(type(failure)):
+            simsuite.run(config, output=old, overrides=small, overwrite=True)
+    assert _files(tmp_path) == before  # no temporary file left either
+    assert simsuite.run(config, restart=old, overrides=small).attrs["status"] == "complete"
+
+    # through a symlink, a successful overwrite replaces the file it points to (the link stays)
+    with monkeypatch.context() as patch:
+        interrupt_after(patch, 6)
+        with pytest.raises(KeyboardInterrupt):
+            simsuite.run(config, output=old, overwrite=True, overrides=small)
+    (tmp_path / "link.nc").symlink_to("old.nc")
+    other = {**small, "time.n_snapshots": 5}
+    ds = simsuite.run(config, output=tmp_path / "link.nc", overwrite=True, overrides=other)
+    assert ds.attrs["status"] == "complete" and ds.sizes["t"] == 5
+    assert (tmp_path / "link.nc").is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.nc", "old.nc"]  # stale ckpt gone
+    with xr.open_dataset(old) as replaced:
+        assert replaced.attrs["status"] == "complete" and replaced.sizes["t"] == 5
+
+
+@pytest.mark.skipif(process_start(os.getpid()) is None, reason="no /proc start times")
+def test_a_lock_of_a_reused_pid_is_taken_over(tmp_path):
+    """Issue 17.1(d): a lock holding the PID of a live but unrelated process (the PID reused
+    after a reboot) blocked every run on the path for as long as that process lived."""
+    target = tmp_path / "run.nc"
+    lock = tmp_path / "run.nc.lock"
+    parent = os.getppid()
+    host = socket.gethostname()
+    live = {"pid": parent, "start": process_start(parent), "host": host}
+    for record in ({**live, "start": live["start"] + 1}, {**live, "host": host + "-elsewhere"}):
+        lock.write_text(json.dumps(record))
+        assert writer_of(target) is None
+        with OutputLock(target) as taken:
+            assert json.loads(lock.read_text())["pid"] == os.getpid()
+        assert not taken.lock.exists()
+    lock.write_text(json.dumps(live))  # the same process, still running: held
+    assert writer_of(target) == parent
+    with pytest.raises(FileExistsError, match=f"pid {parent}"):
+        OutputLock(tmp_path / "sub" / ".." / "run.nc").acquire()
+    assert json.loads(lock.read_text()) == live
+
+
+def test_restart_with_another_models_config_says_different_model(tmp_path, monkeypatch, capsys):
+    """Issue 17.8: ``--restart`` of a Klein–Gordon output with an NLSE config reported a
+    confusing key difference instead of the mismatch of models."""
+    small = {"grid.n_points": 64, "time.t_final": 2.0, "time.n_snapshots": 11}
+    kg = tmp_path / "kg.nc"
+    with monkeypatch.context() as patch:
+        interrupt_after(patch, 6)
+        with pytest.raises(KeyboardInterrupt):
+            simsuite.run(
+                CONFIGS / "kg_kink.toml",
+                output=kg,
+                overrides={**small, "output.checkpoint_every": 2, "run.progress": False},
+            )
+    config = write_config(tmp_path / "nlse.toml", SMALL_NLSE)
+    before = _files(tmp_path)
+    assert main(["run", str(config), "--restart", str(kg), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "different model" in err and "kg" in err and err.count("\n") == 1, err
+    assert _files(tmp_path) == before
+
+
+def test_config_toml_records_the_output_actually_written(tmp_path, monkeypatch):
+    """Issue 17.8: ``config_toml`` held the config's ``output.path``, not the ``--output`` the
+    run wrote; a restart (through a symlink here) still matches, since it ignores that key."""
+    config = write_config(tmp_path / "small.toml", SMALL_NLSE)
+    out = tmp_path / "given.nc"
+    small = {"output.checkpoint_every": 2, "run.progress": False}
+    with monkeypatch.context() as patch:
+        interrupt_after(patch, 6)
+        with pytest.raises(KeyboardInterrupt):
+            simsuite.run(config, output=out, overrides=small)
+    with xr.open_dataset(out) as ds:
+        assert tomllib.loads(ds.attrs["config_toml"])["output"]["path"] == str(out)
+    assert tomllib.loads(read_checkpoint(checkpoint_path(out)).config_toml)["output"] == {
+        **tomllib.loads(to_toml(simsuite.load_config(config)))["output"],
+        "path": str(out),
+        "checkpoint_every": 2,
+    }
+    (tmp_path / "alias.nc").symlink_to(out)
+    done = simsuite.run(config, restart=tmp_path / "alias.nc", overrides=small)
+    assert done.attrs["status"] == "complete" and done.sizes["t"] == 11
+    assert tomllib.loads(done.attrs["config_toml"])["output"]["path"] == str(out)

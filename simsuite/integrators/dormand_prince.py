@@ -493,6 +493,7 @@ class AdaptiveLawsonRK(Integrator):
             "h_ctrl": self._h_ctrl,
             "err_prev": getattr(self.controller, "err_prev", None),
             "cached_steps": [] if self._stepper is None else self._stepper.cache.keys(),
+            "fsal": self._fsal is not None,  # N(u) kept for the next call: recomputed on restart
         }
 
     def restore_state(self, state: Mapping[str, Any]) -> None:

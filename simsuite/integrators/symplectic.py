@@ -318,8 +318,9 @@ class KickDrift(Integrator):
         return h
 
     def checkpoint_state(self) -> dict[str, Any]:
-        """The step size later steps snap to."""
-        return {"h": self._h_last}
+        """The step size later steps snap to; ``fsal``: whether the next call would reuse the force
+        of this one (a restarted stepper evaluates it again; the runner does not count it)."""
+        return {"h": self._h_last, "fsal": self._fsal is not None}
 
     def restore_state(self, state: Mapping[str, Any]) -> None:
         self._h_last = state.get("h")

@@ -9,7 +9,10 @@ carries ``status = "incomplete"`` (with ``status_reason``) until :meth:`NetCDFWr
 
 from __future__ import annotations
 
+import json
 import os
+import socket
+import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -47,6 +50,13 @@ class NetCDFWriter:
         Further unlimited dimensions → attributes of their coordinate (``long_name``, ``units``):
         series sampled at their own times (a probe recorded between the snapshots), appended with
         :meth:`append_series`; variables whose dims are ``(name,)`` live on them.
+    replace : bool
+        Replace an existing file at ``path`` only once the new one holds a snapshot: write to a
+        temporary file beside it and rename that over ``path`` (removing the files ``stale``
+        first) when :meth:`append` has written the first snapshot. A run that stops before (a
+        crash, an interrupt) leaves the old file untouched; :meth:`close` removes the temporary.
+    stale : iterable of path-like
+        Files that belong to the replaced file (its checkpoint), removed when it is replaced.
     """
 
     def __init__(
@@ -60,13 +70,25 @@ class NetCDFWriter:
         dim_sizes: Mapping[str, int] | None = None,
         time_long_name: str = "time",
         series: Mapping[str, Mapping[str, Any]] | None = None,
+        replace: bool = False,
+        stale: Iterable[str | Path] = (),
     ):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.variables = dict(variables)
         self.n_written = 0
         self.n_series = {name: 0 for name in series or {}}
-        self._nc = netCDF4.Dataset(self.path, "w", format="NETCDF4")
+        self._stale = tuple(Path(p) for p in stale)
+        self._staging = staging_path(self.path) if replace else None
+        self._nc = netCDF4.Dataset(self._staging or self.path, "w", format="NETCDF4")
+        try:
+            self._define(coords, attrs, compression, time_units, dim_sizes, time_long_name, series)
+        except BaseException:
+            self._discard()
+            raise
+
+    def _define(self, coords, attrs, compression, time_units, dim_sizes, time_long_name, series):
+        """Write the attributes, dimensions, coordinates and (empty) variables."""
         nc = self._nc
         nc.setncatts({k: _attr(v) for k, v in attrs.items()})
         nc.setncattr("Conventions", "CF-1.10")
@@ -123,6 +145,7 @@ class NetCDFWriter:
         self = cls.__new__(cls)
         self.path = Path(path)
         self._nc = netCDF4.Dataset(self.path, "a")
+        self._staging, self._stale = None, ()
         self.variables = {name: None for name in self._nc.variables}
         self.n_written = int(n_written)
         self.n_series = {name: int(count) for name, count in (n_series or {}).items()}
@@ -140,6 +163,23 @@ class NetCDFWriter:
             self._nc.variables[name][i, ...] = value
         self.n_written += 1
         self._nc.sync()
+        if self._staging is not None:
+            self._publish()
+
+    def _publish(self) -> None:
+        """Rename the temporary file over the one it replaces (the open file follows on POSIX:
+        later snapshots go to ``self.path``), after removing the replaced file's ``stale`` ones."""
+        for stale in self._stale:
+            stale.unlink(missing_ok=True)
+        os.replace(self._staging, self.path)
+        self._staging = None
+
+    def _discard(self) -> None:
+        """Close and remove a temporary file that never replaced anything."""
+        if self._nc.isopen():
+            self._nc.close()
+        if self._staging is not None:
+            self._staging.unlink(missing_ok=True)
 
     def append_series(self, dim: str, times: np.ndarray, values: Mapping[str, np.ndarray]) -> None:
         """Write samples at ``times`` of the series on ``dim`` (flushed with the next snapshot)."""
@@ -157,9 +197,18 @@ class NetCDFWriter:
         """Record the final status and close the file (idempotent)."""
         if not self._nc.isopen():
             return
+        if self._staging is not None:  # no snapshot: keep the file it was to replace
+            self._discard()
+            return
         self._nc.setncattr("status", status)
         self._nc.setncattr("status_reason", reason)
         self._nc.close()
+
+
+def staging_path(path: str | Path) -> Path:
+    """A fresh temporary name beside ``path`` (same folder, so the rename is atomic)."""
+    path = Path(path)
+    return path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
 
 
 def file_status(path: str | Path) -> str | None:
@@ -176,56 +225,77 @@ def file_status(path: str | Path) -> str | None:
 
 
 class OutputLock:
-    """Exclusive claim on an output path while a run writes it: the file ``<path>.lock`` created
-    with ``O_EXCL`` and holding the writer's PID. A second run on the same path finds the lock and
-    refuses; a lock left by a process that no longer exists (killed) is taken over."""
+    """Exclusive claim on an output file while a run writes it.
+
+    The lock is the file ``<real path>.lock`` beside the file the path resolves to
+    (:func:`os.path.realpath`), so every path reaching the same file — a symlink, ``a/../b.nc``, a
+    relative path — meets the same lock. It is created atomically with its content (a hard link of
+    a complete temporary file; ``O_EXCL`` where links are unsupported) and holds, as JSON, the
+    writer's ``pid``, its ``start`` time (field 22 of ``/proc/<pid>/stat``; ``null`` where there is
+    no ``/proc``) and ``host``. A second run finds the lock and refuses. A lock is stale, and taken
+    over, when its process is gone, or when a live process with its PID started at another time or
+    runs on another host (the PID was reused, e.g. after a reboot). A lock holding only a PID (the
+    format before) counts as held while that PID is alive.
+    """
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.lock = self.path.with_name(self.path.name + ".lock")
+        self.real = Path(os.path.realpath(self.path))
+        self.lock = self.real.with_name(self.real.name + ".lock")
         self._held = False
+        self._token = ""
 
     def holder(self) -> int | None:
-        """PID of a live process holding the lock, or None."""
+        """PID of a live process holding the lock (not this one), or None."""
         try:
-            pid = int(self.lock.read_text().strip() or 0)
+            record = json.loads(self.lock.read_text() or "null")
         except (OSError, ValueError):
             return None
-        if pid <= 0 or pid == os.getpid():
+        if isinstance(record, int):
+            record = {"pid": record}
+        if not isinstance(record, dict) or not isinstance(record.get("pid"), int):
             return None
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        pid = record["pid"]
+        if pid <= 0 or pid == os.getpid() or not _alive(pid):
             return None
-        except PermissionError:
-            return pid
+        if "host" in record and record["host"] != socket.gethostname():
+            return None
+        start = record.get("start")
+        if start is not None and process_start(pid) not in (None, start):
+            return None  # the PID was reused by an unrelated process
         return pid
 
     def acquire(self) -> None:
         """Take the lock, or raise ``FileExistsError`` naming the live process holding it."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.lock.parent.mkdir(parents=True, exist_ok=True)
+        pid = os.getpid()
+        self._token = json.dumps(
+            {"pid": pid, "start": process_start(pid), "host": socket.gethostname()}
+        )
         for _ in range(2):
-            try:
-                fd = os.open(self.lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                pid = self.holder()
-                if pid is not None:
-                    raise FileExistsError(
-                        f"{self.path} is being written by another simsuite run (pid {pid}); "
-                        f"wait for it, or remove {self.lock.name} if that process is gone"
-                    ) from None
-                self.lock.unlink(missing_ok=True)  # stale: its writer was killed
-                continue
-            with os.fdopen(fd, "w") as handle:
-                handle.write(str(os.getpid()))
-            self._held = True
-            return
+            if _create_with(self.lock, self._token):
+                self._held = True
+                return
+            holder = self.holder()
+            if holder is not None:
+                raise FileExistsError(
+                    f"{self.path} is being written by another simsuite run (pid {holder}); "
+                    f"wait for it, or remove {self.lock} if that process is gone"
+                )
+            self.lock.unlink(missing_ok=True)  # stale: its writer was killed or the PID reused
         raise FileExistsError(f"could not take the lock {self.lock}")
 
     def release(self) -> None:
-        if self._held:
+        """Remove the lock if this object holds it (and it still holds this process's record)."""
+        if not self._held:
+            return
+        self._held = False
+        try:
+            mine = self.lock.read_text() == self._token
+        except OSError:
+            return
+        if mine:
             self.lock.unlink(missing_ok=True)
-            self._held = False
 
     def __enter__(self) -> OutputLock:
         self.acquire()
@@ -233,6 +303,54 @@ class OutputLock:
 
     def __exit__(self, *exc) -> None:
         self.release()
+
+
+def writer_of(path: str | Path) -> int | None:
+    """PID of the live simsuite run writing ``path`` (from its :class:`OutputLock`), or None."""
+    return OutputLock(path).holder()
+
+
+def process_start(pid: int) -> int | None:
+    """Start time of process ``pid`` in clock ticks after boot (field 22 of ``/proc/<pid>/stat``),
+    or None where it cannot be read (no ``/proc``: the lock then relies on PID and host)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        # the command name (field 2) may hold spaces and parentheses: split after its last ')'
+        return int(stat[stat.rindex(")") + 2 :].split()[19])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by another user
+        return True
+    return True
+
+
+def _create_with(path: Path, text: str) -> bool:
+    """Create ``path`` holding ``text`` unless it exists (then False), atomically: a reader never
+    sees it empty. A hard link of a complete temporary file; ``O_EXCL`` where links fail."""
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    tmp.write_text(text)
+    try:
+        os.link(tmp, path)
+        return True
+    except FileExistsError:
+        return False
+    except OSError:  # a file system without hard links
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            return False
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+        return True
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 class MemoryWriter:
