@@ -10,7 +10,8 @@ and nearest-neighbour statistics), all on the ``t`` dimension.
 The result goes to a new file holding the diagnostics with the time coordinate and the run's
 attributes (the fields are not copied) plus the run file's relative path and SHA-256
 (``run_file``, ``run_sha256``), through which ``simsuite plot`` of the analyzed file finds the fields;
-an existing file is replaced only with ``overwrite=True``. Or, with
+an existing file is replaced only with ``overwrite=True``, and only when it is such an analysis
+(never a run output or a foreign file). Or, with
 ``inplace=True``, into the input file: the new variables are appended without rewriting the fields;
 when the file already holds diagnostics of an earlier analysis, the whole file is rewritten to a
 temporary file in the same directory, flushed and renamed over the input (atomic).
@@ -243,7 +244,9 @@ def analyze(
     inplace
         Add the variables to ``path`` itself instead.
     overwrite
-        Replace an existing ``output`` (refused otherwise, as ``simsuite run`` refuses).
+        Replace an existing ``output`` (refused otherwise, as ``simsuite run`` refuses). Only a
+        file written by ``analyze`` (readable NetCDF with ``run_file`` and ``run_sha256``) is
+        replaced; any other file, a run output included, is refused even with ``overwrite``.
     overrides
         ``diagnostics.*`` keys, e.g. ``{"diagnostics.renyi_orders": "1, 2"}``.
 
@@ -263,6 +266,8 @@ def analyze(
             "--inplace to add the diagnostics to the run file, or choose another --output",
         )
     check_output_file(target, str(path), "--inplace" if inplace else "--output")
+    if not inplace and target.exists():
+        _refuse_foreign(target, path)
     ds = _open(path)
     cfg = _run_config(ds, str(path), overrides)
     try:
@@ -294,6 +299,40 @@ def analyze(
         _append(path, new, history)
     result.encoding["target"] = str(target)
     return result
+
+
+#: Attributes that mark a file written by :func:`analyze` (without ``inplace``).
+ANALYSIS_ATTRS = ("run_file", "run_sha256")
+
+
+def _refuse_foreign(target: Path, path: Path) -> None:
+    """Refuse to replace ``target`` (with ``overwrite``) unless it is an analysis written by
+    :func:`analyze`: readable NetCDF holding the attributes of :data:`ANALYSIS_ATTRS`. A run
+    output, or any other file, is never replaced: it may hold what cannot be recomputed."""
+    import netCDF4
+
+    try:
+        with netCDF4.Dataset(target, "r") as nc:
+            attrs = set(nc.ncattrs())
+            model = nc.getncattr("model") if "model" in attrs else None
+    except (OSError, RuntimeError, UnicodeDecodeError):
+        what = "not a readable NetCDF file"
+    else:
+        if all(name in attrs for name in ANALYSIS_ATTRS):
+            return
+        what = (
+            f"a simsuite {model} run output, not an analysis"
+            if model and "config_toml" in attrs
+            else "not a simsuite analysis output (no run_file, run_sha256 attributes)"
+        )
+    raise ConfigError(
+        str(path),
+        "--output",
+        str(target),
+        f"exists and is {what}; --overwrite replaces only files written by simsuite analyze. "
+        "Remove it yourself, choose another --output, or use --inplace to add the diagnostics "
+        "to the run file",
+    )
 
 
 def _names_and_dims(new: dict[str, xr.DataArray]) -> set[str]:

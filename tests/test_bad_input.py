@@ -355,3 +355,47 @@ def test_sweep_into_an_unwritable_outdir_exits_2(workdir, capsys):
     path = write_config(workdir / "two.toml", f'base = "{CONFIGS / SWEEP_BASE}"\n{body}')
     assert main(["sweep", str(path), "--outdir", "afile/out"]) == 2
     one_line_error(capsys, "two.toml", "afile is a file, not a folder")
+
+
+# -- item 6: --overwrite replaces only an earlier analysis -------------------------------------
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"my notes, not NetCDF", "not a readable NetCDF file"),
+        ("netcdf", "not a simsuite analysis output"),
+        ("run", "a simsuite nlse run output, not an analysis"),
+    ],
+)
+def test_analyze_overwrite_refuses_a_file_that_is_not_an_analysis(
+    content, fragment, tiny_run, workdir, capsys
+):
+    target = workdir / "run_analyzed.nc"
+    if content == "netcdf":
+        xr.Dataset({"a": ("x", np.arange(3.0))}, attrs={"title": "someone else's"}).to_netcdf(
+            target
+        )
+    elif content == "run":
+        shutil.copy(tiny_run, target)
+    else:
+        target.write_bytes(content)
+    before = target.read_bytes()
+    assert main(["analyze", str(tiny_run), "--overwrite", "--quiet"]) == 2
+    one_line_error(capsys, "run_analyzed.nc", "--output", fragment, "--overwrite")
+    assert target.read_bytes() == before
+
+
+def test_analyze_overwrite_refuses_to_replace_its_own_input(tiny_run, capsys):
+    before = tiny_run.read_bytes()
+    assert main(["analyze", str(tiny_run), "--output", str(tiny_run), "--overwrite"]) == 2
+    one_line_error(capsys, "run output, not an analysis")
+    assert tiny_run.read_bytes() == before
+
+
+def test_analyze_overwrite_replaces_an_earlier_analysis(tiny_run, workdir, capsys):
+    assert main(["analyze", str(tiny_run), "--quiet"]) == 0
+    assert main(["analyze", str(tiny_run), "--quiet"]) == 2  # exists, no --overwrite
+    one_line_error(capsys, "already exists")
+    args = ["analyze", str(tiny_run), "--quiet", "--overwrite"]
+    assert main([*args, "--set", "diagnostics.renyi_orders=3"]) == 0
+    with xr.open_dataset(workdir / "run_analyzed.nc") as ds:
+        assert list(ds["alpha"].values) == [3.0]
