@@ -34,7 +34,7 @@ except ModuleNotFoundError:  # Python 3.10
 
 from simsuite import __version__
 from simsuite.config import ConfigError, RunConfig, load_config, to_toml
-from simsuite.integrators import IntegrationError, get_integrator
+from simsuite.integrators import IntegrationError, Interrupted, get_integrator
 from simsuite.io.checkpoint import Checkpoint, checkpoint_path, read_checkpoint, write_checkpoint
 from simsuite.io.netcdf import (
     MemoryWriter,
@@ -54,7 +54,8 @@ class RunFailed(RuntimeError):
 
 
 class RunInterrupted(BaseException):
-    """The run was stopped by SIGINT or SIGTERM after finishing (and writing) the current snapshot."""
+    """The run was stopped by SIGINT or SIGTERM between two integrator steps; every snapshot
+    finished before is written, the interval in progress is not."""
 
     def __init__(self, signum: int, name: str):
         super().__init__(name)
@@ -63,9 +64,11 @@ class RunInterrupted(BaseException):
 
 
 class _StopOnSignal:
-    """While active, SIGINT and SIGTERM only *request* a stop; the loop honours it after the current
-    snapshot. Raising from the handler instead is unreliable: the exception can be lost when the signal
-    lands inside C code (FFT, HDF5). A second SIGINT interrupts at once. Only in the main thread."""
+    """While active, SIGINT and SIGTERM only *request* a stop; the loop honours it between two
+    steps of the integrator (:meth:`requested` is its ``should_stop``; compiled loops ask it
+    every ~0.1 s) or after a snapshot. Raising from the handler instead is unreliable: the
+    exception can be lost when the signal lands inside C code (FFT, HDF5). A second SIGINT
+    interrupts at once. Only in the main thread."""
 
     def __init__(self):
         self.received: int | None = None
@@ -85,6 +88,10 @@ class _StopOnSignal:
     def __exit__(self, *exc) -> None:
         for sig, handler in self._previous.items():
             signal.signal(sig, handler)
+
+    def requested(self) -> bool:
+        """Whether a stop was requested (the integrators' ``should_stop``)."""
+        return self.received is not None
 
     def check(self) -> None:
         if self.received is not None:
@@ -455,15 +462,21 @@ def _probe_times(t: float, t_out: float, parts: int) -> np.ndarray:
     return ends
 
 
-def _advance(cfg: RunConfig, model: Model, stepper, writer, state, t: float, t_out: float, parts):
+def _advance(
+    cfg: RunConfig, model: Model, stepper, writer, state, t: float, t_out: float, parts, stop
+):
     """Advance ``state`` from t to t_out; with ``parts`` (a count, or None without a probe)
     through the probe times of :func:`_probe_times`, recording the probe at each and appending
-    them to the probe series. An integrator failure becomes :class:`RunFailed`."""
+    them to the probe series. An integrator failure becomes :class:`RunFailed`; a stop
+    requested by a signal (``stop``, a :class:`_StopOnSignal`) between two steps becomes
+    :class:`RunInterrupted`, and nothing of the interval is written."""
     targets = [t_out] if parts is None else _probe_times(t, t_out, int(parts))
     samples = []
     try:
-        for target in targets:
-            state, t = stepper.advance(state, t, float(target))
+        for i, target in enumerate(targets):
+            if i:
+                stop.check()  # between probe intervals (one step each when probe_every = dt)
+            state, t = stepper.advance(state, t, float(target), stop.requested)
             if parts is not None:
                 samples.append(model.probe(state))
     except IntegrationError as exc:
@@ -472,6 +485,9 @@ def _advance(cfg: RunConfig, model: Model, stepper, writer, state, t: float, t_o
             f"(step {exc.step}): {exc}"
             + (f"; hint: {exc.hint}" if exc.hint and exc.hint not in str(exc) else "")
         ) from exc
+    except Interrupted as exc:
+        stop.check()  # the request the integrator obeyed: RunInterrupted
+        raise RuntimeError(f"{exc} without a stop request") from exc  # pragma: no cover
     if parts is not None:
         writer.append_series(PROBE_DIM, targets, _columns(samples))
     return state, t
@@ -522,7 +538,9 @@ def _loop(
                 t_out = times[k]
                 if k > 0:
                     parts = None if counts is None else counts[k - 1]
-                    state, t = _advance(cfg, model, stepper, writer, state, t, float(t_out), parts)
+                    state, t = _advance(
+                        cfg, model, stepper, writer, state, t, float(t_out), parts, stop
+                    )
                 snapshot = _snapshot(model, state, reference)
                 if not all(np.all(np.isfinite(v)) for v in snapshot.values()):
                     raise RunFailed(

@@ -25,12 +25,20 @@ from . import (  # noqa: F401  (registers them)
     splitting,
     symplectic,
 )
-from .base import IntegrationError, Integrator, SemilinearProblem, get_integrator, integrators_for
+from .base import (
+    IntegrationError,
+    Integrator,
+    Interrupted,
+    SemilinearProblem,
+    get_integrator,
+    integrators_for,
+)
 
 __all__ = [
     "Integrator",
     "get_integrator",
     "integrators_for",
     "IntegrationError",
+    "Interrupted",
     "SemilinearProblem",
 ]

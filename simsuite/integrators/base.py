@@ -19,7 +19,8 @@ exact flow of ``du/dt = N(u)`` over a step, which the model provides as ``nonlin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -59,6 +60,63 @@ class IntegrationError(RuntimeError):
         self.t = t
         self.step = step
         self.hint = hint
+
+
+class Interrupted(Exception):
+    """``advance`` stopped between two steps because its ``should_stop()`` returned true.
+
+    The state reached is not returned: ``t`` lies inside the interval being crossed, and what a
+    stepper carries to its next call (a history of N, a force kept for the next step) is dropped
+    or, for an adaptive method's step size, is that of the time reached. A run continues from its
+    last checkpoint instead (the runner writes none after an interruption).
+
+    Attributes
+    ----------
+    t : float
+        Time reached (after the last step taken).
+    step : int
+        Steps taken in total (``stats.n_steps``) when it stopped.
+    """
+
+    def __init__(self, message: str, t: float, step: int):
+        super().__init__(message)
+        self.t = t
+        self.step = step
+
+
+#: ``should_stop`` of :meth:`Integrator.advance`: asked between steps, true to stop there.
+StopCheck = Callable[[], bool]
+
+#: Wall time a block of compiled steps is sized to take between two ``should_stop`` checks.
+BLOCK_SECONDS = 0.1
+
+
+def step_blocks(n: int, should_stop: StopCheck | None, multiple: int = 1) -> Iterator[int]:
+    """The sizes of consecutive blocks of ``n`` steps that a compiled loop runs between two
+    ``should_stop`` checks: one block of ``n`` without ``should_stop``, else blocks sized from the
+    time the previous one took so that each takes about :data:`BLOCK_SECONDS` (the first block is
+    ``multiple`` steps; every block but the last a multiple of ``multiple``).
+
+    The caller runs each block before asking for the next; the time between the two requests is
+    the block's duration. Running the same steps in blocks must give the same numbers as running
+    them at once (the caller's business: its compiled loop resumes where the last block ended).
+    """
+    if should_stop is None:
+        if n > 0:
+            yield n
+        return
+    multiple = max(1, int(multiple))
+    size, done = multiple, 0
+    while done < n:
+        count = min(size, n - done)
+        started = time.perf_counter()
+        yield count
+        elapsed = time.perf_counter() - started
+        done += count
+        # towards BLOCK_SECONDS, growing at most eightfold per block (a first block can be fast
+        # for reasons that do not last, e.g. a state still small)
+        want = count * BLOCK_SECONDS / max(elapsed, 1e-6)
+        size = max(multiple, int(min(want, 8 * count) // multiple) * multiple)
 
 
 @dataclass
@@ -111,8 +169,25 @@ class Integrator:
         self.options = options
         self.stats = IntegratorStats()
 
-    def advance(self, u: np.ndarray, t: float, t_target: float) -> tuple[np.ndarray, float]:
+    def advance(
+        self, u: np.ndarray, t: float, t_target: float, should_stop: StopCheck | None = None
+    ) -> tuple[np.ndarray, float]:
+        """Advance ``u`` from ``t`` to exactly ``t_target``; return ``(u_new, t_target)``.
+
+        ``should_stop``, when given, is called between steps (compiled loops: between blocks of
+        steps taking about :data:`BLOCK_SECONDS`); when it returns true the call raises
+        :class:`Interrupted`. Asking it changes no number: the same steps are taken in the same
+        order.
+        """
         raise NotImplementedError  # pragma: no cover - abstract
+
+    def _interrupted(self, t: float) -> Interrupted:
+        """The exception for a stop requested by ``should_stop`` at time ``t``."""
+        return Interrupted(
+            f"{self.name}: stopped on request at t = {t:.17g}, after step {self.stats.n_steps}",
+            t,
+            self.stats.n_steps,
+        )
 
     def _blow_up(self, t: float) -> IntegrationError:
         """The error for a state found non-finite at time ``t`` (checked every

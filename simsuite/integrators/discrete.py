@@ -11,7 +11,7 @@ from typing import ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 
-from .base import IntegrationError, Integrator, check_options
+from .base import IntegrationError, Integrator, StopCheck, check_options
 
 
 @runtime_checkable
@@ -55,7 +55,9 @@ class DiscreteMap(Integrator):
             )
         return n
 
-    def advance(self, u: np.ndarray, t: float, t_target: float) -> tuple[np.ndarray, float]:
+    def advance(
+        self, u: np.ndarray, t: float, t_target: float, should_stop: StopCheck | None = None
+    ) -> tuple[np.ndarray, float]:
         n = self.steps_between(float(t), float(t_target))
         if n > self.max_steps:
             raise IntegrationError(
@@ -75,5 +77,7 @@ class DiscreteMap(Integrator):
                     time,
                     self.stats.n_steps,
                 )
+            if should_stop is not None and k < n and should_stop():
+                raise self._interrupted(t + k * self.dt)
         self.stats.last_dt = self.dt
         return state, float(t_target)

@@ -65,6 +65,7 @@ from .base import (
     IntegrationError,
     Integrator,
     PropagatorCache,
+    StopCheck,
     check_options,
     compiled_problem,
     wants_filter,
@@ -613,7 +614,9 @@ class AdaptiveLawsonRK(Integrator):
         )
 
     # -- the driver --------------------------------------------------------------------------------
-    def advance(self, u: np.ndarray, t: float, t_target: float) -> tuple[np.ndarray, float]:
+    def advance(
+        self, u: np.ndarray, t: float, t_target: float, should_stop: StopCheck | None = None
+    ) -> tuple[np.ndarray, float]:
         u_in = np.asarray(u)
         t, t_target = float(t), float(t_target)
         if t_target < t:
@@ -660,6 +663,8 @@ class AdaptiveLawsonRK(Integrator):
         rejected = False
         try:
             while t < t_target:
+                if attempts and should_stop is not None and should_stop():  # between attempts
+                    raise self._interrupted(t)
                 h_prop = self._h
                 if not h_prop >= 1e-14 * max(1.0, abs(t)):
                     raise self._fail(f"step size underflow (h = {h_prop:.3g})", t, stats.n_steps)

@@ -93,9 +93,12 @@ from .base import (
     CHECK_EVERY,
     IntegrationError,
     Integrator,
+    Interrupted,
     PropagatorCache,
+    StopCheck,
     check_options,
     compiled_problem,
+    step_blocks,
     wants_filter,
 )
 
@@ -419,7 +422,9 @@ class ExponentialAdams(Integrator):
         return np.asarray(self.problem.nonlinear(u.reshape(shape))).reshape(-1)
 
     # -- stepping ----------------------------------------------------------------------------------
-    def advance(self, u: np.ndarray, t: float, t_target: float) -> tuple[np.ndarray, float]:
+    def advance(
+        self, u: np.ndarray, t: float, t_target: float, should_stop: StopCheck | None = None
+    ) -> tuple[np.ndarray, float]:
         u_in = np.asarray(u)
         t, t_target = float(t), float(t_target)
         n, h = self._fixed_steps(t, t_target)
@@ -443,17 +448,33 @@ class ExponentialAdams(Integrator):
         )
         m = 0
         step = 0
+
+        def interrupted() -> Interrupted:
+            self.stats.n_steps += step
+            self._forget()  # the history ends inside the interval: a next call starts afresh
+            return self._interrupted(t + step * h)
+
         while step < n:
+            if step and should_stop is not None and should_stop():
+                raise interrupted()
             if compiled is not None and self._count == self.steps:  # the same steps, compiled
-                done, self._head, m, finite = compiled.adams_steps(
-                    w, cur, w_pred, work, self._hist, self._columns, self._head, W.weights,
-                    W.frames, self._window, m, skew, h, n - step, CHECK_EVERY, step,
-                )  # fmt: skip
-                self.stats.n_rhs += 2 * done
-                step += done
-                if not finite:
-                    self.stats.n_steps += step
-                    raise self._blow_up(t + step * h)
+                # in blocks between stop checks: the kernel resumes from (head, m) and counts
+                # its non-finite checks from ``step``, and the check a block's end skips is made
+                # here, so blocks change no number
+                for i, block in enumerate(step_blocks(n - step, should_stop)):
+                    if i and should_stop():
+                        raise interrupted()
+                    done, self._head, m, finite = compiled.adams_steps(
+                        w, cur, w_pred, work, self._hist, self._columns, self._head, W.weights,
+                        W.frames, self._window, m, skew, h, block, CHECK_EVERY, step,
+                    )  # fmt: skip
+                    self.stats.n_rhs += 2 * done
+                    step += done
+                    if finite and step < n and step % CHECK_EVERY == 0:
+                        finite = bool(np.isfinite(np.sum(cur)))
+                    if not finite:
+                        self.stats.n_steps += step
+                        raise self._blow_up(t + step * h)
                 continue
             step += 1
             t_step = t + (step - 1) * h

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from simsuite.integrators.base import IntegrationError, Integrator
+from simsuite.integrators.base import IntegrationError, Integrator, StopCheck
 
 
 class PlainDOP853(Integrator):
@@ -25,12 +25,17 @@ class PlainDOP853(Integrator):
     )
     max_step = 0.1
 
-    def advance(self, u: np.ndarray, t: float, t_target: float) -> tuple[np.ndarray, float]:
+    def advance(
+        self, u: np.ndarray, t: float, t_target: float, should_stop: StopCheck | None = None
+    ) -> tuple[np.ndarray, float]:
         if t_target <= t:
             return u, t
         linear, nonlinear = self.problem.linear, self.problem.nonlinear
 
-        def rhs(_t, y):
+        def rhs(t_eval, y):
+            # scipy takes its steps inside one call: the request is honoured at an evaluation
+            if should_stop is not None and should_stop():
+                raise self._interrupted(float(t_eval))
             return linear * y + nonlinear(y)
 
         first = self.stats.last_dt if np.isfinite(self.stats.last_dt) else None

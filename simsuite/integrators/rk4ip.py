@@ -29,7 +29,14 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .base import CHECK_EVERY, Integrator, check_options, compiled_problem, wants_filter
+from .base import (
+    CHECK_EVERY,
+    Integrator,
+    StopCheck,
+    check_options,
+    compiled_problem,
+    wants_filter,
+)
 from .dormand_prince import LawsonStepper
 from .tableaux import RK4, ButcherTableau
 
@@ -69,7 +76,9 @@ class FixedLawsonRK(Integrator):
         """Number of times the exponentials were computed."""
         return 0 if self._stepper is None else self._stepper.cache.n_builds
 
-    def advance(self, u: np.ndarray, t: float, t_target: float) -> tuple[np.ndarray, float]:
+    def advance(
+        self, u: np.ndarray, t: float, t_target: float, should_stop: StopCheck | None = None
+    ) -> tuple[np.ndarray, float]:
         u_in = np.asarray(u)
         t, t_target = float(t), float(t_target)
         n, h = self._fixed_steps(t, t_target)
@@ -110,6 +119,10 @@ class FixedLawsonRK(Integrator):
                 self.stats.n_rhs += st.n_rhs - rhs0
                 self.stats.n_steps += step
                 raise self._blow_up(t + step * h)
+            if should_stop is not None and step < n and should_stop():
+                self.stats.n_rhs += st.n_rhs - rhs0
+                self.stats.n_steps += step
+                raise self._interrupted(t + step * h)
         self.stats.n_rhs += st.n_rhs - rhs0
         self.stats.n_steps += n
         self.stats.last_dt = h

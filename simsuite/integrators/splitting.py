@@ -43,6 +43,7 @@ from .base import (
     CHECK_EVERY,
     Integrator,
     PropagatorCache,
+    StopCheck,
     check_options,
     wants_filter,
 )
@@ -168,7 +169,9 @@ class SplitStep(Integrator):
                     out[c] = np.exp(lin * (c * h))
         return out
 
-    def advance(self, u: np.ndarray, t: float, t_target: float) -> tuple[np.ndarray, float]:
+    def advance(
+        self, u: np.ndarray, t: float, t_target: float, should_stop: StopCheck | None = None
+    ) -> tuple[np.ndarray, float]:
         u_in = np.asarray(u)
         t, t_target = float(t), float(t_target)
         n, h = self._fixed_steps(t, t_target)
@@ -211,6 +214,10 @@ class SplitStep(Integrator):
             if (step + 1) % CHECK_EVERY == 0 and step < n - 1 and not np.isfinite(np.sum(x)):
                 self.stats.n_steps += step + 1
                 raise self._blow_up(t + (step + 1) * h)
+            if should_stop is not None and step < n - 1 and should_stop():
+                self.stats.n_rhs += (step + 1) * m
+                self.stats.n_steps += step + 1
+                raise self._interrupted(t + (step + 1) * h)
         x = np.array(x, copy=x is u_in)
         self.stats.n_rhs += n * m
         self.stats.n_steps += n

@@ -66,7 +66,14 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 
-from .base import FAILURE_HINT, IntegrationError, Integrator, check_options
+from .base import (
+    FAILURE_HINT,
+    IntegrationError,
+    Integrator,
+    StopCheck,
+    check_options,
+    step_blocks,
+)
 from .splitting import STRANG, YOSHIDA4, YOSHIDA6, Composition
 
 __all__ = [
@@ -366,7 +373,9 @@ class KickDrift(Integrator):
             FAILURE_HINT,
         )
 
-    def advance(self, u: np.ndarray, t: float, t_target: float) -> tuple[np.ndarray, float]:
+    def advance(
+        self, u: np.ndarray, t: float, t_target: float, should_stop: StopCheck | None = None
+    ) -> tuple[np.ndarray, float]:
         u_in = np.asarray(u)
         if u_in.ndim == 0 or u_in.shape[0] != 2:
             raise ValueError(f"{self.name}: state must have shape (2, ...), got {u_in.shape}")
@@ -387,10 +396,7 @@ class KickDrift(Integrator):
 
         if self._compiled():  # the same steps, compiled as a whole by the problem
             a = np.require(a, np.float64, ["C", "W"])
-            failed = self.problem.kick_drift_steps(q, p, a, kicks, drifts, merged, n, every)
-            if failed:
-                self._count(failed, m, h)
-                raise self._non_finite(t + failed * h, failed)
+            self._compiled_blocks(q, p, a, kicks, drifts, merged, n, t, h, should_stop)
         else:
             p += np.multiply(a, kicks[0], out=tmp)
             for step in range(1, n + 1):
@@ -403,12 +409,39 @@ class KickDrift(Integrator):
                 if step % every == 0 and step < n and not _all_finite(q, p):
                     self._count(step, m, h)
                     raise self._non_finite(t + step * h, step)
+                if should_stop is not None and step < n and should_stop():
+                    self._count(step, m, h)
+                    raise self._interrupted(t + step * h)
         self._count(n, m, h)
         x[0], x[1] = q, p  # no-op for the in-place drift; the exponential drift returns new arrays
         if not _all_finite(x[0], x[1]):
             raise self._non_finite(t_target, n)
         self._fsal = (x[0].copy(), a)
         return x, t_target
+
+    def _compiled_blocks(self, q, p, a, kicks, drifts, merged, n, t, h, should_stop) -> None:
+        """``n`` steps by ``problem.kick_drift_steps``, in blocks between ``should_stop`` checks
+        (:func:`~.base.step_blocks`, multiples of ``check_every`` so that the kernel checks the
+        same steps). A block that does not end the call closes with the merged kick, as the
+        uninterrupted loop does there, and the next one opens with a kick of 0 (which adds
+        ``±0`` to ``p``): the numbers are those of one call."""
+        m, every = len(drifts), self.check_every
+        done = 0
+        for i, block in enumerate(step_blocks(n, should_stop, every)):
+            if i and should_stop():
+                self._count(done, m, h)
+                raise self._interrupted(t + done * h)
+            end = done + block
+            coefficients = [kicks[0] if done == 0 else 0.0, *kicks[1:m]]
+            coefficients.append(kicks[m] if end == n else merged)
+            failed = self.problem.kick_drift_steps(
+                q, p, a, coefficients, drifts, merged, block, every
+            )
+            if failed or (end < n and end % every == 0 and not _all_finite(q, p)):
+                step = done + (failed or block)
+                self._count(step, m, h)
+                raise self._non_finite(t + step * h, step)
+            done = end
 
 
 class ExponentialKickDrift(KickDrift):
@@ -433,14 +466,16 @@ class ExponentialKickDrift(KickDrift):
     ) -> tuple[np.ndarray, np.ndarray]:
         return self.problem.linear_flow(q, p, tau)
 
-    def advance(self, u: np.ndarray, t: float, t_target: float) -> tuple[np.ndarray, float]:
+    def advance(
+        self, u: np.ndarray, t: float, t_target: float, should_stop: StopCheck | None = None
+    ) -> tuple[np.ndarray, float]:
         """As :meth:`KickDrift.advance`; with a problem that offers a modal view (``to_modal``,
         ``modal_flow``, ``modal_remainder``, ``from_modal``) the state stays in mode space between
         kicks, so that a sub-step costs one transform pair (for the remainder) instead of three.
         Needs also ``modal_kick_flow(a, b, g, c, tau)``: the kick ``b += c g`` and the flow over
         ``tau`` in one pass."""
         if not hasattr(self.problem, "modal_remainder"):
-            return super().advance(u, t, t_target)
+            return super().advance(u, t, t_target, should_stop)
         u_in = np.asarray(u)
         if u_in.ndim == 0 or u_in.shape[0] != 2:
             raise ValueError(f"{self.name}: state must have shape (2, ...), got {u_in.shape}")
@@ -485,6 +520,9 @@ class ExponentialKickDrift(KickDrift):
             if step % every == 0 and step < n and not _all_finite(a, b):
                 self._count(step, m, h)
                 raise self._non_finite(t + step * h, step)
+            if should_stop is not None and step < n and should_stop():
+                self._count(step, m, h)
+                raise self._interrupted(t + step * h)
         b += kicks[m] * g
         self._count(n, m, h)
         x[0], x[1] = problem.from_modal(a, b)
