@@ -241,6 +241,15 @@ class RunSection:
         "installed",
     )
     progress: bool = param(True, doc="show a progress bar (also off with --quiet)")
+    max_memory: float = param(
+        0.8,
+        ge=0.0,
+        unit="bytes",
+        doc="refuse to start a run whose estimated working memory (state, stages, propagators, "
+        "grids, in-memory output) exceeds this: > 1 = bytes, 0 < x <= 1 = that fraction of the "
+        "memory available at start (Linux MemAvailable; no limit where it cannot be read), "
+        "0 = no limit",
+    )
 
 
 @dataclass(frozen=True)

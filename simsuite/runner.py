@@ -44,6 +44,7 @@ from simsuite.io.netcdf import (
     open_output,
 )
 from simsuite.io.paths import check_output_file
+from simsuite.memory import estimate_memory, memory_limit
 from simsuite.models import Model, VariableSpec, get_model
 from simsuite.models.base import PROBE_DIM
 from simsuite.progress import progress_bar
@@ -143,6 +144,27 @@ def check_output_size(cfg: RunConfig, model: Model) -> None:
             cfg.output.max_bytes,
             f"the output would hold {n_bytes / 1e9:.3g} GB ({len(output_times(cfg))} snapshots); "
             "raise output.max_bytes, or thin the snapshots (time.n_snapshots, output.save_every)",
+        )
+
+
+def check_memory(cfg: RunConfig, in_memory: bool = False) -> None:
+    """Refuse a run whose working memory would exceed ``run.max_memory`` (exit 2), estimated from
+    the config before the model or the integrator allocate anything (:mod:`simsuite.memory`);
+    ``in_memory``: the snapshots are kept in memory (no output file)."""
+    limit, what = memory_limit(cfg.run.max_memory)
+    if limit is None:
+        return
+    estimate = estimate_memory(cfg, len(output_times(cfg)) if in_memory else 0)
+    if estimate.total > limit:
+        raise ConfigError(
+            cfg.source,
+            "run.max_memory",
+            cfg.run.max_memory,
+            f"the run would need about {estimate.total / 1e9:.3g} GB of working memory "
+            f"({estimate.describe()}), more than the {limit / 1e9:.3g} GB allowed ({what}); "
+            "reduce the grid or the number of agents, choose a method with fewer stages"
+            + (", write the output to a file" if in_memory else "")
+            + ", or raise run.max_memory (0 = no limit)",
         )
 
 
@@ -246,6 +268,7 @@ def run(
         raise ConfigError(cfg.source, "--restart", path, "the path of an incomplete output file")
     if cfg.run.threads:
         numba.set_num_threads(min(cfg.run.threads, numba.config.NUMBA_NUM_THREADS))
+    check_memory(cfg, in_memory=not path)  # before the model allocates its grids
     model, stepper = build(cfg)
     show = cfg.run.progress if progress is None else progress
     initial = None if restart is not None and path else model.initial_state()

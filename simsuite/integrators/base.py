@@ -200,6 +200,17 @@ class Integrator:
             FAILURE_HINT,
         )
 
+    # -- memory ------------------------------------------------------------------------------------
+    @classmethod
+    def memory_arrays(
+        cls, size: int, *, linear: bool = True, compiled: bool = False
+    ) -> dict[str, float]:
+        """Arrays of the state's size the stepper holds at its peak, by what they are, for a state
+        of ``size`` elements whose problem has a non-zero linear part (``linear``) and may run
+        compiled steps (``compiled``): the run's memory estimate (:mod:`simsuite.memory`), made
+        before anything is allocated. This default: the state in and out and two temporaries."""
+        return {"integrator work arrays": 4.0}
+
     # -- restart -----------------------------------------------------------------------------------
     def checkpoint_state(self) -> dict[str, Any]:
         """What the stepper carries from one ``advance`` call to the next (JSON-serialisable), so

@@ -182,6 +182,28 @@ class LawsonStepper:
             self.err3_real = self.real_view(np.empty(n, self.dtype))  # the second error estimate
             self.no_weights = np.empty(0)
 
+    @staticmethod
+    def memory_arrays(
+        tableau: ButcherTableau,
+        theta: float,
+        *,
+        linear: bool = True,
+        compiled: bool = False,
+        cache_size: int = 2,
+    ) -> dict[str, float]:
+        """State-sized arrays a stepper of ``tableau`` holds: the ``s + 1`` stages ``K``, the work
+        vectors (V, U, v0, err, the two N buffers and err3 of compiled steps, the caller's cur and
+        new, the FSAL pair, the value of N), and per cached step size each distinct
+        ``E(±τ h)`` (τ = c_i − θ and 1 − θ), |E| and, for compiled steps, the stacked copies."""
+        s = tableau.n_stages
+        work = s + 1 + 13.0
+        if not linear:
+            return {"stages and work arrays": work}
+        taus = [float(c) - theta for c in tableau.c]
+        exps = {t for t in taus[1:] + [1.0 - theta] if t} | {-t for t in taus + [1.0 - theta] if t}
+        per_step = len(exps) + 1 + (2 * s + 2 if compiled else 0)
+        return {"stages and work arrays": work, "propagators": float(cache_size * per_step)}
+
     def real_view(self, a: np.ndarray) -> np.ndarray:
         """``a`` as float64 numbers (pairs (re, im) along the last axis for a complex state)."""
         return a.view(np.float64) if self.complex else a
@@ -464,6 +486,13 @@ class AdaptiveLawsonRK(Integrator):
         self._h_ctrl: float | None = None  # the controller's own (unheld) step
         self._fsal: tuple[np.ndarray, np.ndarray] | None = None  # (u, N(u)) from the last call
         self._warm_steps: list[float] = []  # cached step sizes to rebuild after a restart
+
+    @classmethod
+    def memory_arrays(
+        cls, size: int, *, linear: bool = True, compiled: bool = False
+    ) -> dict[str, float]:
+        """The arrays of its :class:`LawsonStepper` (:meth:`LawsonStepper.memory_arrays`)."""
+        return LawsonStepper.memory_arrays(cls.tableau, cls.theta, linear=linear, compiled=compiled)
 
     # -- public helpers ----------------------------------------------------------------------------
     @property

@@ -322,6 +322,30 @@ class ExponentialAdams(Integrator):
             return np.array_equal(self._last, u)
         return self._signature == _state_hash(u)
 
+    @classmethod
+    def memory_arrays(
+        cls, size: int, *, linear: bool = True, compiled: bool = False
+    ) -> dict[str, float]:
+        """Complex arrays of the state's size at the peak: the history of ``p`` values of N, the
+        predictor and corrector weights (packed, and as computed), the frame factors
+        ``exp(±L m h)`` of a window of ``FRAME_BUDGET / size`` steps, the step's work vectors;
+        and the larger of the two passing peaks: the Gauss–Legendre quadrature of the weights
+        (``2 QUADRATURE_POINTS`` values per point) and the Dormand–Prince start-up stepper."""
+        from .dormand_prince import LawsonStepper
+        from .tableaux import DOP853
+
+        p = cls.steps
+        window = int(np.clip(FRAME_BUDGET // max(size, 1), 1, MAX_WINDOW))
+        startup = LawsonStepper.memory_arrays(DOP853, 0.0, linear=linear, compiled=compiled)
+        return {
+            "history and weights": 5.0 * p,
+            "frame factors": 2.0 * (window + 1),
+            "work arrays": 6.0,
+            "weights quadrature or start-up": max(
+                2.0 * QUADRATURE_POINTS + p, sum(startup.values())
+            ),
+        }
+
     def checkpoint_state(self) -> dict[str, Any]:
         """The history of ``N`` (base64 of its bytes), its step size, end time and state hash."""
         if self._count == 0 or self._t_end is None:

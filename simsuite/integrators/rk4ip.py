@@ -64,6 +64,13 @@ class FixedLawsonRK(Integrator):
         self._stepper: LawsonStepper | None = None
         self._warm_steps: list[float] = []  # cached step sizes to rebuild after a restart
 
+    @classmethod
+    def memory_arrays(
+        cls, size: int, *, linear: bool = True, compiled: bool = False
+    ) -> dict[str, float]:
+        """The arrays of its :class:`LawsonStepper` (:meth:`LawsonStepper.memory_arrays`)."""
+        return LawsonStepper.memory_arrays(cls.tableau, cls.theta, linear=linear, compiled=compiled)
+
     def checkpoint_state(self) -> dict[str, Any]:
         """The step sizes whose exponentials are cached (later steps snap to them)."""
         return {"cached_steps": [] if self._stepper is None else self._stepper.cache.keys()}

@@ -141,6 +141,16 @@ class SplitStep(Integrator):
         self._cache = PropagatorCache(self._build, maxsize=2)
         self._shape: tuple[int, ...] | None = None
 
+    @classmethod
+    def memory_arrays(
+        cls, size: int, *, linear: bool = True, compiled: bool = False
+    ) -> dict[str, float]:
+        """Per cached step size (two) one ``exp(c h L)`` per distinct linear coefficient c; the
+        state, the flow's result and four temporaries of the nonlinear flow and its FFTs."""
+        comp = cls.composition
+        n_exp = len({*comp.linear_coefficients, comp.merged_coefficient} - {0.0}) if linear else 0
+        return {"work arrays": 6.0, "propagators": 2.0 * n_exp}
+
     @property
     def n_exp_builds(self) -> int:
         """Number of step sizes for which the linear propagators were computed."""

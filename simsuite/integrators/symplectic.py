@@ -324,6 +324,16 @@ class KickDrift(Integrator):
         self._h_last = h
         return h
 
+    @classmethod
+    def memory_arrays(
+        cls, size: int, *, linear: bool = True, compiled: bool = False
+    ) -> dict[str, float]:
+        """Arrays of the state's size (q and p): the working copy, the returned state, and (as
+        halves) the force, ``tmp``, the FSAL pair and the temporaries of the force's transforms
+        and of the potential (counted as 12 in all: the count is calibrated on the measured
+        peak, README "Working memory")."""
+        return {"work arrays": 12.0}
+
     def checkpoint_state(self) -> dict[str, Any]:
         """The step size later steps snap to; ``fsal``: whether the next call would reuse the force
         of this one (a restarted stepper evaluates it again; the runner does not count it)."""
@@ -452,6 +462,16 @@ class ExponentialKickDrift(KickDrift):
     infinite), but the kicks with ``g`` limit accuracy, and a stiff remainder makes the impulse
     method resonant near ``h ω ∈ π ℤ`` [GSS99]: choose ``dt`` to resolve ``g``.
     """
+
+    @classmethod
+    def memory_arrays(
+        cls, size: int, *, linear: bool = True, compiled: bool = False
+    ) -> dict[str, float]:
+        """The state, the mode coefficients (a, b), the remainder g and the transforms in and out
+        of the modal view (counted as 10); and the problem's flow factors cos ωτ, sin ωτ/ω,
+        −ω sin ωτ (three half-state arrays) for each distinct drift τ of two step sizes."""
+        n_drifts = len(set(cls.composition.weights))
+        return {"work arrays": 10.0, "flow factors": 3.0 * n_drifts}
 
     @classmethod
     def stability_limit(cls, max_frequency: float) -> float:

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from simsuite.config import ConfigError, RunConfig
+from simsuite.memory import MemoryNeeds
 
 
 def read_initial_snapshot(
@@ -143,6 +144,14 @@ class Model:
     @classmethod
     def from_config(cls, cfg: RunConfig) -> Model:
         raise NotImplementedError  # pragma: no cover - abstract
+
+    @classmethod
+    def memory_needs(cls, cfg: RunConfig) -> MemoryNeeds:
+        """What a run of ``cfg`` holds in memory (its state, its own arrays, a snapshot), from the
+        config alone: the runner checks ``run.max_memory`` with it before :meth:`from_config`
+        allocates anything (:mod:`simsuite.memory`). This default knows nothing: an empty state,
+        so the check passes."""
+        return MemoryNeeds(state_bytes=0, state_size=0)
 
     def initial_state(self) -> np.ndarray:
         """The state at t = 0 in the representation the integrator evolves."""

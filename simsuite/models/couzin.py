@@ -43,6 +43,7 @@ from simsuite.config import (
     section,
 )
 from simsuite.diagnostics.schooling import order_parameters
+from simsuite.memory import MemoryNeeds
 from simsuite.models import couzin_kernels as kernels
 from simsuite.models.base import Coordinate, Model, VariableSpec
 from simsuite.models.couzin_initial import CouzinContext, CouzinInitialCondition, RandomBall
@@ -369,6 +370,28 @@ class Couzin(Model):
         self.pos0 = pos0
         self.head0 = head0
         self.box = problem.params.box or None
+
+    @classmethod
+    def memory_needs(cls, cfg: CouzinConfig) -> MemoryNeeds:
+        """The state (positions, headings) is 6 N floats (48 N bytes). Own arrays, per agent:
+        the initial positions and headings and the initial state (2 × 48); a step's noise (32),
+        desired directions (24), cell list (cell, order, sorted copies, cell starts: 80) and
+        new positions and headings (2 × 48); the order parameters' and nearest neighbours'
+        temporaries (a k-d tree and distances: about 200). A snapshot: positions and
+        velocities (2 × 24, or 2 × 12 as float32)."""
+        n = cfg.agents.n
+        field = 12 if cfg.output.float32 else 24
+        return MemoryNeeds(
+            state_bytes=48 * n,
+            state_size=6 * n,
+            parts={
+                "agents' initial arrays": 2 * 48 * n,
+                "step buffers and cell lists": (32 + 24 + 80 + 2 * 48) * n,
+                "order parameter temporaries": 200 * n,
+            },
+            snapshot_bytes=2 * field * n + 16 * 8,
+            linear=False,
+        )
 
     @classmethod
     def from_config(cls, cfg: CouzinConfig) -> Couzin:

@@ -43,6 +43,7 @@ from simsuite.config import (
     section,
 )
 from simsuite.integrators import get_integrator
+from simsuite.memory import MemoryNeeds
 from simsuite.models import kg_kernels
 from simsuite.models.base import (
     PROBE_DIM,
@@ -442,6 +443,28 @@ class KleinGordon(Model):
         self.basis = problem.basis
         self.phi0 = phi0
         self.pi0 = pi0
+
+    @classmethod
+    def memory_needs(cls, cfg: KGConfig) -> MemoryNeeds:
+        """The state (φ, φ_t) is 2 n floats (16 n bytes); the Runge–Kutta view has L = 0 (no
+        propagators). Own arrays, per grid point, counting the modes as complex (the
+        antiperiodic basis; the others need less): x, k, ω, zeros, L (2), mask, φ_ref and k²
+        (9 × 8), the twist and two FFT buffers (3 × 16); φ0, π0, the initial state and the
+        snapshots' temporaries (12 × 8 + 2 × 16). A snapshot: φ and φ_t (2 × 8). The flow
+        factors of the exponential methods are counted by the integrator, which knows its
+        drifts."""
+        n = cfg.grid.n_points
+        return MemoryNeeds(
+            state_bytes=16 * n,
+            state_size=2 * n,
+            parts={
+                "grid, basis and FFT buffers": (9 * 8 + 3 * 16) * n,
+                "initial state and snapshot temporaries": (12 * 8 + 2 * 16) * n,
+            },
+            snapshot_bytes=2 * 8 * n + 8 * 8,
+            probe_values=2,
+            linear=False,
+        )
 
     @classmethod
     def from_config(cls, cfg: KGConfig) -> KleinGordon:

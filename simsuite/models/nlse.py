@@ -31,6 +31,7 @@ from simsuite.config import (
     param,
     section,
 )
+from simsuite.memory import MemoryNeeds
 from simsuite.models import nlse_kernels
 from simsuite.models.base import (
     PROBE_DIM,
@@ -213,6 +214,26 @@ class NLSE(Model):
         self.grid = grid
         self.problem = problem
         self.psi0 = psi0
+
+    @classmethod
+    def memory_needs(cls, cfg: NLSEConfig) -> MemoryNeeds:
+        """ψ̂ is n complex numbers (16 n bytes). Own arrays, per grid point: x, k, k_odd, k² and
+        the mask (5 × 8 bytes), L, the probe weights, the two FFT buffers of the Python and the
+        two of the compiled plan, FFTW's twiddle tables (7 × 16); ψ0, the initial state, the
+        initial condition's and the snapshots' temporaries (ψ, |ψ̂|², |ψ|², products: 5 × 16 +
+        4 × 8). A snapshot: Re ψ and Im ψ (2 × 8)."""
+        n = cfg.grid.n_points
+        return MemoryNeeds(
+            state_bytes=16 * n,
+            state_size=n,
+            parts={
+                "grid, operators and FFT buffers": (5 * 8 + 7 * 16) * n,
+                "initial state and snapshot temporaries": (5 * 16 + 4 * 8) * n,
+            },
+            snapshot_bytes=2 * 8 * n + 8 * 8,
+            probe_values=2,
+            compiled=True,
+        )
 
     @classmethod
     def from_config(cls, cfg: NLSEConfig) -> NLSE:
