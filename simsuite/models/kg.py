@@ -53,6 +53,11 @@ from simsuite.models.base import (
     check_grid_extent,
     check_probe,
 )
+from simsuite.models.initial_checks import (
+    check_centres,
+    check_finite_invariants,
+    check_not_vanishing,
+)
 from simsuite.models.kg_initial import Gaussian, KGContext, KGInitialCondition
 from simsuite.models.kg_kernels import kick_rotate, scaled_sum_into
 from simsuite.models.kg_potentials import Custom, Linear, Phi4, Potential, SineGordon
@@ -151,7 +156,11 @@ class PotentialSection:
                 "potential.dV",
                 self.dV,
                 f"must be the derivative of potential.V = {self.V!r} "
-                f"(they differ by {mismatch:.2g} on -3 <= phi <= 3)",
+                + (
+                    f"(they differ by {mismatch:.2g} on -3 <= phi <= 3)"
+                    if np.isfinite(mismatch)
+                    else "(V or dV is not finite somewhere on -3 <= phi <= 3)"
+                ),
             )
 
     def build(self) -> Potential:
@@ -483,6 +492,7 @@ class KleinGordon(Model):
                 "cannot take its end values from a file yet (the cell-centred grid holds no values "
                 "at the ends); use 'neumann' or 'antiperiodic' to continue a kink run",
             )
+        check_centres(ic, np.linspace(g.x_min, g.x_max, g.n_points), source)
         if ic.type_name != "from_file":
             phi_ends, _ = ic.evaluate(KGContext(ends, potential, base_dir, source))
             _check_boundary(cfg, phi_ends, jump)
@@ -500,11 +510,12 @@ class KleinGordon(Model):
             raise ConfigError(
                 source, "initial_condition", ic.type_name, "gives non-finite values on the grid"
             )
+        check_not_vanishing(ic, {"phi": phi0, "phi_t": pi0}, source)
         mask = basis.mode_filter(g.dealias, g.filter_strength, g.filter_order)
         max_field = float(np.max(np.abs(phi0))) if phi0.size else 0.0
         problem = KGProblem(basis, potential, mask, max_field)
         _check_step(cfg, problem)
-        return cls(cfg, problem, phi0, pi0)
+        return check_finite_invariants(cls(cfg, problem, phi0, pi0), source)
 
     def initial_state(self) -> np.ndarray:
         return np.stack((self.phi0, self.pi0))

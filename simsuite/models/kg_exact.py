@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from simsuite.models.nlse_exact import sech
+
 __all__ = [
     "lorentz_gamma",
     "phi4_kink_width",
@@ -63,7 +65,7 @@ def phi4_kink(
     gamma = lorentz_gamma(u)
     w = phi4_kink_width(lam, v)
     xi = gamma * (x - x0 - u * t) / w
-    sech2 = 1.0 / np.cosh(xi) ** 2
+    sech2 = sech(xi) ** 2
     return sign * v * np.tanh(xi), -sign * v * gamma * u / w * sech2
 
 
@@ -92,7 +94,7 @@ def sine_gordon_kink(
     gamma = lorentz_gamma(u)
     s = sign * m * gamma * (x - x0 - u * t)
     phi = np.pi + 4.0 * np.arctan(np.tanh(0.5 * s))
-    return phi, -2.0 * sign * m * gamma * u / np.cosh(s)
+    return phi, -2.0 * sign * m * gamma * u * sech(s)
 
 
 def sine_gordon_breather(
@@ -108,7 +110,7 @@ def sine_gordon_breather(
         raise ValueError(f"breather frequency {omega} must lie in (0, m = {m})")
     sigma = np.sqrt(m * m - omega * omega)
     tau = t + t0
-    envelope = 1.0 / np.cosh(sigma * (x - x0))
+    envelope = sech(sigma * (x - x0))
     F = sigma / omega * np.sin(omega * tau) * envelope
     F_t = sigma * np.cos(omega * tau) * envelope
     return 4.0 * np.arctan(F), 4.0 * F_t / (1.0 + F * F)
@@ -129,8 +131,22 @@ def perring_skyrme(
     if not 0.0 < u < 1.0:
         raise ValueError(f"Perring–Skyrme speed {u} must lie in (0, 1)")
     gamma = lorentz_gamma(u)
-    tau = t + t0
-    denom = u * np.cosh(gamma * m * x)
-    F = np.sinh(gamma * u * m * tau) / denom
-    F_t = gamma * u * m * np.cosh(gamma * u * m * tau) / denom
-    return 4.0 * np.arctan(F), 4.0 * F_t / (1.0 + F * F)
+    a = gamma * u * m * (t + t0)
+    b = gamma * m * np.asarray(x, dtype=float)
+    with np.errstate(all="ignore"):  # each branch is kept only where it does not overflow
+        denom = u * np.cosh(b)
+        F = np.sinh(a) / denom
+        F_t = gamma * u * m * np.cosh(a) / denom
+        phi_t = 4.0 * F_t / (1.0 + F * F)
+        # where |a| or |b| > 700, with every hyperbolic function scaled by e^{-M}, M = max(|a|, |b|):
+        # F = sh/(u ch_b) (±inf is exact enough for arctan) and
+        # φ_t = 4 γ m u² ch_a ch_b / (u² ch_b² + sh²)
+        big = np.maximum(abs(a), np.abs(b)) > 700.0
+        M = np.maximum(abs(a), np.abs(b))
+        sh = 0.5 * (np.exp(a - M) - np.exp(-a - M))
+        ch_a = 0.5 * (np.exp(a - M) + np.exp(-a - M))
+        ch_b = 0.5 * (np.exp(b - M) + np.exp(-b - M))
+        F = np.where(big, sh / (u * ch_b), F)
+        scaled = 4.0 * gamma * m * u * u * ch_a * ch_b / (u * u * ch_b * ch_b + sh * sh)
+        phi_t = np.where(big, scaled, phi_t)
+    return 4.0 * np.arctan(F), phi_t

@@ -112,6 +112,10 @@ class KinkAntikink(KGInitialCondition):
     )
     velocity: float = param(0.3, doc="speed u of each wall toward the other, |u| < 1", **SPEED)
 
+    def centres(self) -> dict[str, tuple[float, ...]]:
+        """The walls at −x₀ and +x₀ (see :mod:`simsuite.models.initial_checks`)."""
+        return {"x0": (-self.x0, self.x0)}
+
     def evaluate(self, ctx):
         pot = _phi4(ctx)
         return exact.phi4_kink_antikink(ctx.x, 0.0, pot.lam, pot.vacuum, self.x0, self.velocity)

@@ -192,9 +192,15 @@ class Custom(Potential):
 
     def derivative_mismatch(self, phi_min: float = -3.0, phi_max: float = 3.0) -> float:
         """Largest |V′ − dV/dφ| (centred difference of V) over [phi_min, phi_max], relative to
-        max(1, |V′|): a check that the two expressions belong together."""
+        max(1, |V′|): a check that the two expressions belong together. ``inf`` when V or V′
+        is not finite somewhere there (an overflowing formula such as exp(1000 phi)): the two
+        cannot then be compared, and the overflow is not warned about, since it is reported."""
         phi = np.linspace(phi_min, phi_max, 241)
         h = 1e-5 * np.maximum(1.0, np.abs(phi))
-        numeric = (self.V(phi + h) - self.V(phi - h)) / (2.0 * h)
-        given = self.dV(phi)
-        return float(np.max(np.abs(numeric - given) / np.maximum(1.0, np.abs(given))))
+        with np.errstate(all="ignore"):
+            values = self.V(np.concatenate([phi + h, phi - h]))
+            given = self.dV(phi)
+            if not (np.all(np.isfinite(values)) and np.all(np.isfinite(given))):
+                return float("inf")
+            numeric = (values[: phi.size] - values[phi.size :]) / (2.0 * h)
+            return float(np.max(np.abs(numeric - given) / np.maximum(1.0, np.abs(given))))

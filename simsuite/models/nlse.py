@@ -41,9 +41,17 @@ from simsuite.models.base import (
     check_grid_extent,
     check_probe,
 )
+from simsuite.models.initial_checks import (
+    check_centres,
+    check_finite_invariants,
+    check_not_vanishing,
+)
 from simsuite.models.nlse_initial import ICContext, NLSEInitialCondition, SingleSoliton
 from simsuite.spectral import GridSection, PeriodicGrid, dealias_filter, fft_workers
 from simsuite.transforms import THREADS_FROM, ComplexFFT
+
+#: Initial-condition keys that are carrier wavenumbers (ψ ∝ e^{ivx}), at most π/dx.
+NLSE_WAVENUMBERS = ("velocity", "velocity1", "velocity2")
 
 
 @dataclass(frozen=True)
@@ -254,6 +262,7 @@ class NLSE(Model):
             base_dir=base_dir,
             source=cfg.source,
         )
+        check_centres(cfg.initial_condition, grid.x, cfg.source, NLSE_WAVENUMBERS)
         psi0 = np.asarray(cfg.initial_condition.evaluate(ctx), dtype=complex)
         if not np.all(np.isfinite(psi0)):
             raise ConfigError(
@@ -262,7 +271,8 @@ class NLSE(Model):
                 cfg.initial_condition.type_name,
                 "gives non-finite values of psi on the grid",
             )
-        return cls(cfg, grid, problem, psi0)
+        check_not_vanishing(cfg.initial_condition, {"psi": psi0}, cfg.source)
+        return check_finite_invariants(cls(cfg, grid, problem, psi0), cfg.source)
 
     def initial_state(self) -> np.ndarray:
         return self.problem.to_spectral(self.psi0)
