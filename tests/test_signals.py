@@ -9,17 +9,19 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import numpy as np
 import pytest
 import xarray as xr
 
+import simsuite
 from simsuite import compiled_fft
 from simsuite.config import load_config
 from simsuite.integrators import Interrupted
 from simsuite.integrators import base as integrators_base
-from simsuite.runner import build
+from simsuite.runner import RunInterrupted, build
 
 from .conftest import ROOT, write_config
 from .test_couzin import couzin_config
@@ -118,6 +120,13 @@ COMPILED = {
         lambda: _kg("blanes_moan4", grid={"dealias": "two_thirds"}),
         40.0,
     ),
+    "exponential_yoshida4": (lambda: _kg("exponential_yoshida4"), 40.0),
+    "exponential_verlet (sine-Gordon, filtered)": (
+        lambda: _kg(
+            "exponential_verlet", potential={"name": "sine_gordon"}, grid={"dealias": "half"}
+        ),
+        40.0,
+    ),
     "etd_abm6": (lambda: _nlse("etd_abm6", time__dt=0.002), 4.0),
 }
 
@@ -203,7 +212,7 @@ amplitude = 1e6
 path = "out/run.nc"
 """
 
-# compiled fixed step: 5e6 Yoshida steps (tens of seconds) in one output interval
+# compiled fixed step: 5e6 Yoshida steps (15-30 s) in one output interval
 LONG_KG = """
 [model]
 name = "klein_gordon"
@@ -234,13 +243,13 @@ path = "out/run.nc"
 threads = 1
 """
 
-# the Couzin map: 10^5 steps of 60 agents (tens of seconds) in one output interval
+# the Couzin map: 4·10^5 steps of 60 agents (about 40 s) in one output interval
 LONG_COUZIN = """
 [model]
 name = "couzin"
 
 [time]
-t_final = 10000.0
+t_final = 40000.0
 dt = 0.1
 n_snapshots = 2
 
@@ -303,17 +312,22 @@ def test_signal_stops_a_grinding_adaptive_run_within_a_second(sig, code, workdir
     _assert_interrupted_file(workdir / "out" / "run.nc", signal.Signals(sig).name, 1.0)
 
 
+ONE_ADVANCE = "[diagnostics]\nprobe_every = 100000.0\n"  # 5e6 steps in one advance: in blocks
+
+
 @needs_fftw
 @pytest.mark.parametrize(
-    "probe",
+    ("method", "probe"),
     [
-        "",  # the probe every dt: one advance per step
-        "[diagnostics]\nprobe_every = 100000.0\n",  # one advance of 5e6 steps, compiled in blocks
+        ("yoshida4", ""),  # the probe every dt: one advance per step
+        ("yoshida4", ONE_ADVANCE),
+        ("exponential_yoshida4", ONE_ADVANCE),
     ],
-    ids=["probe every step", "one advance"],
+    ids=["probe every step", "one advance", "exponential, one advance"],
 )
-def test_sigterm_stops_a_compiled_kg_run_inside_a_long_interval(probe, workdir):
-    returncode, err, seconds = _signal_inside_interval(workdir, LONG_KG + probe, signal.SIGTERM)
+def test_sigterm_stops_a_compiled_kg_run_inside_a_long_interval(method, probe, workdir):
+    text = LONG_KG.replace('"yoshida4"', f'"{method}"') + probe
+    returncode, err, seconds = _signal_inside_interval(workdir, text, signal.SIGTERM)
     assert returncode == 143, err
     assert seconds < SIGNAL_TO_EXIT, f"{seconds:.2f} s from the signal to the exit"
     _assert_interrupted_file(workdir / "out" / "run.nc", "SIGTERM", 100000.0)
@@ -323,4 +337,28 @@ def test_sigint_stops_the_couzin_map_inside_a_long_interval(workdir):
     returncode, err, seconds = _signal_inside_interval(workdir, LONG_COUZIN, signal.SIGINT)
     assert returncode == 130, err
     assert seconds < SIGNAL_TO_EXIT, f"{seconds:.2f} s from the signal to the exit"
-    _assert_interrupted_file(workdir / "out" / "run.nc", "SIGINT", 10000.0)
+    _assert_interrupted_file(workdir / "out" / "run.nc", "SIGINT", 40000.0)
+
+
+def test_sigint_stops_simsuite_run_in_the_main_thread(workdir):
+    """The library call (no CLI): a SIGINT inside the grinding interval raises RunInterrupted
+    within a second, the file incomplete; the previous SIGINT handler is back afterwards."""
+    path = write_config(workdir / "run.toml", GRINDING_NLSE)
+    before = signal.getsignal(signal.SIGINT)
+    sent: list[float] = []
+
+    def interrupt() -> None:
+        sent.append(time.monotonic())
+        os.kill(os.getpid(), signal.SIGINT)
+
+    timer = threading.Timer(3.0, interrupt)
+    timer.start()
+    try:
+        with pytest.raises(RunInterrupted) as info:
+            simsuite.run(path, progress=False)
+    finally:
+        timer.cancel()
+    assert info.value.signum == signal.SIGINT
+    assert time.monotonic() - sent[0] < SIGNAL_TO_EXIT
+    assert signal.getsignal(signal.SIGINT) is before
+    _assert_interrupted_file(workdir / "out" / "run.nc", "SIGINT", 1.0)

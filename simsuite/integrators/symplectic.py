@@ -106,7 +106,11 @@ class SecondOrderProblem(Protocol):
     :class:`KickDrift` hands its coefficients to ``kick_drift_steps(q, p, a, kicks, drifts,
     merged, steps, check_every)`` and the exponential methods to ``exponential_advance(u, kicks,
     drifts, merged, steps, check_every)`` (in place; both return 0 or the step after which the
-    state was found non-finite) instead of calling the force once per sub-step.
+    state was found non-finite) instead of calling the force once per sub-step. To stop between
+    blocks of steps (``should_stop``) the exponential methods use, when offered, the same steps
+    in parts on a modal state: ``w = exponential_modes(u)``, ``exponential_steps(w, kicks,
+    drifts, merged, steps, check_every)`` (returns as above) and ``exponential_finish(u, w,
+    last_kick)``.
     """
 
     max_frequency: float
@@ -511,11 +515,14 @@ class ExponentialKickDrift(KickDrift):
         kicks = [c * h for c in self._kicks]
         merged = self._merged * h
         if self._compiled(drift=False):  # the same steps, transforms included, compiled
-            failed = problem.exponential_advance(x, kicks, drifts, merged, n, self.check_every)
-            self.stats.n_rhs += 1
-            if failed:
-                self._count(failed, m, h)
-                raise self._non_finite(t + failed * h, failed)
+            if should_stop is not None and hasattr(problem, "exponential_steps"):
+                self._compiled_modal_blocks(x, kicks, drifts, merged, n, t, h, should_stop)
+            else:
+                failed = problem.exponential_advance(x, kicks, drifts, merged, n, self.check_every)
+                self.stats.n_rhs += 1
+                if failed:
+                    self._count(failed, m, h)
+                    raise self._non_finite(t + failed * h, failed)
             self._count(n, m, h)
             if not _all_finite(x[0], x[1]):
                 raise self._non_finite(t_target, n)
@@ -549,6 +556,30 @@ class ExponentialKickDrift(KickDrift):
         if not _all_finite(x[0], x[1]):
             raise self._non_finite(t_target, n)
         return x, t_target
+
+    def _compiled_modal_blocks(self, x, kicks, drifts, merged, n, t, h, should_stop) -> None:
+        """``problem.exponential_advance`` in blocks between ``should_stop`` checks
+        (:func:`~.base.step_blocks`, multiples of ``check_every``): the modal state stays with
+        the problem's ``exponential_modes`` / ``exponential_steps`` / ``exponential_finish``, and
+        a block that continues another opens with the merged kick, so the numbers are those of
+        one call; ``x`` is written at the end only."""
+        problem, m, every = self.problem, len(drifts), self.check_every
+        w = problem.exponential_modes(x)
+        self.stats.n_rhs += 1
+        done = 0
+        for i, block in enumerate(step_blocks(n, should_stop, every)):
+            if i and should_stop():
+                self._count(done, m, h)
+                raise self._interrupted(t + done * h)
+            coefficients = [kicks[0] if done == 0 else merged, *kicks[1:]]
+            failed = problem.exponential_steps(w, coefficients, drifts, merged, block, every)
+            end = done + block
+            if failed or (end < n and end % every == 0 and not _all_finite(w[0], w[1])):
+                step = done + (failed or block)
+                self._count(step, m, h)
+                raise self._non_finite(t + step * h, step)
+            done = end
+        problem.exponential_finish(x, w, kicks[m])
 
 
 class Verlet(KickDrift):

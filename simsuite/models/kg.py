@@ -374,6 +374,37 @@ class KGProblem:
             int(steps), int(every), c["ref"], c["mask"], *c["potential"], self.mass2, *c["plan"].args,
         )  # fmt: skip
 
+    # :meth:`exponential_advance` in parts (an integrator that checks for a stop between them):
+    # the modes stay in ``w`` between the parts, so the numbers are those of one call
+    def exponential_modes(self, x) -> np.ndarray:
+        """The modal state ``w`` = (a, b, g), shape (3, modes), of the grid state ``x`` = (φ, π)
+        (:func:`~simsuite.models.kg_kernels.exponential_begin`): one remainder evaluation."""
+        c = self._compiled
+        w = np.empty((3, c["plan"].modes.size), dtype=complex)
+        kg_kernels.exponential_begin(
+            w, x, c["ref"], c["mask"], *c["potential"], self.mass2, *c["plan"].args
+        )
+        return w
+
+    def exponential_steps(self, w, kicks, drifts, merged: float, steps: int, every: int) -> int:
+        """Compiled ``steps`` impulse steps in place on the modal state ``w`` of
+        :meth:`exponential_modes`; ``kicks[0]`` opens the first of them (``merged`` when they
+        continue earlier ones), the last half kick is left to :meth:`exponential_finish`.
+        Returns 0 or the step after which the state was found non-finite."""
+        c = self._compiled
+        cos, sin_over, minus_w_sin = self._stacked_flow_factors(tuple(drifts))
+        return kg_kernels.exponential_steps(
+            w[0], w[1], w[2], np.asarray(kicks, dtype=float), float(merged), cos, sin_over,
+            minus_w_sin, int(steps), int(every), c["ref"], c["mask"], *c["potential"], self.mass2,
+            *c["plan"].args,
+        )  # fmt: skip
+
+    def exponential_finish(self, x, w, last: float) -> None:
+        """The last half kick ``b += last g`` on ``w`` and ``x`` ← its grid state (φ, π)."""
+        c = self._compiled
+        real, modes, fftw, _, c2r = c["plan"].args
+        kg_kernels.exponential_end(x, w, float(last), c["ref"], real, modes, fftw, c2r)
+
     def _stacked_flow_factors(self, drifts: tuple[float, ...]):
         """:meth:`_flow_factors` of each drift, stacked into three (m, modes) arrays."""
         cache = self.__dict__.setdefault("_stacked_cache", {})

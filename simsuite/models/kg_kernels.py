@@ -237,26 +237,39 @@ def exponential_advance(
 ):  # fmt: skip
     """Run ``steps`` impulse steps in place on the state ``x`` = (φ, π) on the grid: to the modes,
     the remainder there, :func:`exponential_steps`, the last half kick b += b_m h g, and back.
-    Returns 0, or the step after which a check found a non-finite state (``x`` then unchanged)."""
-    none = np.empty(0)
-    a = np.empty(modes.size, dtype=np.complex128)
-    b = np.empty_like(a)
-    g = np.empty_like(a)
-    _modes_of(a, x[0], ref, real, modes, fftw, r2c)
-    _modes_of(b, x[1], none, real, modes, fftw, r2c)
-    modal_remainder_into(g, a, ref, mask, kind, c1, c2, m2, real, modes, fftw, r2c, c2r)
+    Returns 0, or the step after which a check found a non-finite state (``x`` then unchanged).
+    The same as :func:`exponential_begin`, :func:`exponential_steps` (in as many parts as wanted:
+    the first kick of a later part is ``merged``) and :func:`exponential_end`."""
+    w = np.empty((3, modes.size), dtype=np.complex128)
+    exponential_begin(w, x, ref, mask, kind, c1, c2, m2, real, modes, fftw, r2c, c2r)
     failed = exponential_steps(
-        a, b, g, kicks, merged, cos, sin_over, minus_w_sin, steps, every, ref, mask, kind, c1, c2,
-        m2, real, modes, fftw, r2c, c2r,
+        w[0], w[1], w[2], kicks, merged, cos, sin_over, minus_w_sin, steps, every, ref, mask, kind,
+        c1, c2, m2, real, modes, fftw, r2c, c2r,
     )  # fmt: skip
     if failed:
         return failed
-    last = kicks[kicks.size - 1]
+    exponential_end(x, w, kicks[kicks.size - 1], ref, real, modes, fftw, c2r)
+    return 0
+
+
+@numba.njit(cache=True)
+def exponential_begin(w, x, ref, mask, kind, c1, c2, m2, real, modes, fftw, r2c, c2r):
+    """The modal state of :func:`exponential_steps` from the grid state ``x`` = (φ, π): rows
+    ``w[0]``, ``w[1]`` ← the modes (a, b) of φ − φ_ref and π, ``w[2]`` ← the remainder's modes g."""
+    _modes_of(w[0], x[0], ref, real, modes, fftw, r2c)
+    _modes_of(w[1], x[1], np.empty(0), real, modes, fftw, r2c)
+    modal_remainder_into(w[2], w[0], ref, mask, kind, c1, c2, m2, real, modes, fftw, r2c, c2r)
+
+
+@numba.njit(cache=True)
+def exponential_end(x, w, last, ref, real, modes, fftw, c2r):
+    """The last half kick b += ``last`` g on the modal state ``w`` = (a, b, g), and ``x`` ← the
+    grid state (φ, π) of (a, b)."""
+    b, g = w[1], w[2]
     for j in range(b.size):
         b[j] += last * g[j]
-    _field_of(x[0], a, ref, real, modes, fftw, c2r)
-    _field_of(x[1], b, none, real, modes, fftw, c2r)
-    return 0
+    _field_of(x[0], w[0], ref, real, modes, fftw, c2r)
+    _field_of(x[1], b, np.empty(0), real, modes, fftw, c2r)
 
 
 @numba.njit(cache=True)
