@@ -497,8 +497,8 @@ def _advance(
     samples = []
     try:
         for i, target in enumerate(targets):
-            if i:
-                stop.check()  # between probe intervals (one step each when probe_every = dt)
+            if i and stop.requested():  # between probe intervals (one step each by default)
+                stop.check()
             state, t = stepper.advance(state, t, float(target), stop.requested)
             if parts is not None:
                 samples.append(model.probe(state))

@@ -17,16 +17,19 @@ import pytest
 import xarray as xr
 
 import simsuite
-from simsuite import compiled_fft
+from simsuite import compiled_fft, runner
 from simsuite.config import load_config
 from simsuite.integrators import Interrupted
 from simsuite.integrators import base as integrators_base
+from simsuite.io.checkpoint import checkpoint_path, read_checkpoint
+from simsuite.io.netcdf import NetCDFWriter
 from simsuite.runner import RunInterrupted, build
 
-from .conftest import ROOT, write_config
+from .conftest import CONFIGS, ROOT, write_config
 from .test_couzin import couzin_config
 from .test_kg import kg_config
 from .test_nlse import SOLITON, nlse_config
+from .test_reliability import CASES, _data, _overrides
 
 needs_fftw = pytest.mark.skipif(not compiled_fft.available(), reason="no FFTW library")
 
@@ -362,3 +365,43 @@ def test_sigint_stops_simsuite_run_in_the_main_thread(workdir):
     assert time.monotonic() - sent[0] < SIGNAL_TO_EXIT
     assert signal.getsignal(signal.SIGINT) is before
     _assert_interrupted_file(workdir / "out" / "run.nc", "SIGINT", 1.0)
+
+
+@pytest.mark.parametrize("case", ["nlse_dop853", "nlse_etd_abm8", "kg_yoshida4", "couzin"])
+def test_a_stop_inside_an_interval_writes_no_checkpoint_and_restarts_exactly(
+    case, tmp_path, monkeypatch
+):
+    """A signal between two steps of interval 9 (8 snapshots written, the last checkpoint after
+    7): nothing of the interval is written, the checkpoint stays the one of snapshot 7, and
+    ``--restart`` continues from it to the numbers of the uninterrupted run."""
+    config = CONFIGS / CASES[case][0]
+    whole = simsuite.run(config, output=tmp_path / "whole.nc", overrides=_overrides(case))
+
+    armed: list[bool] = []
+    append = NetCDFWriter.append
+
+    def counting_append(self, t, values):
+        append(self, t, values)
+        if self.n_written == 8:
+            armed.append(True)
+
+    def requested(self) -> bool:  # SIGTERM arrives at the first check inside interval 9
+        if armed and self.received is None:
+            self.received = signal.SIGTERM
+        return self.received is not None
+
+    path = tmp_path / "broken.nc"
+    with monkeypatch.context() as patch:
+        patch.setattr(NetCDFWriter, "append", counting_append)
+        patch.setattr(runner._StopOnSignal, "requested", requested)
+        with pytest.raises(RunInterrupted):
+            simsuite.run(config, output=path, overrides=_overrides(case))
+    with xr.open_dataset(path) as partial:
+        assert partial.attrs["status"] == "incomplete"
+        assert "SIGTERM" in partial.attrs["status_reason"]
+        assert partial.sizes["t"] == 8
+    assert read_checkpoint(checkpoint_path(path)).n_written == 7
+
+    restarted = simsuite.run(config, restart=path, overrides=_overrides(case))
+    assert restarted.attrs["status"] == "complete"
+    xr.testing.assert_identical(_data(restarted), _data(whole))
