@@ -405,3 +405,13 @@ def test_a_stop_inside_an_interval_writes_no_checkpoint_and_restarts_exactly(
     restarted = simsuite.run(config, restart=path, overrides=_overrides(case))
     assert restarted.attrs["status"] == "complete"
     xr.testing.assert_identical(_data(restarted), _data(whole))
+
+
+def test_scipy_reference_stops_at_an_evaluation():
+    """``dop853_plain`` takes its steps inside scipy: the request is honoured at the next
+    evaluation of the right-hand side."""
+    model, stepper = _nlse("dop853_plain")
+    stop = StopAfter(5)
+    with pytest.raises(Interrupted) as info:
+        stepper.advance(model.initial_state(), 0.0, 1.0, stop)
+    assert stop.calls == 5 and 0.0 <= info.value.t < 1.0
