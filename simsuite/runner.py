@@ -35,7 +35,13 @@ except ModuleNotFoundError:  # Python 3.10
 from simsuite import __version__
 from simsuite.config import ConfigError, RunConfig, load_config, to_toml
 from simsuite.integrators import IntegrationError, Interrupted, get_integrator
-from simsuite.io.checkpoint import Checkpoint, checkpoint_path, read_checkpoint, write_checkpoint
+from simsuite.io.checkpoint import (
+    Checkpoint,
+    check_checkpoint_times,
+    checkpoint_path,
+    read_checkpoint,
+    write_checkpoint,
+)
 from simsuite.io.netcdf import (
     MemoryWriter,
     NetCDFWriter,
@@ -421,6 +427,7 @@ def _resume(cfg: RunConfig, model: Model, stepper, path: str):
             f"must equal the value of the run being restarted ({theirs.get(key)!r}); a restart "
             "continues the same run",
         )
+    check_checkpoint_times(start, output_times(cfg), sidecar)  # a damaged one: exit 2
     model.restore_state(start.model)
     stepper.restore_state(start.integrator)
     for name, value in _restored_stats(start).items():

@@ -134,7 +134,7 @@ def _incomplete_run(tiny: Path, workdir: Path, monkeypatch) -> Path:
 
 @pytest.mark.parametrize(
     "damage",
-    ["truncate", "garbage", "empty", "no_state", "bad_json"],
+    ["truncate", "garbage", "empty", "no_state", "bad_json", "t_later", "n_written_huge"],
 )
 def test_damaged_checkpoint_exits_2_naming_it(damage, tiny, workdir, monkeypatch, capsys):
     out = _incomplete_run(tiny, workdir, monkeypatch)
@@ -149,9 +149,15 @@ def test_damaged_checkpoint_exits_2_naming_it(damage, tiny, workdir, monkeypatch
     elif damage == "no_state":
         with netCDF4.Dataset(sidecar, "a") as nc:
             nc.renameVariable("u_real", "other")
-    else:
+    elif damage == "bad_json":
         with netCDF4.Dataset(sidecar, "a") as nc:
             nc.setncattr("integrator", "{not json")
+    else:  # readable, but not on the run's output times (a flipped bit in an attribute)
+        with netCDF4.Dataset(sidecar, "a") as nc:
+            if damage == "t_later":
+                nc.setncattr("t", 1e10)
+            else:
+                nc.setncattr("n_written", 2**40)
     before = out.read_bytes()
     assert main(["run", str(tiny), "--restart", str(out), "--quiet"]) == 2
     one_line_error(capsys, sidecar.name, "not a readable simsuite checkpoint", "--overwrite")
@@ -308,7 +314,7 @@ SWEEP_BASE = (CONFIGS / "couzin_swarm.toml").name
         (
             '[sweep]\n"zones.delta_r_orientation" = {start = 0.0, stop = 1e300, step = 1e-300}\n',
             "sweep.zones.delta_r_orientation",
-            "1e+308 runs",
+            "1.00e+600 runs",
         ),
         (
             'replicates = 1000\n[sweep]\n"zones.delta_r_orientation" = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]\n'

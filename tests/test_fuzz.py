@@ -784,3 +784,315 @@ def test_random_token_strings_give_numbers_or_expression_errors_quickly(tokens, 
     assert time.thread_time() - started < 2.0
     assert np.array_equal(x, before)
     assert list(empty_cwd.iterdir()) == []
+
+
+# --------------------------------------------------------------------------------------------------
+# The command line on hostile paths and damaged files (issue 17): exit 0 or 2, never a traceback,
+# and a one-line message naming the file. Each example is a real in-process CLI call (a tiny run,
+# restart, analyze or plot), so these use fewer examples: paths 40, checkpoints 40, analyze 40,
+# plot 15, sweeps 200 (about 30 s together on the 2-core development machine).
+# --------------------------------------------------------------------------------------------------
+TINY_RUN = """
+[model]
+name = "nlse"
+
+[time]
+t_final = 0.2
+dt = 0.01
+n_snapshots = 11
+
+[integrator]
+method = "ssf2"
+
+[grid]
+x_min = -10.0
+x_max = 10.0
+n_points = 32
+
+[initial_condition]
+type = "single_soliton"
+eta = 1.0
+x0 = 0.0
+
+[output]
+path = "run.nc"
+checkpoint_every = 2
+"""
+
+
+def _cli_settings(n: int) -> settings:
+    return settings(
+        max_examples=n,
+        deadline=None,
+        database=None,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.function_scoped_fixture,
+        ],
+    )
+
+
+def _cli(argv: list[str], capsys) -> tuple[int, str]:
+    capsys.readouterr()
+    code = main(argv)  # any exception fails the test: never a traceback
+    return code, capsys.readouterr().err
+
+
+def _one_line(code: int, err: str, *names: str, allowed=(0, 2)) -> None:
+    assert code in allowed, (code, err)
+    if code == 0:
+        return
+    assert "Traceback" not in err, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("simsuite: error: "), err
+    assert any(name in err for name in names), (names, err)
+
+
+@pytest.fixture(scope="module")
+def cli_dir(tmp_path_factory):
+    """A folder with the tiny config, a complete run of it and an incomplete one with a
+    checkpoint (interrupted after 6 snapshots)."""
+    import simsuite
+    from simsuite.io.netcdf import NetCDFWriter
+
+    folder = tmp_path_factory.mktemp("cli")
+    config = folder / "tiny.toml"
+    config.write_text(TINY_RUN, encoding="utf-8")
+    simsuite.run(config, output=folder / "run.nc", progress=False)
+    original = NetCDFWriter.append
+
+    def append(self, t, values):
+        original(self, t, values)
+        if self.n_written == 6:
+            raise KeyboardInterrupt
+
+    NetCDFWriter.append = append
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            simsuite.run(config, output=folder / "incomplete.nc", progress=False)
+    finally:
+        NetCDFWriter.append = original
+    return folder
+
+
+FILE_NAME = st.text(
+    st.characters(codec="utf-8", exclude_characters="/\x00", exclude_categories=("Cs",)),
+    min_size=1,
+    max_size=12,
+).filter(lambda s: s not in (".", ".."))
+PATH_KINDS = (
+    "plain",
+    "unicode",
+    "deep_missing",
+    "directory",
+    "device",
+    "under_file",
+    "deep_under_file",
+    "symlink_to_directory",
+    "dangling_symlink",
+    "symlink_to_file",
+    "proc",
+)
+
+
+def _hostile_path(kind: str, name: str, folder: Path) -> str:
+    """A path of the given kind inside ``folder`` (``name``: a random file name)."""
+    afile = folder / "afile"
+    afile.write_text("a file, not a folder")
+    if kind == "plain":
+        return str(folder / "out.nc")
+    if kind == "unicode":
+        return str(folder / name)
+    if kind == "deep_missing":
+        return str(folder / name / "a" / "b" / "out.nc")
+    if kind == "directory":
+        (folder / name).mkdir(exist_ok=True)
+        return str(folder / name)
+    if kind == "device":
+        return "/dev/null"
+    if kind == "under_file":
+        return str(afile / name)
+    if kind == "deep_under_file":
+        return str(afile / name / "out.nc")
+    if kind == "symlink_to_directory":
+        link = folder / "to_dir"
+        link.unlink(missing_ok=True)
+        link.symlink_to(folder)
+        return str(link)
+    if kind == "dangling_symlink":
+        link = folder / "dangling"
+        link.unlink(missing_ok=True)
+        link.symlink_to(folder / "missing" / name)
+        return str(link)
+    if kind == "symlink_to_file":
+        link = folder / "to_file"
+        link.unlink(missing_ok=True)
+        link.symlink_to(afile / name)
+        return str(link)
+    return f"/proc/{name}/out.nc"
+
+
+@_cli_settings(40)
+@given(kind=st.sampled_from(PATH_KINDS), name=FILE_NAME, overwrite=st.booleans())
+def test_fuzzed_output_paths_exit_0_or_2(kind, name, overwrite, cli_dir, tmp_path_factory, capsys):
+    folder = tmp_path_factory.mktemp("paths")
+    target = _hostile_path(kind, name, folder)
+    argv = ["run", str(cli_dir / "tiny.toml"), "--output", target, "--quiet"]
+    code, err = _cli(argv + ["--overwrite"] * overwrite, capsys)
+    _one_line(code, err, "tiny.toml")
+    event(f"{kind}: exit {code}")
+    if code == 0:
+        assert Path(target).is_file()
+
+
+def _damage_bytes(data: bytes, how: str, draw) -> bytes:
+    if how == "random":
+        return draw(st.binary(max_size=4096))
+    if how == "truncate":
+        return data[: draw(st.integers(0, len(data) - 1))]
+    flips = draw(st.lists(st.integers(0, len(data) - 1), min_size=1, max_size=8))
+    out = bytearray(data)
+    for i in flips:
+        out[i] ^= 0xFF
+    return bytes(out)
+
+
+@_cli_settings(40)
+@given(how=st.sampled_from(("random", "truncate", "flip")), data=st.data())
+def test_fuzzed_checkpoint_sidecars_exit_0_or_2(how, data, cli_dir, tmp_path_factory, capsys):
+    import shutil
+
+    from simsuite.io.checkpoint import checkpoint_path
+
+    folder = tmp_path_factory.mktemp("ckpt")
+    out = folder / "incomplete.nc"
+    shutil.copy(cli_dir / "incomplete.nc", out)
+    real = checkpoint_path(cli_dir / "incomplete.nc").read_bytes()
+    checkpoint_path(out).write_bytes(_damage_bytes(real, how, data.draw))
+    code, err = _cli(["run", str(cli_dir / "tiny.toml"), "--restart", str(out), "--quiet"], capsys)
+    # a flipped byte inside the state array can make a readable but physically wrong state: the
+    # run may then fail (exit 1, "run failed") like any blow-up
+    allowed = (0, 1, 2) if how == "flip" else (0, 2)
+    _one_line(code, err, out.name, allowed=allowed)
+    if code == 1:
+        assert "run failed" in err
+    event(f"{how}: exit {code}")
+
+
+DAMAGES = ("config_toml", "model", "drop", "zero_snapshots", "nan", "dx", "attrs_text")
+
+
+def _damaged_output(run: Path, folder: Path, damage: str, draw) -> Path:
+    import netCDF4
+    import xarray as xr
+
+    bad = folder / f"bad_{damage}.nc"
+    with xr.open_dataset(run) as ds:
+        ds = ds.load()
+    if damage == "zero_snapshots":
+        ds.isel(t=slice(0, 0)).to_netcdf(bad)
+        return bad
+    if damage == "drop":
+        names = draw(st.lists(st.sampled_from(sorted(ds.data_vars)), min_size=1, max_size=4))
+        ds.drop_vars(sorted(set(names))).to_netcdf(bad)
+        return bad
+    ds.to_netcdf(bad)
+    with netCDF4.Dataset(bad, "a") as nc:
+        if damage == "config_toml":
+            text = nc.getncattr("config_toml")
+            where = draw(st.integers(0, len(text)))
+            junk = draw(st.text(TEXT, max_size=8))
+            nc.setncattr("config_toml", text[:where] + junk + text[where + len(junk) :])
+        elif damage == "model":
+            model = draw(st.sampled_from(["couzin", "klein_gordon", "", "nlse2", "ψ"]))
+            nc.setncattr("model", model)
+        elif damage == "nan":
+            name = draw(st.sampled_from(["psi_real", "psi_imag"]))
+            index = draw(st.integers(0, nc[name].size - 1))
+            values = nc[name][:]
+            values.flat[index] = draw(st.sampled_from([np.nan, np.inf, -np.inf]))
+            nc[name][:] = values
+        elif damage == "dx":
+            nc.setncattr("dx", draw(st.sampled_from([0.0, -1.0, np.nan, np.inf, "wide", 1e300])))
+        else:
+            key = draw(st.sampled_from(sorted(nc.ncattrs())))
+            nc.setncattr(key, draw(st.text(TEXT, max_size=20)))
+    return bad
+
+
+@_cli_settings(40)
+@given(damage=st.sampled_from(DAMAGES), data=st.data())
+def test_fuzzed_analyze_inputs_exit_0_or_2(damage, data, cli_dir, tmp_path_factory, capsys):
+    folder = tmp_path_factory.mktemp("analyze")
+    bad = _damaged_output(cli_dir / "run.nc", folder, damage, data.draw)
+    listing = sorted(p.name for p in folder.iterdir())
+    code, err = _cli(["analyze", str(bad), "--quiet"], capsys)
+    _one_line(code, err, bad.name)
+    if code == 2:  # nothing partial remains
+        assert sorted(p.name for p in folder.iterdir()) == listing
+    event(f"{damage}: exit {code}")
+
+
+@_cli_settings(15)
+@given(damage=st.sampled_from(DAMAGES), data=st.data())
+def test_fuzzed_plot_inputs_exit_0_or_2(damage, data, cli_dir, tmp_path_factory, capsys):
+    folder = tmp_path_factory.mktemp("plot")
+    bad = _damaged_output(cli_dir / "run.nc", folder, damage, data.draw)
+    code, err = _cli(["plot", str(bad), "--outdir", str(folder / "figs"), "--quiet"], capsys)
+    _one_line(code, err, bad.name)
+    event(f"{damage}: exit {code}")
+
+
+SWEEP_BASE_PATH = CONFIGS / "couzin_swarm.toml"
+SWEEP_KEYS = ("zones.delta_r_orientation", "zones.delta_r_attraction", "agents.speed")
+
+
+@st.composite
+def huge_sweeps(draw) -> str:
+    """Sweep files of random size: replicates up to 1e12, ranges with num up to 1e15 or tiny
+    steps, lists up to 2000 values, grid or zip, carried or not."""
+    lines = [f'base = "{SWEEP_BASE_PATH}"']
+    if draw(st.booleans()):
+        lines.append(f"replicates = {draw(st.integers(-2, 10**12))}")
+    carry = draw(st.sampled_from([None, "ascending", "both"]))
+    if carry:
+        lines.append(f'carry_state = "{carry}"')
+    lines.append("[sweep]")
+    if draw(st.booleans()):
+        lines.append(f'mode = "{draw(st.sampled_from(["grid", "zip"]))}"')
+    for key in draw(st.lists(st.sampled_from(SWEEP_KEYS), unique=True, max_size=3)):
+        kind = draw(st.sampled_from(["num", "step", "list"]))
+        if kind == "num":
+            num = draw(st.integers(-1, 10**15))
+            lines.append(f'"{key}" = {{start = 0.5, stop = 9.5, num = {num}}}')
+        elif kind == "step":
+            step = draw(st.sampled_from([1e-300, 1e-12, 1e-3, 0.5, -0.5, 0.0]))
+            stop = draw(st.sampled_from([9.5, 1e300]))
+            lines.append(f'"{key}" = {{start = 0.5, stop = {stop!r}, step = {step!r}}}')
+        else:
+            n = draw(st.integers(0, 2000))
+            values = ", ".join(f"{0.5 + i * 1e-3:.4f}" for i in range(n))
+            lines.append(f'"{key}" = [{values}]')
+    return "\n".join(lines) + "\n"
+
+
+@_cli_settings(200)
+@given(text=huge_sweeps(), max_runs=st.integers(1, 20))
+def test_fuzzed_sweep_sizes_are_counted_before_expansion(text, max_runs, fuzz_dir):
+    from simsuite.config import ConfigError
+    from simsuite.sweep.spec import count_runs, load_sweep
+
+    path = fuzz_dir / "sweep.toml"
+    path.write_text(text, encoding="utf-8")
+    started = time.perf_counter()
+    try:
+        sw = load_sweep(path, outdir=fuzz_dir / "out", max_runs=max_runs)
+    except ConfigError as exc:
+        message = str(exc)
+        assert message.startswith(f"{path}: ") and "\n" not in message, message
+        event("refused: " + ("max_runs" if "max_runs" in message else exc.key.split(".")[0]))
+    else:
+        assert len(sw.runs) == count_runs(tomllib.loads(text))[0] <= max_runs
+        event("expanded")
+    assert time.perf_counter() - started < 2.0

@@ -114,18 +114,35 @@ def read_checkpoint(path: str | Path) -> Checkpoint:
     """
     path = Path(path)
     try:
-        checkpoint = _read(path)
+        return _read(path)
     except Exception as exc:  # noqa: BLE001 - any reader failure means "not a usable checkpoint"
-        from simsuite.config import ConfigError
+        raise _unusable(path, exc) from None
 
-        raise ConfigError(
-            str(path),
-            "checkpoint",
-            path.name,
-            f"is not a readable simsuite checkpoint ({type(exc).__name__}: {_first_line(exc)}); "
-            "the run cannot be continued from it: run it again with --overwrite",
-        ) from None
-    return checkpoint
+
+def check_checkpoint_times(checkpoint: Checkpoint, times: np.ndarray, path: str | Path) -> None:
+    """Refuse (ConfigError naming ``path``) a checkpoint that is not on the run's output
+    ``times``: every checkpoint a run writes has ``1 <= n_written <= len(times)`` and
+    ``t == times[n_written - 1]``; a damaged one (a flipped bit in an attribute) may not."""
+    k = checkpoint.n_written
+    if not 1 <= k <= len(times) or not np.isclose(checkpoint.t, times[k - 1], rtol=1e-12, atol=0):
+        raise _unusable(
+            Path(path),
+            ValueError(
+                f"t = {checkpoint.t!r} after {k} snapshots is not an output time of the run"
+            ),
+        )
+
+
+def _unusable(path: Path, exc: BaseException) -> Exception:
+    from simsuite.config import ConfigError
+
+    return ConfigError(
+        str(path),
+        "checkpoint",
+        path.name,
+        f"is not a readable simsuite checkpoint ({type(exc).__name__}: {_first_line(exc)}); "
+        "the run cannot be continued from it: run it again with --overwrite",
+    )
 
 
 def _first_line(exc: BaseException) -> str:

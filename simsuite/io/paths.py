@@ -3,10 +3,11 @@
 A run, an analysis, a figure set or a sweep refuses at once (:class:`~simsuite.config.ConfigError`,
 exit 2) when its target cannot be written, instead of failing inside HDF5 or matplotlib after the
 work is done: a target that is a directory or a device (``/dev/null``), a folder whose path passes
-through a regular file, a broken symbolic link, or a folder in which no file can be created (read-only
-file system, ``/proc``, missing permission). Missing folders are fine: the writers create them.
-Writability is tested by creating (and removing) an empty temporary file in the nearest existing
-folder, which is the only test that also holds for root and for read-only mounts.
+through a regular file, a broken symbolic link, a backslash in a file's path (HDF5 2.2 refuses to
+create it on Linux), or a folder in which no file can be created (read-only file system, ``/proc``,
+missing permission). Missing folders are fine: the writers create them. Writability is tested by
+creating (and removing) an empty temporary file in the nearest existing folder, which is the only
+test that also holds for root and for read-only mounts.
 """
 
 from __future__ import annotations
@@ -35,10 +36,19 @@ def check_output_file(path: str | Path, source: str, key: str) -> None:
     Raises
     ------
     ConfigError
-        When ``path`` is a directory, a device, pipe or socket, a broken symbolic link, or lies in a
-        folder that cannot be created or written.
+        When ``path`` is a directory, a device, pipe or socket, a broken symbolic link, contains a
+        backslash (HDF5 2.2 cannot create it, measured with netCDF4 1.7.5 on Linux), or lies in a folder
+        that cannot be created or written.
     """
     target = Path(path)
+    if "\\" in str(path):
+        raise ConfigError(
+            source,
+            key,
+            str(path),
+            "contains a backslash, which HDF5 (the NetCDF-4 library) cannot create on this "
+            "system; choose a path without one",
+        )
     if target.is_dir():
         raise ConfigError(
             source, key, str(path), "is a directory; give the path of a file, e.g. DIR/run.nc"

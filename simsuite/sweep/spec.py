@@ -14,6 +14,7 @@ import math
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -339,10 +340,10 @@ def _values(src: str, key: str, value: Any) -> list:
 
 
 def _length(value: Any) -> int:
-    """Number of values of a swept key, without expanding it (1 when malformed: the expansion
-    then names the error)."""
+    """Number of values of a swept key, without expanding it; at least 1 (when malformed or
+    empty the expansion then names the error)."""
     if isinstance(value, list):
-        return len(value)
+        return max(1, len(value))  # an empty list is an error, not a factor 0 hiding the others
     if not _is_range(value):
         return 1
     if isinstance(value.get("num"), int) and not isinstance(value.get("num"), bool):
@@ -350,8 +351,10 @@ def _length(value: Any) -> int:
     start, stop, step = value.get("start"), value.get("stop"), value.get("step")
     if not all(_number(v) and math.isfinite(v) for v in (start, stop, step)) or step == 0:
         return 1
-    steps = (stop - start) / step
-    return max(1, math.floor((steps if math.isfinite(steps) else 1e308) + 1e-9) + 1)
+    steps = (stop - start) / step  # as the expansion computes it
+    if not math.isfinite(steps):  # beyond floats (1e300 / 1e-300): count exactly
+        return max(1, math.floor((Fraction(stop) - Fraction(start)) / Fraction(step)) + 1)
+    return max(1, math.floor(steps + 1e-9) + 1)
 
 
 def count_runs(raw: Mapping[str, Any]) -> tuple[int, str]:
@@ -377,7 +380,8 @@ def count_runs(raw: Mapping[str, Any]) -> tuple[int, str]:
 def _check_count(src: str, raw: Mapping[str, Any], max_runs: int) -> None:
     count, key = count_runs(raw)
     if count > max_runs:
-        shown = f"{count}" if count < 10**15 else f"{float(count):.3g}"
+        digits = str(count)
+        shown = digits if count < 10**15 else f"{digits[0]}.{digits[1:3]}e+{len(digits) - 1}"
         raise ConfigError(
             src,
             key,
