@@ -262,7 +262,8 @@ def analyze(
             str(path),
             "--output",
             str(target),
-            "already exists; pass --overwrite (analyze(..., overwrite=True)) to replace it, "
+            f"{target.name} already exists; pass --overwrite (analyze(..., overwrite=True)) to "
+            "replace it, "
             "--inplace to add the diagnostics to the run file, or choose another --output",
         )
     check_output_file(target, str(path), "--inplace" if inplace else "--output")
@@ -329,7 +330,8 @@ def _refuse_foreign(target: Path, path: Path) -> None:
         str(path),
         "--output",
         str(target),
-        f"exists and is {what}; --overwrite replaces only files written by simsuite analyze. "
+        f"{target.name} exists and is {what}; --overwrite replaces only files written by "
+        "simsuite analyze. "
         "Remove it yourself, choose another --output, or use --inplace to add the diagnostics "
         "to the run file",
     )

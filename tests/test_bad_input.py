@@ -405,3 +405,16 @@ def test_analyze_overwrite_replaces_an_earlier_analysis(tiny_run, workdir, capsy
     assert main([*args, "--set", "diagnostics.renyi_orders=3"]) == 0
     with xr.open_dataset(workdir / "run_analyzed.nc") as ds:
         assert list(ds["alpha"].values) == [3.0]
+
+
+def test_refusals_name_the_target_even_when_its_path_is_long(tiny_run, workdir, capsys):
+    """The value shown in a message is cut at 80 characters: the target's name is said again."""
+    deep = workdir / ("long_folder_name_" * 4) / "x"
+    deep.mkdir(parents=True)
+    target = deep / "run_analyzed.nc"
+    target.write_text("not an analysis")
+    assert len(str(target)) > 90
+    assert main(["analyze", str(tiny_run), "--output", str(target)]) == 2
+    one_line_error(capsys, "run_analyzed.nc already exists")
+    assert main(["analyze", str(tiny_run), "--output", str(target), "--overwrite"]) == 2
+    one_line_error(capsys, "run_analyzed.nc exists and is not a readable NetCDF file")
