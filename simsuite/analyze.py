@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sys
-import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ import xarray as xr
 from simsuite.config import ConfigError, RunConfig, load_config
 from simsuite.diagnostics import schooling
 from simsuite.diagnostics.fields import field_diagnostics
-from simsuite.io.netcdf import writer_of
+from simsuite.io.netcdf import staging_path, writer_of
 from simsuite.io.paths import check_output_file
 
 if sys.version_info >= (3, 11):
@@ -365,13 +365,17 @@ def _append(path: Path, new: dict[str, xr.DataArray], history: str) -> None:
 
 
 def _write_atomic(ds: xr.Dataset, target: Path) -> None:
+    """Write ``ds`` to a temporary file beside ``target``, flush it and rename it over ``target``.
+    The file gets the permissions of the file it replaces, else the usual ones (umask): never the
+    owner-only mode of :func:`tempfile.mkstemp`."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".nc", dir=target.parent)
-    os.close(fd)
+    tmp = staging_path(target)
     try:
         ds.to_netcdf(tmp, engine="netcdf4")
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
+        if target.exists():
+            shutil.copymode(target, tmp)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

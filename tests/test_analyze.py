@@ -219,3 +219,26 @@ def test_plot_of_an_analyzed_file_refuses_a_changed_or_missing_run(workdir, caps
     (workdir / "nlse.nc").unlink()
     assert main(["plot", analyzed]) == 2
     assert "is missing" in capsys.readouterr().err
+
+
+def test_analyzed_files_get_the_usual_permissions(workdir):
+    """A new analyzed file is readable by others as any output is (umask), not owner-only as a
+    :func:`tempfile.mkstemp` file; an in-place analysis keeps the run file's own mode."""
+    import os
+    import stat
+
+    path = make_output(workdir, "nlse")
+    previous = os.umask(0o022)
+    try:
+        assert main(["analyze", path, "--quiet"]) == 0
+        mode = stat.S_IMODE(os.stat(workdir / "nlse_analyzed.nc").st_mode)
+        assert mode == 0o644
+        os.chmod(path, 0o640)
+        assert main(["analyze", path, "--inplace", "--quiet"]) == 0
+        assert (
+            main(["analyze", path, "--inplace", "--quiet", "--set", "diagnostics.renyi_orders=3"])
+            == 0
+        )
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
+    finally:
+        os.umask(previous)
