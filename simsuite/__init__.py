@@ -6,6 +6,7 @@ Public API::
     ds = simsuite.run(cfg)                  # xarray.Dataset, also written to cfg.output.path
     ds = simsuite.open_output("outputs/nlse_two_soliton.nc")
     summary = simsuite.sweep("configs/sweeps/couzin_phase_diagram.toml")   # runs on Dask
+    report = simsuite.reproduce("nlse", outdir="figures/nlse")  # a paper's figures and numbers
 """
 
 __version__ = "0.1.0"
@@ -18,10 +19,20 @@ numba_cache.configure()
 
 from simsuite.config import ConfigError, load_config  # noqa: E402
 from simsuite.io.netcdf import open_output  # noqa: E402
+from simsuite.papers import reproduce  # noqa: E402
 from simsuite.runner import RunFailed, run  # noqa: E402
 
 # Imported eagerly (cheap: Dask itself is imported only when a sweep runs) so that the name
 # simsuite.sweep is always the function, never the subpackage of the same name.
 from simsuite.sweep import sweep  # noqa: E402
 
-__all__ = ["ConfigError", "RunFailed", "__version__", "load_config", "open_output", "run", "sweep"]
+__all__ = [
+    "ConfigError",
+    "RunFailed",
+    "__version__",
+    "load_config",
+    "open_output",
+    "reproduce",
+    "run",
+    "sweep",
+]

@@ -145,6 +145,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument("--quiet", action="store_true", help="no progress bar or summary")
 
+    paper = sub.add_parser(
+        "reproduce",
+        parents=[common],
+        help="reproduce a paper's figures and numbers (amangkurat, nlse, dewi-kadita)",
+    )
+    paper.add_argument("paper", nargs="?", metavar="PAPER", help="amangkurat, nlse or dewi-kadita")
+    paper.add_argument("--list", action="store_true", help="list the papers and their figures")
+    paper.add_argument(
+        "--outdir",
+        metavar="DIR",
+        help="folder for figures, reports and runs (default: outputs/reproduce/PAPER)",
+    )
+    paper.add_argument("--quick", action="store_true", help="reduced sizes, in seconds")
+    paper.add_argument(
+        "--workers", type=int, default=1, metavar="N", help="processes running the cases"
+    )
+    paper.add_argument("--pdf", action="store_true", help="also write PDF figures")
+    paper.add_argument("--quiet", action="store_true", help="no progress or summary")
+
     validate = sub.add_parser(
         "validate", parents=[common], help="check a config without running it"
     )
@@ -165,6 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sweep": _cmd_sweep,
         "plot": _cmd_plot,
         "animate": _cmd_animate,
+        "reproduce": _cmd_reproduce,
     }
     # Outside a run, SIGINT raises KeyboardInterrupt (re-armed here: a command started in the
     # background of a script inherits SIGINT as ignored); during a run the runner stops cleanly.
@@ -335,6 +355,38 @@ def _cmd_sweep(args) -> int:
             f"wrote {display_path(Path(a['outdir']) / 'summary.nc')}"
         )
     return EXIT_FAILED if unfinished else EXIT_OK
+
+
+def _cmd_reproduce(args) -> int:
+    from simsuite.papers import get_paper, paper_names, reproduce
+
+    if args.list:
+        for name in paper_names():
+            paper = get_paper(name)
+            print(f"{name}: {paper.title}")
+            print(f"  figures: {', '.join(paper.figures)}")
+        return EXIT_OK
+    if not args.paper:
+        raise ConfigError(
+            "simsuite reproduce",
+            "PAPER",
+            None,
+            "one of " + ", ".join(paper_names()) + " (or --list)",
+        )
+    outdir = args.outdir or str(Path("outputs") / "reproduce" / args.paper)
+    report = reproduce(
+        args.paper,
+        outdir,
+        quick=args.quick,
+        workers=args.workers,
+        pdf=args.pdf,
+        progress=not args.quiet,
+    )
+    if not args.quiet:
+        for name in report.figures:
+            print(f"wrote {display_path(Path(outdir) / (name + '.png'))}")
+        print(f"wrote {display_path(Path(outdir) / 'report.md')}, report.json beside it")
+    return EXIT_OK
 
 
 def diagnostics_names(ds) -> list[str]:
