@@ -143,11 +143,11 @@ def run_cases(
 
     if workers > 1 and len(todo) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {
-                case: pool.submit(_run_one, configs[case.name], str(paths[case.name]))
+            futures = [
+                (case, pool.submit(_run_one, configs[case.name], str(paths[case.name])))
                 for case in todo
-            }
-            for case, future in futures.items():
+            ]  # a list: a Case holds dicts, so it cannot be a dict key
+            for case, future in futures:
                 report(case, future.result())
     else:
         for case in todo:
