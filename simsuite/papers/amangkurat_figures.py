@@ -135,7 +135,7 @@ def distributions(
     names = [c.name for c in cases]
     delta_ax.set_xticks(range(len(names)), names, fontsize="small", rotation=30)
     delta_ax.set_yticks(range(len(names)), names, fontsize="small")
-    delta_ax.set_title("Cliff's δ (row vs column)", fontsize="medium")
+    delta_ax.set_title("Cliff's δ = P(row > col) − P(row < col)", fontsize="small")
     figure.colorbar(image, ax=delta_ax, shrink=0.8, label="δ")
     figure.suptitle(
         f"Distribution of φ over x and t: Kruskal–Wallis H = {numbers['H']:.3g}, "
