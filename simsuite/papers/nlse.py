@@ -160,7 +160,7 @@ def collision_prediction(
 
     Δv = v − v'. The phase θ is the one multiplying the carrier e^{ivx} (not e^{iv(x − x_c)}, which
     would add vδx); in this convention the sign of δθ was checked against the full run, where the
-    fitted shifts agree with these to 1e-4 in x and 1e-6 in θ.
+    fitted shifts agree with these to 3e-8 in x and 1.2e-7 in θ (the quick run too).
     """
     dv = abs(velocity - velocity_other)
     s = math.copysign(1.0, velocity - velocity_other)
@@ -526,7 +526,12 @@ def run(outdir: Path, *, quick: bool, workers: int, pdf: bool, progress: bool) -
         float(kw.statistic),
         note="across the four cases, thinned samples",
     )
-    report.add("Intensity distribution", "Kruskal–Wallis p", float(kw.pvalue))
+    report.add(
+        "Intensity distribution",
+        "Kruskal–Wallis p",
+        float(kw.pvalue),
+        note="0 means below the smallest double (the four distributions differ grossly)",
+    )
     deltas = {}
     names = [case.name for case in CASES]
     for i, a in enumerate(names):

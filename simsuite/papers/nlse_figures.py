@@ -60,6 +60,9 @@ def spacetime_patterns(data: Mapping[str, xr.Dataset], labels: Mapping[str, str]
                 fontsize="x-small",
                 color="white",
             )
+        half = 0.5 * float(ds.attrs["dx"])
+        ax.set_xlim(x[0] - half, x[-1] + half)
+        ax.set_ylim(1.5 * t[0] - 0.5 * t[1], 1.5 * t[-1] - 0.5 * t[-2])
         ax.set_title(label, fontsize="medium")
         ax.set_xlabel("x")
     for ax in axes[:, 0]:
