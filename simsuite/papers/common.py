@@ -103,6 +103,15 @@ def case_config(case: Case, quick: bool = False) -> RunConfig:
     return load_config(Path(str(path)), overrides)
 
 
+def _one_thread(cfg: RunConfig) -> RunConfig:
+    """``cfg`` with ``run.threads = 1`` unless the case set it: parallel workers each running
+    numba and FFTs on every core oversubscribe the CPU (20× slower Couzin runs measured on two
+    cores). ``run.threads`` is not part of the run's hash, so the run file keeps its name."""
+    if cfg.run.threads:
+        return cfg
+    return dataclasses.replace(cfg, run=dataclasses.replace(cfg.run, threads=1))
+
+
 def _run_one(cfg: RunConfig, path: str) -> float:
     from simsuite.runner import run
 
@@ -144,7 +153,10 @@ def run_cases(
     if workers > 1 and len(todo) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = [
-                (case, pool.submit(_run_one, configs[case.name], str(paths[case.name])))
+                (
+                    case,
+                    pool.submit(_run_one, _one_thread(configs[case.name]), str(paths[case.name])),
+                )
                 for case in todo
             ]  # a list: a Case holds dicts, so it cannot be a dict key
             for case, future in futures:
