@@ -208,7 +208,7 @@ def run(outdir: Path, *, quick: bool, workers: int, pdf: bool, progress: bool) -
         save_figure(figure, outdir, name, pdf=pdf)
         report.figures.append(name)
     report.note(
-        f"Reproduction wall time (runs, analysis, figures): "
+        f"Wall time of this reproduction (runs, analysis, figures; a reused run is only read): "
         f"{time.perf_counter() - started:.1f} s with {workers} worker(s)."
     )
     return report
@@ -416,8 +416,7 @@ def _timing(report: Report, runs, timing: xr.Dataset | None) -> None:
             unit="s",
             note="fastest of its seeds; all seeds "
             + ", ".join(f"{r.wall_time:.3g}" for r in group)
-            + " s (parallel workers on a machine shared with other jobs: the times include waiting "
-            "for the CPU; the dedicated run below ran alone)",
+            + " s (one thread per run when --workers > 1; the machine may be shared)",
         )
     if timing is not None:
         report.add(
