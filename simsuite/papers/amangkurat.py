@@ -429,7 +429,7 @@ def run(outdir: Path, *, quick: bool, workers: int, pdf: bool, progress: bool) -
 
 PAPER = Paper(
     "amangkurat",
-    "amangkurat: symplectic pseudo-spectral solution of the (1+1)D nonlinear Klein–Gordon equation",
+    "Symplectic pseudo-spectral solution of the (1+1)D nonlinear Klein–Gordon equation (amangkurat)",
     figures=FIGURES,
     run=run,
 )
