@@ -6,8 +6,9 @@ Run after the README's two set-up commands, in the same environment and from the
 * each shell command and the Python snippet of the Quick start exits 0;
 * the canonical outputs that ``simsuite run --all`` wrote are left as they were (same SHA-256);
 * the installed package works from a folder other than the repository root (where pytest's
-  ``sys.path`` cannot hide a broken install): ``simsuite list``, an example script, and
-  ``import simsuite`` resolving to the repository's own (editable) sources.
+  ``sys.path`` cannot hide a broken install): ``simsuite list``, an example script, the three paper
+  reproductions (``--quick``), and ``import simsuite`` resolving to the repository's own (editable)
+  sources.
 
 Exits 1 on the first failure, naming the command.
 """
@@ -85,6 +86,15 @@ def main() -> None:
             where,
             "python examples/nlse_four_cases.py --quick (from another folder)",
         )
+        _run("simsuite reproduce --list", where, "simsuite reproduce --list (from another folder)")
+        for paper in ("amangkurat", "nlse", "dewi-kadita"):
+            _run(
+                f"simsuite reproduce {paper} --quick --quiet --outdir papers/{paper}",
+                where,
+                f"simsuite reproduce {paper} --quick (from another folder)",
+            )
+            if not (where / "papers" / paper / "report.md").is_file():
+                sys.exit(f"user path: simsuite reproduce {paper} wrote no report.md")
         found = subprocess.run(
             [sys.executable, "-c", "import simsuite; print(simsuite.__file__)"],
             cwd=where,
