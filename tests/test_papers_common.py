@@ -73,3 +73,23 @@ def test_unknown_paper_and_bad_workers_exit_2(tmp_path, capsys):
     assert "one of amangkurat, nlse, dewi-kadita" in capsys.readouterr().err
     assert main(["reproduce", "nlse", "--workers", "0", "--outdir", str(tmp_path)]) == 2
     assert main(["reproduce"]) == 2
+
+
+def test_parallel_cases_after_openmp_threads_ran(tmp_path):
+    """``workers > 1`` after numba's parallel kernels have run in this process (as in a notebook or
+    a test session): the workers are spawned, since libgomp kills a forked child."""
+    import numba
+
+    @numba.njit(parallel=True)
+    def total(x):
+        s = 0.0
+        for i in numba.prange(x.size):
+            s += x[i]
+        return s
+
+    assert total(np.ones(1000)) == 1000.0
+    # Couzin runs use numba's parallel kernels in the workers too (where libgomp checks)
+    small = {"time.t_final": 1.0, "time.dt": 0.1, "time.n_snapshots": 11, "agents.n": 40}
+    cases = [Case(f"school{k}", "couzin_swarm", f"school {k}", small) for k in range(2)]
+    out = run_cases(cases, tmp_path, workers=2, progress=False)
+    np.testing.assert_array_equal(out["school0"].position, out["school1"].position)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import multiprocessing
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -151,7 +152,10 @@ def run_cases(
             print(f"{case.label}: ran in {seconds:.1f} s", file=sys.stderr, flush=True)
 
     if workers > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # spawned, not forked: a fork of a process whose numba kernels already ran on OpenMP
+        # threads is killed by libgomp ("fork() called from a process already using GNU OpenMP")
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
             futures = [
                 (
                     case,
