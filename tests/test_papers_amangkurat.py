@@ -16,10 +16,9 @@ from simsuite.papers.amangkurat import (
     CASES,
     PAPER,
     breather_period,
-    cliffs_delta,
-    correlation_lag,
     energy_centroid,
 )
+from simsuite.papers.statistics import cliffs_delta, correlation_lag
 
 
 @pytest.fixture(scope="module")

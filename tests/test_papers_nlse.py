@@ -13,11 +13,11 @@ from scipy import stats
 import simsuite
 from simsuite.papers import get_paper
 from simsuite.papers.nlse import (
-    cliffs_delta,
     collision_prediction,
     energy_centre,
     phase_space_statistics,
 )
+from simsuite.papers.statistics import cliffs_delta
 
 
 @pytest.fixture(scope="module")

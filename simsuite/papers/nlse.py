@@ -43,16 +43,15 @@ from simsuite.analyze import diagnostics_for
 from simsuite.diagnostics import entropy
 from simsuite.models import nlse_exact as exact
 from simsuite.papers.common import Case, Paper, Report, run_cases, save_figure
+from simsuite.papers.statistics import cliffs_delta, decorrelated_samples
 
 __all__ = [
     "CASES",
     "PAPER",
-    "cliffs_delta",
     "collision_prediction",
     "energy_centre",
     "phase_space_statistics",
     "run",
-    "thinned_intensity",
 ]
 
 #: Snapshots of every case in ``--quick`` mode; the grids stay the paper's (the runs take < 1 s,
@@ -423,43 +422,6 @@ def phase_space_statistics(psi: np.ndarray) -> dict[str, float]:
     }
 
 
-def _decorrelation(series: np.ndarray, axis: int) -> int:
-    """Lag (in samples) at which the autocorrelation of ``series`` along ``axis``, averaged over
-    the other axis, first falls below 1/e (periodic autocorrelation via FFT in space; in time the
-    plain estimator with the mean removed)."""
-    z = np.moveaxis(series, axis, -1)
-    z = z - z.mean(axis=-1, keepdims=True)
-    n = z.shape[-1]
-    padded = n if axis == 1 else 2 * n  # space is periodic, time is not
-    power = np.abs(np.fft.rfft(z, padded, axis=-1)) ** 2
-    acf = np.fft.irfft(power.sum(axis=0), padded)[:n]
-    if acf[0] <= 0:
-        return 1
-    below = np.flatnonzero(acf / acf[0] < math.exp(-1.0))
-    return int(below[0]) if below.size else n
-
-
-def thinned_intensity(ds: xr.Dataset) -> tuple[np.ndarray, int, int]:
-    """|ψ|² over space and time thinned to roughly independent samples.
-
-    The stride in x is the correlation length and the stride in t the decorrelation time of |ψ|²,
-    each the 1/e lag of its autocorrelation (:func:`_decorrelation`). Returns the samples and the
-    two strides (grid points, snapshots).
-    """
-    rho = np.abs(psi_of(ds)) ** 2
-    sx, st = max(1, _decorrelation(rho, 1)), max(1, _decorrelation(rho, 0))
-    return rho[::st, ::sx].ravel(), sx, st
-
-
-def cliffs_delta(a: np.ndarray, b: np.ndarray) -> float:
-    """Cliff's δ = [#(a_i > b_j) − #(a_i < b_j)]/(n m) (Cliff 1993), by binary search in sorted b:
-    O((n + m) log m) instead of the n·m comparisons."""
-    b = np.sort(np.asarray(b))
-    below = np.searchsorted(b, a, side="left").sum()
-    above = (b.size - np.searchsorted(b, a, side="right")).sum()
-    return float((below - above) / (np.asarray(a).size * b.size))
-
-
 # --- the reproduction ---------------------------------------------------------------------------
 
 
@@ -511,7 +473,7 @@ def run(outdir: Path, *, quick: bool, workers: int, pdf: bool, progress: bool) -
             )
     samples = {}
     for case in CASES:
-        values, sx, st = thinned_intensity(data[case.name])
+        values, st, sx = decorrelated_samples(np.abs(psi_of(data[case.name])) ** 2)
         samples[case.name] = values
         report.add(
             "Intensity distribution",
