@@ -494,7 +494,7 @@ class ExponentialKickDrift(KickDrift):
         self, u: np.ndarray, t: float, t_target: float, should_stop: StopCheck | None = None
     ) -> tuple[np.ndarray, float]:
         """As :meth:`KickDrift.advance`; with a problem that offers a modal view (``to_modal``,
-        ``modal_flow``, ``modal_remainder``, ``from_modal``) the state stays in mode space between
+        ``modal_remainder``, ``from_modal``) the state stays in mode space between
         kicks, so that a sub-step costs one transform pair (for the remainder) instead of three.
         Needs also ``modal_kick_flow(a, b, g, c, tau)``: the kick ``b += c g`` and the flow over
         ``tau`` in one pass."""

@@ -273,14 +273,10 @@ class KGProblem:
         """(φ, π) on the grid from their mode coefficients (φ_ref added back)."""
         return self.basis.from_modes(a), self.basis.from_modes(b, add_reference=False)
 
-    def modal_flow(self, a: np.ndarray, b: np.ndarray, h: float) -> None:
-        """In place, the exact flow over h of φ_tt = φ_xx − m²(φ − φ_ref) on the modes (as
-        :meth:`linear_flow`, without the transforms)."""
-        cos, sin_over, minus_w_sin = self._flow_factors(h)
-        kick_rotate(a, b, b, 0.0, cos, sin_over, minus_w_sin)
-
     def modal_kick_flow(self, a: np.ndarray, b: np.ndarray, g: np.ndarray, c: float, h: float):
-        """In place, the kick b ← b + c·g followed by :meth:`modal_flow` over h (one pass)."""
+        """In place, the kick b ← b + c·g followed by the exact flow over h of
+        φ_tt = φ_xx − m²(φ − φ_ref) on the modes (as :meth:`linear_flow`, without the transforms;
+        one pass)."""
         cos, sin_over, minus_w_sin = self._flow_factors(h)
         kick_rotate(a, b, g, c, cos, sin_over, minus_w_sin)
 

@@ -24,10 +24,6 @@ _BRANCH_MARKERS = {"ascending": "^-", "descending": "v--"}
 MAX_LINES = 8
 
 
-def is_sweep_summary(ds: xr.Dataset) -> bool:
-    return "sweep_toml" in ds.attrs
-
-
 def collected(ds: xr.Dataset) -> list[str]:
     """The collected result variables of a summary."""
     return [str(n) for n in ds.data_vars if n not in BOOKKEEPING and ds[n].dtype.kind in "fiu"]
