@@ -185,13 +185,14 @@ class FieldBasis:
     # -- operators --------------------------------------------------------------------------------
 
     @cached_property
-    def _minus_k2(self) -> np.ndarray:
+    def minus_k2(self) -> np.ndarray:
+        """−k², the symbol of ∂ₓ² (read-only)."""
         return _frozen(-(self.k**2))
 
     def laplacian(self, f: np.ndarray, *, subtract_reference: bool = True) -> np.ndarray:
         """f_xx, spectrally (φ_ref_xx = 0)."""
         modes = self.to_modes(f, subtract_reference)
-        modes *= self._minus_k2
+        modes *= self.minus_k2
         return self._inverse(modes)
 
     def gradient(self, f: np.ndarray, *, subtract_reference: bool = True) -> np.ndarray:
@@ -208,7 +209,7 @@ class FieldBasis:
         df = self._gradient(modes)
         if self.reference_slope != 0.0:
             df += self.reference_slope
-        return self._inverse(modes * self._minus_k2), df
+        return self._inverse(modes * self.minus_k2), df
 
     def evaluation(self, x: float) -> np.ndarray:
         """Weights e_m(x) of the modes at the point ``x``: the basis expansion of a field f with
@@ -287,7 +288,8 @@ class PeriodicBasis(FieldBasis):
         return _frozen(2.0 * np.pi * sfft.rfftfreq(self.n, d=self.dx))
 
     @cached_property
-    def _k_odd(self) -> np.ndarray:
+    def k_odd(self) -> np.ndarray:
+        """The wavenumbers of odd derivatives: k with the Nyquist mode (even n) zeroed."""
         k = self.k.copy()
         if self.n % 2 == 0:
             k[-1] = 0.0
@@ -309,7 +311,7 @@ class PeriodicBasis(FieldBasis):
         return self.plan.inverse(np.asarray(c))
 
     def _gradient(self, c):
-        return self._inverse(1j * self._k_odd * c)
+        return self._inverse(1j * self.k_odd * c)
 
     def _transpose(self, e):
         # rfft: T_mj = e^{−2πi mj/n}, m = 0..⌊n/2⌋

@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
-from simsuite import __version__
 from simsuite.config import ConfigError, Polymorphic, describe, load_config, parse_override
 from simsuite.expressions import ExpressionError
 from simsuite.io.paths import check_output_file, check_output_folder
+from simsuite.version import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 

@@ -5,7 +5,8 @@ allowed range or choices and a one-line doc. The loader walks these declarations
 messages, ``simsuite show-config`` and the generated config reference all come from one place.
 
 A run config is a dataclass whose fields are *sections* (``[time]``, ``[grid]`` …). Each model defines its
-own config class (see :mod:`simsuite.models`), extending :class:`RunConfig` with its sections. A section
+own config class (see :mod:`simsuite.models`), extending :class:`RunConfig` with its sections, and the
+loader finds it by the model's name in :mod:`simsuite.registry` (it never imports the models). A section
 whose class has a ``registry`` (initial conditions) is *polymorphic*: its ``type`` key chooses the class.
 """
 
@@ -22,6 +23,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import tomli_w
+
+from simsuite.registry import get_model, model_names
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -44,7 +47,7 @@ class ConfigError(ValueError):
             hint,
         )
         where = f"{source}: " if source else ""
-        shown = "" if value is _MISSING else f" = {_show(value)}"
+        shown = "" if value is MISSING else f" = {_show(value)}"
         text = f"{where}{key}{shown}: {allowed}"
         if hint:
             text += f" ({hint})"
@@ -56,7 +59,8 @@ class _Missing:
         return "<missing>"
 
 
-_MISSING: Any = _Missing()
+#: The value of a :class:`ConfigError` about a key that is absent (the message shows no value).
+MISSING: Any = _Missing()
 
 
 def _show(value: Any) -> str:
@@ -414,7 +418,7 @@ def _build_plain(cls: type, raw: Mapping, default: Any, source: str, prefix: str
             raise ConfigError(
                 source,
                 f"{prefix}.{key}",
-                _MISSING,
+                MISSING,
                 f"{what}; allowed: " + ", ".join(sorted(names)),
                 hint,
             )
@@ -464,7 +468,7 @@ def _set_dotted(raw: dict, key: str, value: Any, source: str) -> None:
 def parse_override(text: str) -> tuple[str, Any]:
     """Parse ``key=value`` (value in TOML syntax; bare words are strings)."""
     if "=" not in text:
-        raise ConfigError("--set", text, _MISSING, "overrides are written key=value")
+        raise ConfigError("--set", text, MISSING, "overrides are written key=value")
     key, _, value = text.partition("=")
     key, value = key.strip(), value.strip()
     try:
@@ -475,8 +479,7 @@ def parse_override(text: str) -> tuple[str, Any]:
 
 
 def config_class_for(model_name: str) -> type[RunConfig]:
-    from simsuite.models import get_model
-
+    """The config class of the model registered as ``model_name`` (:mod:`simsuite.registry`)."""
     return get_model(model_name).config_class
 
 
@@ -507,19 +510,19 @@ def load_config(
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise ConfigError(origin, "file", _MISSING, "no such file") from None
+            raise ConfigError(origin, "file", MISSING, "no such file") from None
         except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(origin, "file", _MISSING, f"cannot be read ({exc})") from None
+            raise ConfigError(origin, "file", MISSING, f"cannot be read ({exc})") from None
         try:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(origin, "TOML", _MISSING, f"malformed ({exc})") from None
+            raise ConfigError(origin, "TOML", MISSING, f"malformed ({exc})") from None
         except RecursionError:  # the parser recurses into every nested array / inline table
             raise ConfigError(
-                origin, "TOML", _MISSING, "malformed (arrays or inline tables nested too deeply)"
+                origin, "TOML", MISSING, "malformed (arrays or inline tables nested too deeply)"
             ) from None
         except ValueError as exc:  # e.g. an integer of more than 4300 digits
-            raise ConfigError(origin, "TOML", _MISSING, f"malformed ({exc})") from None
+            raise ConfigError(origin, "TOML", MISSING, f"malformed ({exc})") from None
     for key, value in (overrides or {}).items():
         _set_dotted(raw, key, value, origin)
     return build_config(raw, origin)
@@ -531,13 +534,11 @@ def _deep_copy(raw: Mapping) -> dict:
 
 def build_config(raw: Mapping[str, Any], source: str = "<dict>") -> RunConfig:
     """Validate a parsed TOML mapping and return the model's frozen config."""
-    from simsuite.models import model_names
-
     model = raw.get("model", {})
-    name = model.get("name", _MISSING) if isinstance(model, Mapping) else _MISSING
+    name = model.get("name", MISSING) if isinstance(model, Mapping) else MISSING
     names = model_names()
     if name not in names:
-        hint = _did_you_mean(str(name), names) if name is not _MISSING else ""
+        hint = _did_you_mean(str(name), names) if name is not MISSING else ""
         raise ConfigError(source, "model.name", name, "must be one of " + ", ".join(names), hint)
     cls = config_class_for(name)
     default = cls()
@@ -548,7 +549,7 @@ def build_config(raw: Mapping[str, Any], source: str = "<dict>") -> RunConfig:
             raise ConfigError(
                 source,
                 key,
-                _MISSING,
+                MISSING,
                 "unknown section; allowed: " + ", ".join(sorted(sections)),
                 hint,
             )

@@ -6,10 +6,11 @@ initial state, the temporaries of the observables; Couzin: the agents' arrays, c
 neighbour buffers), those of its integrator (stages, history, propagators cached per step size, the
 quadrature of the exponential Adams weights) and, when nothing is written (``output.path = ""``),
 the snapshots the :class:`~simsuite.io.netcdf.MemoryWriter` keeps. The model states what it holds as
-a :class:`MemoryNeeds` (:meth:`~simsuite.models.base.Model.memory_needs`), the integrator how many
-arrays of the state's size it holds at its peak (:meth:`~simsuite.integrators.base.Integrator.
-memory_arrays`); both are computed from the config alone, so that the runner can refuse a run that
-does not fit (``run.max_memory``) before the model builds its grids.
+a :class:`~simsuite.models.base.MemoryNeeds` (:meth:`~simsuite.models.base.Model.memory_needs`),
+the integrator how many arrays of the state's size it holds at its peak
+(:meth:`~simsuite.integrators.base.Integrator.memory_arrays`); both are computed from the config
+alone, so that the runner can refuse a run that does not fit (``run.max_memory``) before the model
+builds its grids.
 
 The counts are upper bounds of the peak resident growth above the warmed-up process, measured for
 each model and integrator family (README, "Working memory"): the estimate lies between 1 and 3 times
@@ -19,41 +20,23 @@ the measured growth.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from simsuite.integrators import get_integrator
+from simsuite.models.base import MemoryNeeds
+from simsuite.registry import get_model
+
+__all__ = [
+    "GB",
+    "MemoryEstimate",
+    "MemoryNeeds",
+    "available_memory",
+    "estimate_memory",
+    "memory_limit",
+]
 
 #: Bytes per gigabyte (decimal, as in the messages).
 GB = 1e9
-
-
-@dataclass(frozen=True)
-class MemoryNeeds:
-    """What a model's run holds in memory, from its config alone.
-
-    Attributes
-    ----------
-    state_bytes : int
-        Bytes of one state array, the unit of :meth:`Integrator.memory_arrays`.
-    state_size : int
-        Elements of the state (as the integrator sees them).
-    parts : dict
-        Bytes of the model's own arrays, by what they are.
-    snapshot_bytes : int
-        One snapshot as :class:`~simsuite.io.netcdf.MemoryWriter` keeps it (fields and scalars).
-    probe_values : int
-        Values recorded per probe time (0 when the model has no probe series).
-    linear : bool
-        Whether the semilinear view has a non-zero linear part (else no propagators are built).
-    compiled : bool
-        Whether the integrators may hand the problem compiled steps (stacked propagator copies).
-    """
-
-    state_bytes: int
-    state_size: int
-    parts: dict[str, float] = field(default_factory=dict)
-    snapshot_bytes: int = 0
-    probe_values: int = 0
-    linear: bool = True
-    compiled: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,9 +69,6 @@ def estimate_memory(cfg, n_snapshots_in_memory: int = 0) -> MemoryEstimate:
     n_snapshots_in_memory : int
         Snapshots kept in memory (``output.path = ""``), 0 when they are written to a file.
     """
-    from simsuite.integrators import get_integrator
-    from simsuite.models import get_model
-
     needs = get_model(cfg.model.name).memory_needs(cfg)
     stepper = get_integrator(cfg.integrator.method)
     parts = dict(needs.parts)

@@ -32,7 +32,6 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-from simsuite import __version__
 from simsuite.config import ConfigError, RunConfig, load_config, to_toml
 from simsuite.integrators import IntegrationError, Interrupted, get_integrator
 from simsuite.io.checkpoint import (
@@ -54,6 +53,7 @@ from simsuite.memory import estimate_memory, memory_limit
 from simsuite.models import Model, VariableSpec, get_model
 from simsuite.models.base import PROBE_DIM
 from simsuite.progress import progress_bar
+from simsuite.version import __version__
 
 
 class RunFailed(RuntimeError):
@@ -134,7 +134,7 @@ def estimated_bytes(model: Model, n_snapshots: int) -> int:
     """Size of the data the run will write (before compression), from the variable specs."""
     sizes = {name: np.asarray(c.values).size for name, c in model.coords().items()}
     total = 0
-    for spec in _variables(model).values():
+    for spec in output_variables(model).values():
         count = np.prod([sizes.get(d, 1) for d in spec.dims if d != "t"], dtype=float)
         total += count * (4 if spec.dtype == "f4" else 8)
     return int(total * n_snapshots)
@@ -178,7 +178,9 @@ def check_memory(cfg: RunConfig, in_memory: bool = False) -> None:
 SCALE = "scale:"
 
 
-def _variables(model: Model, reference: dict[str, float] | None = None) -> dict[str, VariableSpec]:
+def output_variables(
+    model: Model, reference: dict[str, float] | None = None
+) -> dict[str, VariableSpec]:
     """The model's variables and the drift ``<name>_rel_error`` of each conserved scalar, with the
     value of its natural scale as the attribute ``natural_scale`` when ``reference`` holds it."""
     specs = dict(model.variables())
@@ -279,7 +281,7 @@ def run(
     show = cfg.run.progress if progress is None else progress
     initial = None if restart is not None and path else model.initial_state()
     reference = None if initial is None else _reference(model, initial)
-    variables = {**_variables(model, reference), **model.probe_variables()}
+    variables = {**output_variables(model, reference), **model.probe_variables()}
     writer_args = {
         "coords": model.coords(),
         "variables": variables,

@@ -3,19 +3,7 @@
 from __future__ import annotations
 
 from simsuite.models import couzin, kg, nlse  # noqa: F401  (register the models)
-from simsuite.models.base import Coordinate, Model, VariableSpec
+from simsuite.models.base import Coordinate, MemoryNeeds, Model, VariableSpec
+from simsuite.registry import get_model, model_names
 
-__all__ = ["Coordinate", "Model", "VariableSpec", "get_model", "model_names"]
-
-
-def model_names() -> list[str]:
-    """Names of the registered models."""
-    return sorted(Model.registry)
-
-
-def get_model(name: str) -> type[Model]:
-    """The model class registered under ``name``."""
-    try:
-        return Model.registry[name]
-    except KeyError:
-        raise KeyError(f"unknown model {name!r}; known: {', '.join(model_names())}") from None
+__all__ = ["Coordinate", "MemoryNeeds", "Model", "VariableSpec", "get_model", "model_names"]

@@ -1,4 +1,4 @@
-"""The protocol every model implements, and the model registry.
+"""The protocol every model implements; subclasses register in :mod:`simsuite.registry`.
 
 The runner drives a model through these methods only; nothing in the core names a specific model.
 A model turns its config into a *problem* (the operators an integrator needs), an initial state, and the
@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 
 from simsuite.config import ConfigError, RunConfig
-from simsuite.memory import MemoryNeeds
+from simsuite.registry import MODELS, register_model
 
 
 def read_initial_snapshot(
@@ -90,6 +90,37 @@ PROBE_DIM = "t_probe"
 
 
 @dataclass(frozen=True)
+class MemoryNeeds:
+    """What a model's run holds in memory, from its config alone.
+
+    Attributes
+    ----------
+    state_bytes : int
+        Bytes of one state array, the unit of :meth:`Integrator.memory_arrays`.
+    state_size : int
+        Elements of the state (as the integrator sees them).
+    parts : dict
+        Bytes of the model's own arrays, by what they are.
+    snapshot_bytes : int
+        One snapshot as :class:`~simsuite.io.netcdf.MemoryWriter` keeps it (fields and scalars).
+    probe_values : int
+        Values recorded per probe time (0 when the model has no probe series).
+    linear : bool
+        Whether the semilinear view has a non-zero linear part (else no propagators are built).
+    compiled : bool
+        Whether the integrators may hand the problem compiled steps (stacked propagator copies).
+    """
+
+    state_bytes: int
+    state_size: int
+    parts: dict[str, float] = field(default_factory=dict)
+    snapshot_bytes: int = 0
+    probe_values: int = 0
+    linear: bool = True
+    compiled: bool = False
+
+
+@dataclass(frozen=True)
 class VariableSpec:
     """Description of one output variable (CF-style ``long_name`` and ``units``)."""
 
@@ -129,7 +160,7 @@ class Model:
     description: ClassVar[str] = ""
     config_class: ClassVar[type[RunConfig]] = RunConfig
     integrators: ClassVar[tuple[str, ...]] = ()
-    registry: ClassVar[dict[str, type[Model]]] = {}
+    registry: ClassVar[dict[str, type[Model]]] = MODELS  # the one registry, simsuite.registry
     #: CF (udunits) units and ``long_name`` of the time coordinate ``t``
     time_units: ClassVar[str] = "1"
     time_long_name: ClassVar[str] = "dimensionless time"
@@ -137,7 +168,7 @@ class Model:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if cls.name:
-            Model.registry[cls.name] = cls
+            register_model(cls)
 
     problem: Any
 

@@ -43,9 +43,8 @@ from simsuite.config import (
     section,
 )
 from simsuite.diagnostics.schooling import order_parameters
-from simsuite.memory import MemoryNeeds
 from simsuite.models import couzin_kernels as kernels
-from simsuite.models.base import Coordinate, Model, VariableSpec
+from simsuite.models.base import Coordinate, MemoryNeeds, Model, VariableSpec
 from simsuite.models.couzin_initial import CouzinContext, CouzinInitialCondition, RandomBall
 
 UNSET = -1.0

@@ -43,11 +43,11 @@ from simsuite.config import (
     section,
 )
 from simsuite.integrators import get_integrator
-from simsuite.memory import MemoryNeeds
 from simsuite.models import kg_kernels
 from simsuite.models.base import (
     PROBE_DIM,
     Coordinate,
+    MemoryNeeds,
     Model,
     VariableSpec,
     check_grid_extent,
@@ -353,7 +353,7 @@ class KGProblem:
         c = self._compiled
         return kg_kernels.kick_drift_steps(
             q, p, a, np.asarray(kicks, dtype=float), np.asarray(drifts, dtype=float), float(merged),
-            int(steps), int(every), c["ref"], self.basis._minus_k2, c["mask"], *c["potential"],
+            int(steps), int(every), c["ref"], self.basis.minus_k2, c["mask"], *c["potential"],
             *c["plan"].args,
         )  # fmt: skip
 
@@ -433,7 +433,7 @@ class KGProblem:
         if c is not None and np.ndim(phi) == 1:  # the same sums, by Parseval, compiled
             energy, momentum = kg_kernels.energy_momentum(
                 np.ascontiguousarray(phi, dtype=float), np.ascontiguousarray(pi, dtype=float),
-                c["ref"], basis.reference_slope, basis.dx, basis.k, basis._k_odd, *c["potential"],
+                c["ref"], basis.reference_slope, basis.dx, basis.k, basis.k_odd, *c["potential"],
                 *c["plan"].args[:4],
             )  # fmt: skip
             return {"energy": float(energy), "momentum": float(momentum)}

@@ -31,11 +31,11 @@ from simsuite.config import (
     param,
     section,
 )
-from simsuite.memory import MemoryNeeds
 from simsuite.models import nlse_kernels
 from simsuite.models.base import (
     PROBE_DIM,
     Coordinate,
+    MemoryNeeds,
     Model,
     VariableSpec,
     check_grid_extent,

@@ -165,6 +165,7 @@ def _analyse(ds: xr.Dataset, cfg: RunConfig) -> dict:
         "samples": samples,
         "lags": (lag_t, lag_x),
         "probe_x": float(ds["probe_phi"].attrs.get("probe_x", cfg.diagnostics.probe_x)),
+        "walls": wall_positions(ds["phi"].values, x),
     }
 
 

@@ -41,8 +41,6 @@ def spacetime(
 ) -> Figure:
     """2×2 φ(x, t) (RdBu_r, symmetric about 0) with the energy centroid x_E(t) and, for the
     collision, the φ = 0 crossings (the two walls)."""
-    from simsuite.papers.amangkurat import wall_positions
-
     figure = new_figure(7.5, 6.4)
     axes = figure.subplots(2, 2).ravel()
     for ax, case in zip(axes, cases, strict=True):
@@ -56,7 +54,7 @@ def spacetime(
         centre = _broken(results[case.name]["centroid"], g.x_max - g.x_min)
         ax.plot(centre, t, color="black", lw=1.4, ls="--", label="energy centroid $x_E$")
         if case.name == "collision":
-            left, right = wall_positions(phi, x)
+            left, right = results[case.name]["walls"]
             ax.plot(left, t, color=PALETTE[0], lw=1.0, ls=":", label="walls (φ = 0)")
             ax.plot(right, t, color=PALETTE[0], lw=1.0, ls=":")
         ax.set_title(case.label, fontsize="medium")

@@ -37,6 +37,7 @@ import xarray as xr
 from simsuite.analyze import diagnostics_for
 from simsuite.diagnostics.schooling import ENTROPIES
 from simsuite.papers.common import Case, Paper, Report, case_config, run_cases, save_figure
+from simsuite.papers.dewi_kadita_figures import PROFILE, SYMBOLS  # noqa: F401  (PROFILE re-exported)
 
 TITLE = (
     "A Python Library for Idealized Fish Schooling Simulation with Entropy-Based Diagnostics "
@@ -86,23 +87,6 @@ QUICK_EXTRA_SEEDS = (1,)
 
 #: The dedicated timing run: the abstract's largest size, N = 250 agents for 2000 steps.
 TIMING_AGENTS, TIMING_STEPS = 250, 2000
-
-SYMBOLS = {
-    "entropy_cohesion": "H_coh",
-    "entropy_polarization": "H_pol",
-    "entropy_depth": "H_depth",
-    "entropy_angular_momentum": "H_ang",
-    "entropy_nearest_neighbour": "H_NN",
-    "entropy_velocity_correlation": "H_vel",
-    "entropy_shape": "H_shape",
-    "oceanic_schooling_index": "OSI",
-    "order_index": "order index",
-    "polarization": "P",
-    "rotation": "M",
-}
-
-#: Quantities of the final-state profile (the seven entropies, OSI, order index, P, M).
-PROFILE = (*ENTROPIES, "oceanic_schooling_index", "order_index", "polarization", "rotation")
 
 #: Below this order index max(P, M) a state is a swarm; at or above HIGHLY_PARALLEL_P, highly
 #: parallel (Couzin et al. 2002 report P ≈ 1 there and P ≈ 0.9 for the dynamic parallel group).

@@ -14,8 +14,27 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
+from simsuite.diagnostics.schooling import ENTROPIES
 from simsuite.papers.common import PALETTE
 from simsuite.plotting.common import new_figure
+
+#: Short symbols of the quantities, in the figures and the report.
+SYMBOLS = {
+    "entropy_cohesion": "H_coh",
+    "entropy_polarization": "H_pol",
+    "entropy_depth": "H_depth",
+    "entropy_angular_momentum": "H_ang",
+    "entropy_nearest_neighbour": "H_NN",
+    "entropy_velocity_correlation": "H_vel",
+    "entropy_shape": "H_shape",
+    "oceanic_schooling_index": "OSI",
+    "order_index": "order index",
+    "polarization": "P",
+    "rotation": "M",
+}
+
+#: Quantities of the final-state profile (the seven entropies, OSI, order index, P, M).
+PROFILE = (*ENTROPIES, "oceanic_schooling_index", "order_index", "polarization", "rotation")
 
 #: Line style per rule set key.
 STYLES = {"faithful": "-", "published": "--"}
@@ -192,8 +211,6 @@ def entropy_metrics(runs, states, rules) -> Figure:
 def final_profile(runs, states, rules) -> Figure:
     """Grouped bars of the seven entropies, OSI, order index, P and M at the last snapshot, one
     bar per state (mean over seeds, sd as error bar); one panel per rule set."""
-    from simsuite.papers.dewi_kadita import PROFILE, SYMBOLS
-
     figure = new_figure(11.0, 7.5)
     axes = figure.subplots(len(rules), 1, sharex=True)
     x = np.arange(len(PROFILE))

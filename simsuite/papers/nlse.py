@@ -43,6 +43,7 @@ from simsuite.analyze import diagnostics_for
 from simsuite.diagnostics import entropy
 from simsuite.models import nlse_exact as exact
 from simsuite.papers.common import Case, Paper, Report, run_cases, save_figure
+from simsuite.papers.nlse_fields import domain_length, energy_centre, psi_of
 from simsuite.papers.statistics import cliffs_delta, decorrelated_samples
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "collision_prediction",
     "energy_centre",
     "phase_space_statistics",
+    "psi_of",
     "run",
 ]
 
@@ -74,34 +76,9 @@ FIGURES = ("spacetime_patterns", "evolution_snapshots", "phase_space", "intensit
 BEFORE, AFTER = (0.0, 2.0), (8.0, 12.0)
 
 
-def psi_of(ds: xr.Dataset) -> np.ndarray:
-    """ψ(t, x) of an NLSE output."""
-    return ds["psi_real"].values + 1j * ds["psi_imag"].values
-
-
-def _length(ds: xr.Dataset) -> float:
-    return float(ds.attrs["x_max"]) - float(ds.attrs["x_min"])
-
-
 def _wrap(d: np.ndarray | float, length: float) -> np.ndarray:
     """Periodic distance into [−L/2, L/2)."""
     return (np.asarray(d) + 0.5 * length) % length - 0.5 * length
-
-
-def energy_centre(ds: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
-    """Centre of |ψ|² on the periodic domain and its resultant length, per snapshot.
-
-    The circular mean x_c = x_min + (L/2π) arg Σ_j |ψ_j|² e^{2πi(x_j − x_min)/L} (Mardia & Jupp 2000,
-    §2.2), which moves continuously when a soliton crosses the boundary, where the plain first moment
-    jumps by L. The resultant length R = |Σ|ψ|² e^{iθ}|/Σ|ψ|² ∈ [0, 1] says whether a centre exists:
-    R ≈ 0 for a field spread over the whole domain (breather, modulation instability).
-    """
-    x0, length = float(ds.attrs["x_min"]), _length(ds)
-    rho = np.abs(psi_of(ds)) ** 2
-    phase = np.exp(2j * np.pi * (ds["x"].values - x0) / length)
-    resultant = rho @ phase / rho.sum(axis=1)
-    centre = x0 + (np.angle(resultant) % (2 * np.pi)) * length / (2 * np.pi)
-    return centre, np.abs(resultant)
 
 
 # --- conservation -------------------------------------------------------------------------------
@@ -197,7 +174,7 @@ def collision_shifts(ds: xr.Dataset) -> dict[str, tuple[float, float, float, flo
     centre from the free path x_j + v_j t, δθ the change of the circular mean of θ.
     Returns {"1": (δx fit, δx predicted, δθ fit, δθ predicted), "2": ...}.
     """
-    psi, x, t, length = psi_of(ds), ds["x"].values, ds["t"].values, _length(ds)
+    psi, x, t, length = psi_of(ds), ds["x"].values, ds["t"].values, domain_length(ds)
     solitons = [
         (_ic_value(ds, f"eta{j}"), _ic_value(ds, f"velocity{j}"), _ic_value(ds, f"x{j}"))
         for j in (1, 2)
@@ -269,7 +246,7 @@ def _breather(report: Report, ds: xr.Dataset) -> None:
     report.add(
         section,
         "spatial period",
-        _length(ds) / mode,
+        domain_length(ds) / mode,
         paper=2 * math.pi / omega,
         note="exact 2π/Ω, Ω = 2√(1 − 2a); L over the dominant mode of |ψ|² (the grid is "
         "fitted to whole periods, so this checks which mode carries the pattern)",
@@ -299,7 +276,7 @@ def sideband_growth(ds: xr.Dataset, linear_limit: float = 0.05) -> dict[str, flo
     psi, t = psi_of(ds), ds["t"].values
     n = psi.shape[1]
     spectrum = np.fft.fft(psi, axis=1) / n
-    k = 2 * np.pi * np.fft.fftfreq(n, d=_length(ds) / n)
+    k = 2 * np.pi * np.fft.fftfreq(n, d=domain_length(ds) / n)
     level = np.sqrt(np.sum(np.abs(spectrum[:, 1:]) ** 2, axis=1)) / np.abs(spectrum[:, 0])
     window = (t >= 2.0) & (np.cumsum(level >= linear_limit) == 0)
     positive = np.flatnonzero(k > 0)  # m = 1 … n/2 − 1; −K is at index n − m

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from scipy import stats
 
 from simsuite.papers.common import PALETTE
-from simsuite.papers.nlse import energy_centre, psi_of
+from simsuite.papers.nlse_fields import energy_centre, psi_of
 from simsuite.plotting.common import new_figure
 
 #: Below this resultant length the circular centre of |ψ|² is not drawn (the field fills the

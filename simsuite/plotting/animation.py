@@ -131,7 +131,7 @@ def _field(ds: xr.Dataset):
 def _school(ds: xr.Dataset):
     """Agents as markers and headings as short segments coloured by depth, in 3D."""
     position = ds["position"].values
-    heading = school._headings(ds["velocity"].values)
+    heading = school.unit_headings(ds["velocity"].values)
     t = ds["t"].values
     box = school.box_size(ds)
     figure = new_figure(WIDTH_INCHES, HEIGHT_INCHES)

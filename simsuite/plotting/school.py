@@ -33,7 +33,8 @@ def box_size(ds: xr.Dataset) -> float | None:
     return None
 
 
-def _headings(velocity: np.ndarray) -> np.ndarray:
+def unit_headings(velocity: np.ndarray) -> np.ndarray:
+    """The unit vectors of ``velocity`` (last axis); zero where the velocity is zero."""
     norm = np.linalg.norm(velocity, axis=-1, keepdims=True)
     return np.divide(velocity, norm, out=np.zeros_like(velocity), where=norm > 0)
 
@@ -143,7 +144,7 @@ def school_snapshot(
     colorbar unless ``colorbar`` is false."""
     k = snapshot_index(ds, time)
     position = ds["position"].values[k]
-    heading = _headings(ds["velocity"].values[k])
+    heading = unit_headings(ds["velocity"].values[k])
     projected = None
     if ax is None:
         figure = new_figure(12.0, 5.5)

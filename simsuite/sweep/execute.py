@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from simsuite.config import _MISSING, ConfigError, RunConfig
+from simsuite.config import MISSING, ConfigError, RunConfig
 from simsuite.io.paths import check_output_folder
 from simsuite.progress import progress_bar
 from simsuite.sweep.spec import (
@@ -172,7 +172,7 @@ def _dask_client(client: Any, scheduler: str | None, workers: int | None) -> Ite
         raise ConfigError(
             "simsuite sweep",
             "dask",
-            _MISSING,
+            MISSING,
             "needs dask[distributed]: pip install 'simsuite[dask]'",
         ) from None
     if scheduler:
@@ -390,7 +390,7 @@ def build_summary(
     sw: Sweep, records: Mapping[str, Mapping[str, Any]], wall_time: float = math.nan
 ) -> xr.Dataset:
     """The summary Dataset of a sweep from its run records (missing runs are NaN / "not run")."""
-    from simsuite import __version__
+    from simsuite.version import __version__
 
     dims, shape = sw.dims, sw.shape
     data = {c.name: np.full(shape, np.nan) for c in sw.collect}

@@ -22,7 +22,7 @@ import numpy as np
 import tomli_w
 
 from simsuite.config import (
-    _MISSING,
+    MISSING,
     ConfigError,
     RunConfig,
     build_config,
@@ -239,13 +239,13 @@ def _read(source: str | Path | Mapping[str, Any]) -> tuple[dict[str, Any], str, 
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(str(source), "file", _MISSING, "no such sweep file") from None
+        raise ConfigError(str(source), "file", MISSING, "no such sweep file") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(str(source), "file", _MISSING, f"cannot be read ({exc})") from None
+        raise ConfigError(str(source), "file", MISSING, f"cannot be read ({exc})") from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(source), "TOML", _MISSING, f"malformed ({exc})") from None
+        raise ConfigError(str(source), "TOML", MISSING, f"malformed ({exc})") from None
     return raw, str(source), path.resolve().parent
 
 
@@ -385,7 +385,7 @@ def _check_count(src: str, raw: Mapping[str, Any], max_runs: int) -> None:
         raise ConfigError(
             src,
             key,
-            raw.get("replicates") if key == "replicates" else _MISSING,
+            raw.get("replicates") if key == "replicates" else MISSING,
             f"the sweep would be {shown} runs, more than max_runs = {max_runs}; shrink it, or "
             "raise the limit (simsuite sweep --max-runs, simsuite.sweep(..., max_runs=...))",
         )
@@ -468,11 +468,11 @@ def load_sweep(
             raise ConfigError(
                 src,
                 str(key),
-                _MISSING,
+                MISSING,
                 "unknown sweep key; allowed: " + ", ".join(TOP_KEYS),
                 did_you_mean(str(key), list(TOP_KEYS)),
             )
-    base_rel = raw.get("base", _MISSING)
+    base_rel = raw.get("base", MISSING)
     if not isinstance(base_rel, str) or not base_rel:
         raise ConfigError(
             src, "base", base_rel, "must name the base config (relative to the sweep)"
@@ -549,16 +549,16 @@ def _check_keys(src, keys, fixed, values, mode, replicates, carry) -> None:
     for key in (*keys, *fixed):
         where = f"sweep.{key}" if key in values else f"set.{key}"
         if key == "model.name":
-            raise ConfigError(src, where, _MISSING, "a sweep runs one model (set it in the base)")
+            raise ConfigError(src, where, MISSING, "a sweep runs one model (set it in the base)")
         if key in UNHASHED and key in values:
-            raise ConfigError(src, where, _MISSING, "does not change the result; not sweepable")
+            raise ConfigError(src, where, MISSING, "does not change the result; not sweepable")
         if carry and key.startswith("initial_condition."):
             raise ConfigError(
-                src, where, _MISSING, "cannot be set with carry_state (the state is carried)"
+                src, where, MISSING, "cannot be set with carry_state (the state is carried)"
             )
     if "run.seed" in values and replicates > 1:
         raise ConfigError(
-            src, "sweep.run.seed", _MISSING, "sweep run.seed or use replicates, not both"
+            src, "sweep.run.seed", MISSING, "sweep run.seed or use replicates, not both"
         )
     if mode == "zip" and keys:
         lengths = {k: len(values[k]) for k in keys}
@@ -579,7 +579,7 @@ def _carry_key(src, raw, keys, values, mode, carry, fixed) -> str | None:
             raise ConfigError(
                 src,
                 "carry_key",
-                _MISSING,
+                MISSING,
                 "name the swept key whose points are run in order: one of " + ", ".join(keys)
                 if keys
                 else "carry_state needs a swept key",
@@ -736,7 +736,7 @@ def _expand(sw: Sweep, base_raw: Mapping, common: dict[str, Any]) -> None:
             raise ConfigError(
                 sw.source,
                 "sweep",
-                _MISSING,
+                MISSING,
                 f"runs {seen[spec.hash].params} and {spec.params} have the same resolved config",
             )
         seen[spec.hash] = spec
@@ -747,7 +747,7 @@ def _check_collect(src: str, sw: Sweep) -> dict[str, str]:
     """Every collected variable is a (t,) variable the model writes (or a diagnostic when
     ``diagnostics.enabled``); returns their units."""
     from simsuite.models import get_model
-    from simsuite.runner import _variables
+    from simsuite.runner import output_variables
 
     first = sw.runs[0].config
     try:
@@ -756,7 +756,7 @@ def _check_collect(src: str, sw: Sweep) -> dict[str, str]:
         raise ConfigError(
             src, exc.key, exc.value, f"{exc.allowed} (base config)", exc.hint
         ) from None
-    specs = _variables(model)
+    specs = output_variables(model)
     series = sorted(n for n, s in specs.items() if s.dims == ("t",))
     diagnostics = any(r.config.diagnostics.enabled for r in sw.runs)
     units = {}
