@@ -35,6 +35,7 @@ from simsuite.diagnostics import schooling
 from simsuite.diagnostics.fields import field_diagnostics
 from simsuite.io.netcdf import staging_path, writer_of
 from simsuite.io.paths import check_output_file
+from simsuite.registry import model_names, state_variables
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -42,12 +43,6 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 __all__ = ["analyze", "analyzed_path", "diagnostics_for", "file_sha256", "summary_table"]
-
-REQUIRED = {
-    "nlse": ("psi_real", "psi_imag"),
-    "klein_gordon": ("phi", "phi_t"),
-    "couzin": ("position", "velocity"),
-}
 
 
 def _open(path: Path) -> xr.Dataset:
@@ -68,15 +63,16 @@ def _open(path: Path) -> xr.Dataset:
 def _run_config(ds: xr.Dataset, source: str, overrides: dict[str, Any] | None) -> RunConfig:
     text = ds.attrs.get("config_toml")
     model = ds.attrs.get("model")
-    if not text or model not in REQUIRED:
+    required = state_variables(model)
+    if not text or required is None:
         raise ConfigError(
             source,
             "model",
             model,
-            "must be a simsuite output of " + ", ".join(sorted(REQUIRED)) + " (attribute "
+            "must be a simsuite output of " + ", ".join(model_names()) + " (attribute "
             "'model' and the run's 'config_toml')",
         )
-    missing = [v for v in REQUIRED[model] if v not in ds.variables]
+    missing = [v for v in required if v not in ds.variables]
     if missing:
         raise ConfigError(
             source, "variables", ", ".join(missing), f"are needed for a {model} analysis"
@@ -123,7 +119,7 @@ def _check_data(ds: xr.Dataset, cfg: RunConfig, source: str) -> None:
     if ds.sizes.get("t", 0) == 0:
         raise ConfigError(source, "t", 0, "the file holds no snapshot: nothing to analyze")
     sizes = _expected_sizes(cfg)
-    for name in REQUIRED[cfg.model.name]:
+    for name in state_variables(cfg.model.name) or ():
         var = ds[name]
         dims = ("t", *sizes)
         shape = (ds.sizes["t"], *sizes.values())

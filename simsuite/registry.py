@@ -25,6 +25,16 @@ def model_names() -> list[str]:
     return sorted(MODELS)
 
 
+def state_variables(name: Any) -> tuple[str, ...] | None:
+    """The state variables every output of model ``name`` holds (the model's
+    ``state_variables``), or None when no model of that name is registered.
+
+    ``name`` may be anything, typically the ``model`` attribute read from a file.
+    """
+    cls = MODELS.get(name) if isinstance(name, str) else None
+    return None if cls is None else tuple(cls.state_variables)
+
+
 def get_model(name: str) -> Any:
     """The model class registered under ``name``.
 

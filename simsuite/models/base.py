@@ -152,14 +152,17 @@ class Model:
     """Base class of the models; subclasses register themselves by ``name``.
 
     Subclasses define ``config_class`` (a :class:`RunConfig` subclass with the model's sections),
-    ``integrators`` (names of the integrators they support, the first being the default) and implement
-    the methods below.
+    ``integrators`` (names of the integrators they support, the first being the default),
+    ``state_variables`` (the output variables holding the state) and implement the methods below.
     """
 
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
     config_class: ClassVar[type[RunConfig]] = RunConfig
     integrators: ClassVar[tuple[str, ...]] = ()
+    #: the output variables that hold the state at each snapshot: every output of the model has
+    #: them, and analysis and plotting read the run from them
+    state_variables: ClassVar[tuple[str, ...]] = ()
     registry: ClassVar[dict[str, type[Model]]] = MODELS  # the one registry, simsuite.registry
     #: CF (udunits) units and ``long_name`` of the time coordinate ``t``
     time_units: ClassVar[str] = "1"

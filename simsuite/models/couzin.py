@@ -355,6 +355,7 @@ class Couzin(Model):
     """Couzin et al. (2002) zone-based schooling in 3D, with dewi-kadita compatibility options."""
 
     name = "couzin"
+    state_variables = ("position", "velocity")
     description = "3D zone-based schooling (Couzin et al. 2002): repulsion, orientation, attraction"
     config_class = CouzinConfig
     integrators = ("map",)

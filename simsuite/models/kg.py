@@ -456,6 +456,7 @@ class KleinGordon(Model):
     """(1+1)D nonlinear Klein–Gordon φ_tt − φ_xx + V′(φ) = 0; state (φ, φ_t) on the grid."""
 
     name = "klein_gordon"
+    state_variables = ("phi", "phi_t")
     description = (
         "(1+1)D nonlinear Klein-Gordon phi_tt - phi_xx + V'(phi) = 0 (phi4, sine-Gordon...)"
     )

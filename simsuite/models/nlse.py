@@ -204,6 +204,7 @@ class NLSE(Model):
         "1D nonlinear Schrödinger equation i psi_t + psi_xx/2 + g|psi|^2 psi = 0 (periodic)"
     )
     config_class = NLSEConfig
+    state_variables = ("psi_real", "psi_imag")
     integrators = (
         "dop853",
         "dopri5",

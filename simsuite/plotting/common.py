@@ -15,18 +15,12 @@ from matplotlib.figure import Figure
 
 from simsuite.config import ConfigError
 from simsuite.io.netcdf import writer_of
+from simsuite.registry import model_names, state_variables
 
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
-
-#: Variables a file must hold for the standard figures of each model.
-REQUIRED = {
-    "nlse": ("psi_real", "psi_imag"),
-    "klein_gordon": ("phi", "phi_t"),
-    "couzin": ("position", "velocity"),
-}
 
 
 def load_output(path: str | Path) -> xr.Dataset:
@@ -62,7 +56,8 @@ def _read(path: Path) -> xr.Dataset:
 
 
 def _has_state(ds: xr.Dataset) -> bool:
-    return all(name in ds.variables for name in REQUIRED.get(ds.attrs.get("model"), ("?",)))
+    required = state_variables(ds.attrs.get("model"))
+    return required is not None and all(name in ds.variables for name in required)
 
 
 def _with_run(analyzed: xr.Dataset, path: Path) -> xr.Dataset:
@@ -100,16 +95,17 @@ def check_dataset(ds: xr.Dataset, source: str = "<dataset>") -> str:
     if "sweep_toml" in ds.attrs:
         return "sweep"
     model = ds.attrs.get("model")
-    if model not in REQUIRED:
+    required = state_variables(model)
+    if required is None:
         raise ConfigError(
-            source, "model", model, "must be a simsuite output of " + ", ".join(sorted(REQUIRED))
+            source, "model", model, "must be a simsuite output of " + ", ".join(model_names())
         )
-    missing = [name for name in REQUIRED[model] if name not in ds.variables]
+    missing = [name for name in required if name not in ds.variables]
     if missing:
         raise ConfigError(source, "variables", ", ".join(missing), f"are needed to plot {model}")
     if ds.sizes.get("t", 0) == 0:
         raise ConfigError(source, "t", 0, "the file holds no snapshot")
-    for name in REQUIRED[model]:
+    for name in required:
         if not np.all(np.isfinite(ds[name].values)):
             raise ConfigError(
                 source,
