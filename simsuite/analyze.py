@@ -33,7 +33,7 @@ import xarray as xr
 from simsuite.config import ConfigError, RunConfig, load_config
 from simsuite.diagnostics import schooling
 from simsuite.diagnostics.fields import field_diagnostics
-from simsuite.io.netcdf import staging_path, writer_of
+from simsuite.io.netcdf import check_state, read_output, staging_path
 from simsuite.io.paths import check_output_file
 from simsuite.registry import model_names, state_variables
 
@@ -45,38 +45,17 @@ else:  # pragma: no cover
 __all__ = ["analyze", "analyzed_path", "diagnostics_for", "file_sha256", "summary_table"]
 
 
-def _open(path: Path) -> xr.Dataset:
-    if not path.exists():
-        raise ConfigError(str(path), "file", str(path), "no such file")
-    try:
-        with xr.open_dataset(path, engine="netcdf4") as ds:
-            return ds.load()  # and close it: the file may be appended to
-    except Exception as exc:  # noqa: BLE001 - any reader failure means "not a simsuite output"
-        if (pid := writer_of(path)) is not None:  # HDF5 locks the file while a run writes it
-            msg = f"is being written by a running simsuite run (pid {pid}); wait for it to finish"
-            raise ConfigError(str(path), "file", path.name, msg) from None
-        raise ConfigError(
-            str(path), "file", path.name, f"is not a readable NetCDF file ({type(exc).__name__})"
-        ) from None
-
-
 def _run_config(ds: xr.Dataset, source: str, overrides: dict[str, Any] | None) -> RunConfig:
     text = ds.attrs.get("config_toml")
-    model = ds.attrs.get("model")
-    required = state_variables(model)
-    if not text or required is None:
+    hint = " (attribute 'model' and the run's 'config_toml')"
+    if not text:
         raise ConfigError(
             source,
             "model",
-            model,
-            "must be a simsuite output of " + ", ".join(model_names()) + " (attribute "
-            "'model' and the run's 'config_toml')",
+            ds.attrs.get("model"),
+            "must be a simsuite output of " + ", ".join(model_names()) + hint,
         )
-    missing = [v for v in required if v not in ds.variables]
-    if missing:
-        raise ConfigError(
-            source, "variables", ", ".join(missing), f"are needed for a {model} analysis"
-        )
+    model, _ = check_state(ds, source, "for a {model} analysis", hint)
     try:
         raw = tomllib.loads(str(text))
     except tomllib.TOMLDecodeError as exc:
@@ -265,7 +244,7 @@ def analyze(
     check_output_file(target, str(path), "--inplace" if inplace else "--output")
     if not inplace and target.exists():
         _refuse_foreign(target, path)
-    ds = _open(path)
+    ds = read_output(path)
     cfg = _run_config(ds, str(path), overrides)
     try:
         new = diagnostics_for(ds, cfg)

@@ -14,8 +14,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from simsuite.config import ConfigError
-from simsuite.io.netcdf import writer_of
-from simsuite.registry import model_names, state_variables
+from simsuite.io.netcdf import check_state, read_output
+from simsuite.registry import state_variables
 
 try:
     import tomllib
@@ -33,26 +33,11 @@ def load_output(path: str | Path) -> xr.Dataset:
     checking that the run file is the one that was analyzed (``run_sha256``).
     """
     path = Path(path)
-    ds = _read(path)
+    ds = read_output(path)
     if "run_file" in ds.attrs and not _has_state(ds):
         ds = _with_run(ds, path)
     check_dataset(ds, str(path))
     return ds
-
-
-def _read(path: Path) -> xr.Dataset:
-    if not path.exists():
-        raise ConfigError(str(path), "file", str(path), "no such file")
-    try:
-        with xr.open_dataset(path, engine="netcdf4") as opened:
-            return opened.load()
-    except Exception as exc:  # noqa: BLE001 - any reader failure means "not a simsuite output"
-        if (pid := writer_of(path)) is not None:  # HDF5 locks the file while a run writes it
-            msg = f"is being written by a running simsuite run (pid {pid}); wait for it to finish"
-            raise ConfigError(str(path), "file", path.name, msg) from None
-        raise ConfigError(
-            str(path), "file", path.name, f"is not a readable NetCDF file ({type(exc).__name__})"
-        ) from None
 
 
 def _has_state(ds: xr.Dataset) -> bool:
@@ -81,7 +66,7 @@ def _with_run(analyzed: xr.Dataset, path: Path) -> xr.Dataset:
             analyzed.attrs.get("run_sha256"),
             f"{what} has changed since it was analyzed; analyze it again (--overwrite)",
         )
-    run = _read(run_path)
+    run = read_output(run_path)
     return run.drop_vars([n for n in analyzed.data_vars if n in run.variables]).merge(
         analyzed.drop_vars([n for n in analyzed.coords if n in run.coords]),
         combine_attrs="override",
@@ -94,15 +79,7 @@ def check_dataset(ds: xr.Dataset, source: str = "<dataset>") -> str:
     snapshot, and every state value finite."""
     if "sweep_toml" in ds.attrs:
         return "sweep"
-    model = ds.attrs.get("model")
-    required = state_variables(model)
-    if required is None:
-        raise ConfigError(
-            source, "model", model, "must be a simsuite output of " + ", ".join(model_names())
-        )
-    missing = [name for name in required if name not in ds.variables]
-    if missing:
-        raise ConfigError(source, "variables", ", ".join(missing), f"are needed to plot {model}")
+    model, required = check_state(ds, source, "to plot {model}")
     if ds.sizes.get("t", 0) == 0:
         raise ConfigError(source, "t", 0, "the file holds no snapshot")
     for name in required:
