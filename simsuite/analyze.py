@@ -2,8 +2,9 @@
 
 The run's own resolved config (the ``config_toml`` attribute every output carries) says which model made
 the file and how its grid was built; ``[diagnostics]`` keys in it, or overrides such as
-``{"diagnostics.renyi_orders": "1, 2"}``, choose the orders and options. Field models get the
-diagnostics of :mod:`simsuite.diagnostics.fields`, the Couzin model those of
+``{"diagnostics.renyi_orders": "1, 2"}``, choose the orders and options. The model says which
+diagnostics apply (its ``diagnostics``) and what shape its state has (``state_sizes``): field
+models get the diagnostics of :mod:`simsuite.diagnostics.fields`, the Couzin model those of
 :mod:`simsuite.diagnostics.schooling` (the seven entropies, the Oceanic Schooling Index, the order index
 and nearest-neighbour statistics), all on the ``t`` dimension.
 
@@ -35,7 +36,7 @@ from simsuite.diagnostics import schooling
 from simsuite.diagnostics.fields import field_diagnostics
 from simsuite.io.netcdf import check_state, read_output, staging_path
 from simsuite.io.paths import check_output_file
-from simsuite.registry import model_names, state_variables
+from simsuite.registry import get_model, model_names, state_variables
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -85,19 +86,12 @@ def _run_config(ds: xr.Dataset, source: str, overrides: dict[str, Any] | None) -
     return _with_source(cfg, source)
 
 
-#: Sizes of the state variables' dimensions other than ``t``, from a run's config.
-def _expected_sizes(cfg: RunConfig) -> dict[str, int]:
-    if cfg.model.name == "couzin":
-        return {"agent": cfg.agents.n, "dim": 3}
-    return {"x": cfg.grid.n_points}
-
-
 def _check_data(ds: xr.Dataset, cfg: RunConfig, source: str) -> None:
     """Refuse a file whose state variables cannot be the run's: no snapshot, dimensions that
     disagree with its config, or non-finite values (a run stops before writing those)."""
     if ds.sizes.get("t", 0) == 0:
         raise ConfigError(source, "t", 0, "the file holds no snapshot: nothing to analyze")
-    sizes = _expected_sizes(cfg)
+    sizes = get_model(cfg.model.name).state_sizes(cfg)
     for name in state_variables(cfg.model.name) or ():
         var = ds[name]
         dims = ("t", *sizes)
@@ -116,7 +110,7 @@ def _check_data(ds: xr.Dataset, cfg: RunConfig, source: str) -> None:
                 "non-finite values",
                 "must be finite (a run stops before writing NaN or inf); the file is damaged",
             )
-    if cfg.model.name != "couzin":
+    if "x" in sizes:  # a state on the grid: the field diagnostics need its spacing
         dx = ds.attrs.get("dx")
         if not isinstance(dx, (int, float, np.number)) or not np.isfinite(dx) or dx <= 0:
             raise ConfigError(source, "dx", dx, "must be the grid spacing, a number > 0")
@@ -134,7 +128,7 @@ def diagnostics_for(
     """The diagnostics of the dataset's model, as DataArrays (see the module docstring)."""
     source = ds.encoding.get("source", "<dataset>")
     cfg = cfg or _run_config(ds, source, overrides)
-    if ds.attrs["model"] == "couzin":
+    if get_model(cfg.model.name).diagnostics == "schooling":
         return _schooling(ds, cfg)
     return field_diagnostics(ds, cfg)
 

@@ -163,6 +163,10 @@ class Model:
     #: the output variables that hold the state at each snapshot: every output of the model has
     #: them, and analysis and plotting read the run from them
     state_variables: ClassVar[tuple[str, ...]] = ()
+    #: which diagnostics ``simsuite analyze`` computes: ``"fields"`` (those of
+    #: :mod:`simsuite.diagnostics.fields`, for a state on the grid ``x``) or ``"schooling"``
+    #: (:mod:`simsuite.diagnostics.schooling`, for agents)
+    diagnostics: ClassVar[str] = "fields"
     registry: ClassVar[dict[str, type[Model]]] = MODELS  # the one registry, simsuite.registry
     #: CF (udunits) units and ``long_name`` of the time coordinate ``t``
     time_units: ClassVar[str] = "1"
@@ -177,6 +181,12 @@ class Model:
 
     @classmethod
     def from_config(cls, cfg: RunConfig) -> Model:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    @classmethod
+    def state_sizes(cls, cfg: RunConfig) -> dict[str, int]:
+        """Sizes of the state variables' dimensions other than ``t``, in order, for a run of
+        ``cfg`` (``simsuite analyze`` checks a file's state variables against them)."""
         raise NotImplementedError  # pragma: no cover - abstract
 
     @classmethod

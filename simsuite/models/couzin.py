@@ -356,6 +356,7 @@ class Couzin(Model):
 
     name = "couzin"
     state_variables = ("position", "velocity")
+    diagnostics = "schooling"
     description = "3D zone-based schooling (Couzin et al. 2002): repulsion, orientation, attraction"
     config_class = CouzinConfig
     integrators = ("map",)
@@ -370,6 +371,10 @@ class Couzin(Model):
         self.pos0 = pos0
         self.head0 = head0
         self.box = problem.params.box or None
+
+    @classmethod
+    def state_sizes(cls, cfg: CouzinConfig) -> dict[str, int]:
+        return {"agent": cfg.agents.n, "dim": 3}
 
     @classmethod
     def memory_needs(cls, cfg: CouzinConfig) -> MemoryNeeds:

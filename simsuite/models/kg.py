@@ -482,6 +482,10 @@ class KleinGordon(Model):
         self.pi0 = pi0
 
     @classmethod
+    def state_sizes(cls, cfg: KGConfig) -> dict[str, int]:
+        return {"x": cfg.grid.n_points}
+
+    @classmethod
     def memory_needs(cls, cfg: KGConfig) -> MemoryNeeds:
         """The state (φ, φ_t) is 2 n floats (16 n bytes); the Runge–Kutta view has L = 0 (no
         propagators). Own arrays, per grid point, counting the modes as complex (the

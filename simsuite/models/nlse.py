@@ -225,6 +225,10 @@ class NLSE(Model):
         self.psi0 = psi0
 
     @classmethod
+    def state_sizes(cls, cfg: NLSEConfig) -> dict[str, int]:
+        return {"x": cfg.grid.n_points}
+
+    @classmethod
     def memory_needs(cls, cfg: NLSEConfig) -> MemoryNeeds:
         """ψ̂ is n complex numbers (16 n bytes). Own arrays, per grid point: x, k, k_odd, k² and
         the mask (5 × 8 bytes), L, the probe weights, the two FFT buffers of the Python and the
