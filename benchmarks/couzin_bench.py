@@ -23,7 +23,7 @@ since a published version of the package had that (not with ``--quick``: it take
 With noise off, the baseline's step equals simsuite's with its dewi-kadita compatibility options to
 rounding (``tests/test_couzin_bench.py``).
 
-simsuite: ``draw_noise`` + ``step`` of :mod:`simsuite.models.couzin_kernels` (Couzin's exact turn and
+simsuite: ``draw_noise`` + ``step`` of :mod:`simsuite.models.couzin.kernels` (Couzin's exact turn and
 wrapped-Gaussian noise) with ``neighbours="auto"``, ``"cell"`` and ``"all_pairs"``, on the numba
 threads available (``--threads`` to change). A row with the compatibility options (interpolated turn,
 additive noise, weighted sum) shows that the per-agent rules hardly change the cost. One more run:
@@ -72,7 +72,7 @@ import numba
 import numpy as np
 from scipy.spatial import cKDTree
 
-from simsuite.models import couzin_kernels as kernels
+from simsuite.models.couzin import kernels
 
 C_BALL = 5.0  # ball radius c N^(1/3): (r_a/c)^3 = 27 neighbours within r_a inside the school
 R_R, R_O, R_A = 1.0, 3.0, 15.0

@@ -36,7 +36,7 @@ Figures (printed last, one per line):
   baseline's (same slack);
 * ``kg_step_cost_vs_ffts``: time per step of simsuite ``verlet`` (one uninterrupted ``advance`` over
   the run) / time of the transform pair its force needs, as the step does it (its two FFTW plans
-  executed from compiled code, ``simsuite.models.kg_kernels``; the basis's pyFFTW plans from Python,
+  executed from compiled code, ``simsuite.models.klein_gordon.kernels``; the basis's pyFFTW plans from Python,
   or ``scipy.fft.rfft`` + ``irfft`` with ``run.fft = "scipy"``, where the steps are not compiled);
 * ``kg_step_cost_vs_scipy_ffts``: the same step time / a scipy.fft rfft + irfft pair (the
   transforms before FFTW);
@@ -59,9 +59,9 @@ from typing import NamedTuple
 import numpy as np
 import scipy.fft as sfft
 
-from simsuite import compiled_fft
 from simsuite.config import ConfigError, load_config
 from simsuite.runner import build
+from simsuite.spectral import fftw_numba
 
 CONFIG = Path(__file__).resolve().parents[1] / "configs" / "kg_collision.toml"
 SAMPLES = 100  # energy sample times per run
@@ -261,8 +261,8 @@ def fft_pair_time(n: int, calls: int) -> float:
         compiled = model.problem._compiled["plan"]
         compiled.real[:] = phi
         args = (compiled.execute_address, compiled.r2c, compiled.c2r)
-        compiled_fft.execute_pairs(*args, 1)
-        return best_of(5, lambda: compiled_fft.execute_pairs(*args, calls))[0] / calls
+        fftw_numba.execute_pairs(*args, 1)
+        return best_of(5, lambda: fftw_numba.execute_pairs(*args, calls))[0] / calls
     if plan.backend == "scipy":
         workers = plan.workers
         return _per_call(

@@ -48,11 +48,11 @@ import numpy as np
 import scipy.fft as sfft
 from scipy.integrate import solve_ivp
 
-from simsuite import compiled_fft
 from simsuite.config import load_config
-from simsuite.models import nlse_kernels
-from simsuite.models.nlse_exact import bright_soliton
+from simsuite.models.nlse import kernels as nlse_kernels
+from simsuite.models.nlse.exact import bright_soliton
 from simsuite.runner import build
+from simsuite.spectral import fftw_numba
 
 T_FINAL = 20.0
 ETA, VELOCITY, X0 = 2.0, 1.0, -10.0
@@ -186,8 +186,8 @@ def two_fft_time(n: int, calls: int = 4000) -> float:
     if problem.compiled_steps:
         plan = problem._compiled[0]
         args = (plan.execute_address, plan.backward, plan.forward)
-        compiled_fft.execute_pairs(*args, 1)
-        return best_of(5, lambda: compiled_fft.execute_pairs(*args, calls))[0] / calls
+        fftw_numba.execute_pairs(*args, 1)
+        return best_of(5, lambda: fftw_numba.execute_pairs(*args, calls))[0] / calls
     fft = problem.fft
     if fft.backend != "scipy":
         fft.backward(u)
@@ -243,10 +243,10 @@ def rhs_cost_ratios(n: int, calls: int = 4000) -> dict[str, float]:
         pair_args = (plan.execute_address, plan.backward, plan.forward)
         plan.spectral[:] = _unimodular_spectrum(n)
         out, v = np.empty(n, complex), _unimodular_spectrum(n)
-        compiled_fft.execute_pairs(*pair_args, 1)
+        fftw_numba.execute_pairs(*pair_args, 1)
         _repeat_transform_cubic(1, g, scale, *plan.args)
         _repeat_nonlinear_into(1, out, v, g, scale, mask, *plan.args)
-        funcs["pair"] = lambda: compiled_fft.execute_pairs(*pair_args, calls)
+        funcs["pair"] = lambda: fftw_numba.execute_pairs(*pair_args, calls)
         funcs["in_step"] = lambda: _repeat_transform_cubic(calls, g, scale, *plan.args)
         funcs["call"] = lambda: _repeat_nonlinear_into(calls, out, v, g, scale, mask, *plan.args)
         best = interleaved_best(funcs)

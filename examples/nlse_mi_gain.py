@@ -32,7 +32,7 @@ import numpy as np
 from _common import is_quick, parser, save
 
 import simsuite
-from simsuite.models.nlse_exact import mi_growth_rate
+from simsuite.models.nlse.exact import mi_growth_rate
 from simsuite.plotting.common import new_figure
 
 CONFIG = Path(__file__).resolve().parents[1] / "configs" / "nlse_modulation_instability.toml"

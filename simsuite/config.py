@@ -600,10 +600,15 @@ class KeyDoc:
     doc: str
 
 
-def describe(cls: type, prefix: str = "") -> list[KeyDoc]:
-    """Every key of a config or section class with default, unit, allowed values and doc."""
+def describe(cls: type, prefix: str = "", default: Any = None) -> list[KeyDoc]:
+    """Every key of a config or section class with default, unit, allowed values and doc.
+
+    ``default`` is the instance whose values are the defaults (``cls()`` if None): a run config
+    builds each section with the model's own defaults (``section(lambda: TimeSection(...))``),
+    and those are the ones documented.
+    """
     rows: list[KeyDoc] = []
-    default = cls()
+    default = cls() if default is None else default
     hints = _hints(cls)
     for f in _fields(cls):
         key = f"{prefix}{key_of(f)}"
@@ -612,7 +617,7 @@ def describe(cls: type, prefix: str = "") -> list[KeyDoc]:
             if isinstance(kind, type) and issubclass(kind, Polymorphic):
                 rows.extend(_describe_polymorphic(kind, getattr(default, f.name), key))
             else:
-                rows.extend(describe(kind, key + "."))
+                rows.extend(describe(kind, key + ".", getattr(default, f.name)))
             continue
         meta = f.metadata
         rows.append(

@@ -8,7 +8,7 @@ import sys
 
 import numpy as np
 
-from simsuite import compiled_fft
+from simsuite.spectral import fftw_numba
 
 from .conftest import ROOT
 
@@ -25,7 +25,7 @@ def test_nlse_bench_prints_figures_last(capsys):
     bench = _load("nlse_bench")
     bench.main(["--quick", "--sizes", "128"])
     lines = capsys.readouterr().out.strip().splitlines()
-    compiled = ["nlse_rhs_call_cost_vs_two_ffts_n128"] if compiled_fft.available() else []
+    compiled = ["nlse_rhs_call_cost_vs_two_ffts_n128"] if fftw_numba.available() else []
     figures = lines[-(10 + len(compiled)) :]
     names = [line.split(":")[0] for line in figures]
     assert names == [

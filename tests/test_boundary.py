@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from scipy.special import iv
 
-from simsuite.boundary import BOUNDARY_CHOICES, FieldBasis, make_basis
-from simsuite.spectral import PeriodicGrid
+from simsuite.spectral.bases import BOUNDARY_CHOICES, FieldBasis, make_basis
+from simsuite.spectral.grids import PeriodicGrid
 
 SQRT2 = np.sqrt(2.0)
 PHI4_KINK_ENERGY = 2 * SQRT2 / 3  # ∫ φ_x²/2 + (φ² − 1)²/4 for φ = tanh(x/√2)

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simsuite.config import ConfigError, describe, load_config, parse_override, replace, to_toml
-from simsuite.models.kg import KGConfig
-from simsuite.models.nlse import NLSEConfig
+from simsuite.models.klein_gordon.model import KGConfig
+from simsuite.models.nlse.model import NLSEConfig
 
 from .conftest import CONFIGS, SMALL_NLSE, write_config
 
@@ -79,6 +79,8 @@ def test_int_accepted_for_float_but_not_float_for_int():
             "< 0.5",
         ),
         ({"grid": {"fit_periods": 3}}, "grid.fit_periods", "periodic initial condition"),
+        ({"grid": {"boundary": "neumann"}}, "grid.boundary", "the nlse model supports periodic"),
+        ({"grid": {"winding": 1}}, "grid.winding", "the nlse model takes no winding"),
         (
             {"initial_condition": {"type": "expression", "psi": "__import__('os')"}},
             "initial_condition.psi",
@@ -93,6 +95,31 @@ def test_bad_values_name_key_value_and_allowed(raw, key, fragment):
     assert info.value.key == key
     assert fragment in str(info.value)
     assert str(info.value).startswith("<dict>: " + key)
+
+
+@pytest.mark.parametrize(
+    "grid, key, fragment",
+    [
+        ({"fit_periods": 2}, "grid.fit_periods", "periodic initial condition; 'gaussian'"),
+        ({"winding": 1, "boundary": "neumann"}, "grid.winding", "needs grid.boundary"),
+        ({"x_min": 1.0, "x_max": 1.0}, "grid.x_max", "greater than grid.x_min"),
+    ],
+)
+def test_one_grid_section_checked_for_klein_gordon(grid, key, fragment):
+    """The [grid] section is the same class for every field model; each model says what it
+    supports (Klein-Gordon: every boundary and windings, no periodic initial condition)."""
+    with pytest.raises(ConfigError) as info:
+        load_config({"model": {"name": "klein_gordon"}, "grid": grid})
+    assert info.value.key == key
+    assert fragment in str(info.value)
+
+
+def test_grid_defaults_are_the_models_own():
+    kg = load_config({"model": {"name": "klein_gordon"}})
+    nlse = load_config({"model": {"name": "nlse"}})
+    assert type(kg.grid) is type(nlse.grid)
+    assert (kg.grid.x_min, kg.grid.x_max) == (-30.0, 30.0)
+    assert (nlse.grid.x_min, nlse.grid.x_max) == (-25.0, 25.0)
 
 
 def test_unknown_model_lists_known():

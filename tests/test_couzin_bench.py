@@ -10,7 +10,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from simsuite.models import couzin_kernels as kernels
+from simsuite.models.couzin import kernels
 
 from .conftest import ROOT
 

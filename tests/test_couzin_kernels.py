@@ -13,7 +13,7 @@ import numba
 import numpy as np
 import pytest
 
-from simsuite.models.couzin_kernels import (
+from simsuite.models.couzin.kernels import (
     ALL_PAIRS_MAX_N,
     StepParams,
     choose_neighbour_search,

@@ -30,7 +30,7 @@ from simsuite.config import load_config
 from simsuite.integrators import IntegrationError, get_integrator
 from simsuite.integrators import exponential_adams as ea
 from simsuite.integrators.exponential_adams import adams_weights
-from simsuite.models.nlse_exact import bright_soliton
+from simsuite.models.nlse.exact import bright_soliton
 from simsuite.runner import build
 
 from .conftest import CONFIGS, interrupt_after

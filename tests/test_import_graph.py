@@ -155,7 +155,7 @@ def _module_aliases(
     tree: ast.Module, module: str, path: Path, modules: dict[str, Path]
 ) -> set[str]:
     """Names a module binds to other simsuite modules (``from simsuite.plotting import school``,
-    ``import simsuite.models.kg as kg``)."""
+    ``import simsuite.models.klein_gordon.model as kg``)."""
     aliases = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):

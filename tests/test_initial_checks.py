@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from simsuite.cli import main
-from simsuite.models import kg_exact, nlse_exact
+from simsuite.models.klein_gordon import exact as kg_exact
+from simsuite.models.nlse import exact as nlse_exact
 
 from .conftest import CONFIGS
 

@@ -11,7 +11,7 @@ import tomli_w
 
 from simsuite.cli import main
 from simsuite.config import ConfigError, load_config
-from simsuite.models import kg_exact as exact
+from simsuite.models.klein_gordon import exact
 from simsuite.runner import build
 
 from .conftest import write_config as _write_text

@@ -1,5 +1,5 @@
 """The compiled Klein–Gordon steps (models/kg_kernels.py) and the FFTW plans they execute
-(compiled_fft.py): the same numbers as the Python path, the same checks, the same statistics."""
+(fftw_numba.py): the same numbers as the Python path, the same checks, the same statistics."""
 
 from __future__ import annotations
 
@@ -10,24 +10,24 @@ import numba
 import numpy as np
 import pytest
 
-from simsuite import compiled_fft
 from simsuite.integrators.base import IntegrationError
 from simsuite.runner import build
+from simsuite.spectral import fftw_numba
 
 from .test_kg import kg_config
 
-pytestmark = pytest.mark.skipif(not compiled_fft.available(), reason="no FFTW library")
+pytestmark = pytest.mark.skipif(not fftw_numba.available(), reason="no FFTW library")
 
 
 @numba.njit(cache=True)
 def _run_plan(function, plan):
-    compiled_fft.execute(function, plan)
+    fftw_numba.execute(function, plan)
 
 
 @pytest.mark.parametrize("n", [16, 125, 1024])
 def test_real_plan_is_rfft_and_unnormalised_irfft(n):
     rng = np.random.default_rng(n)
-    plan = compiled_fft.RealPlan(n)
+    plan = fftw_numba.RealPlan(n)
     f = rng.standard_normal(n)
     plan.real[:] = f
     _run_plan(plan.execute_address, plan.r2c)
@@ -39,7 +39,7 @@ def test_real_plan_is_rfft_and_unnormalised_irfft(n):
 
 
 def test_plans_copy_and_pickle_by_planning_anew():
-    plan = compiled_fft.RealPlan(64)
+    plan = fftw_numba.RealPlan(64)
     for other in (copy.deepcopy(plan), pickle.loads(pickle.dumps(plan))):
         assert other.n == 64 and other.r2c != plan.r2c
         assert other.real.ctypes.data != plan.real.ctypes.data

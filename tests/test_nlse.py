@@ -1,6 +1,6 @@
 """NLSE physics: exact solutions, convergence orders, collisions, modulation instability, invariants.
 
-Every tolerance below is stated against a closed-form result (see simsuite.models.nlse_exact); the
+Every tolerance below is stated against a closed-form result (see simsuite.models.nlse.exact); the
 measured values at the time of writing are given in comments so a regression is visible.
 """
 
@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 
 from simsuite.config import ConfigError, load_config
-from simsuite.models.nlse import NLSE, nlse_invariants
-from simsuite.models.nlse_exact import (
+from simsuite.models.nlse.exact import (
     akhmediev_breather,
     bright_soliton,
     collision_shift,
@@ -19,6 +18,7 @@ from simsuite.models.nlse_exact import (
     mi_growth_rate,
     peregrine,
 )
+from simsuite.models.nlse.model import NLSE, nlse_invariants
 from simsuite.runner import build, run
 
 ALL_METHODS = ["dop853", "dopri5", "rk4ip", "ssf2", "ssf4", "ssf6"]

@@ -1,5 +1,5 @@
 """The compiled NLSE Lawson steps (models/nlse_kernels.py) and the complex FFTW plans they execute
-(compiled_fft.ComplexPlan): the same numbers as the Python path to round-off, the same step-size
+(fftw_numba.ComplexPlan): the same numbers as the Python path to round-off, the same step-size
 decisions, the same statistics, and the physics unchanged."""
 
 from __future__ import annotations
@@ -10,25 +10,25 @@ import pickle
 import numpy as np
 import pytest
 
-from simsuite import compiled_fft
 from simsuite.integrators import IntegrationError
 from simsuite.integrators.base import compiled_problem
 from simsuite.integrators.dormand_prince import LawsonStepper
 from simsuite.integrators.tableaux import DOP853, DOPRI5, RK4
-from simsuite.models import nlse_kernels
-from simsuite.models.nlse_exact import bright_soliton
+from simsuite.models.nlse import kernels as nlse_kernels
+from simsuite.models.nlse.exact import bright_soliton
 from simsuite.runner import build
+from simsuite.spectral import fftw_numba
 
 from .test_kg_compiled import _run_plan
 from .test_nlse import SOLITON, nlse_config
 
-pytestmark = pytest.mark.skipif(not compiled_fft.available(), reason="no FFTW library")
+pytestmark = pytest.mark.skipif(not fftw_numba.available(), reason="no FFTW library")
 
 
 @pytest.mark.parametrize("n", [16, 125, 512])
 def test_complex_plan_is_fft_and_unnormalised_ifft(n):
     rng = np.random.default_rng(n)
-    plan = compiled_fft.ComplexPlan(n)
+    plan = fftw_numba.ComplexPlan(n)
     z = rng.standard_normal(n) + 1j * rng.standard_normal(n)
     plan.physical[:] = z
     _run_plan(plan.execute_address, plan.forward)
@@ -41,7 +41,7 @@ def test_complex_plan_is_fft_and_unnormalised_ifft(n):
 
 
 def test_complex_plans_copy_and_pickle_by_planning_anew():
-    plan = compiled_fft.ComplexPlan(32)
+    plan = fftw_numba.ComplexPlan(32)
     z = np.exp(1j * np.arange(32.0))
     for other in (copy.deepcopy(plan), pickle.loads(pickle.dumps(plan))):
         assert other.forward != plan.forward

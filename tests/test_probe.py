@@ -9,12 +9,12 @@ import pytest
 import xarray as xr
 
 import simsuite
-from simsuite.boundary import make_basis
 from simsuite.diagnostics import entropy
 from simsuite.diagnostics.fields import field_diagnostics
 from simsuite.io.checkpoint import checkpoint_path, read_checkpoint
-from simsuite.models.nlse_exact import bright_soliton
+from simsuite.models.nlse.exact import bright_soliton
 from simsuite.plotting import fields
+from simsuite.spectral.bases import make_basis
 
 from .conftest import CONFIGS, interrupt_after
 

@@ -17,13 +17,14 @@ import pytest
 import xarray as xr
 
 import simsuite
-from simsuite import compiled_fft, runner
+from simsuite import runner
 from simsuite.config import load_config
 from simsuite.integrators import Interrupted
 from simsuite.integrators import base as integrators_base
 from simsuite.io.checkpoint import checkpoint_path, read_checkpoint
 from simsuite.io.netcdf import NetCDFWriter
 from simsuite.runner import RunInterrupted, build
+from simsuite.spectral import fftw_numba
 
 from .conftest import CONFIGS, ROOT, write_config
 from .test_couzin import couzin_config
@@ -31,7 +32,7 @@ from .test_kg import kg_config
 from .test_nlse import SOLITON, nlse_config
 from .test_reliability import CASES, _data, _overrides
 
-needs_fftw = pytest.mark.skipif(not compiled_fft.available(), reason="no FFTW library")
+needs_fftw = pytest.mark.skipif(not fftw_numba.available(), reason="no FFTW library")
 
 
 class StopAfter:

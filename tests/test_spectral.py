@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simsuite.spectral import PeriodicGrid, dealias_filter
+from simsuite.spectral.grids import PeriodicGrid, dealias_filter
 
 
 def test_grid_excludes_right_end():

@@ -1,4 +1,4 @@
-"""FFT plans (simsuite.transforms): FFTW and scipy.fft give the same transforms, and the NLSE runs
+"""FFT plans (simsuite.spectral.fft): FFTW and scipy.fft give the same transforms, and the NLSE runs
 the same on either."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import scipy.fft as sfft
 
 from simsuite.config import ConfigError, load_config
 from simsuite.runner import build
-from simsuite.transforms import ComplexFFT, RealFFT, fftw_available, resolve_backend
+from simsuite.spectral.fft import ComplexFFT, RealFFT, fftw_available, resolve_backend
 
 needs_fftw = pytest.mark.skipif(not fftw_available(), reason="pyFFTW is not installed")
 BACKENDS = ["scipy", pytest.param("fftw", marks=needs_fftw)]

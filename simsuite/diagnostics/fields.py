@@ -27,9 +27,9 @@ import warnings
 import numpy as np
 import xarray as xr
 
-from simsuite.boundary import make_basis
 from simsuite.config import DiagnosticsSection, RunConfig
 from simsuite.diagnostics import entropy
+from simsuite.spectral.bases import make_basis
 
 __all__ = ["field_of", "field_diagnostics"]
 

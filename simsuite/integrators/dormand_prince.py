@@ -127,7 +127,7 @@ class LawsonStepper:
         A problem that runs whole steps itself: its ``lawson_step(u, f, out, f_out, v0, K, a, b,
         fwd, bwd, end, end_bwd, h, last_stage)`` does what :meth:`step` does (to round-off), with
         ``N`` evaluated in compiled code, and also leaves ``N(out)`` in ``f_out`` (e.g.
-        :meth:`~simsuite.models.nlse.NLSEProblem.lawson_step`). Used for 1-D complex states.
+        :meth:`~simsuite.models.nlse.model.NLSEProblem.lawson_step`). Used for 1-D complex states.
     """
 
     def __init__(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simsuite.models import couzin, kg, nlse  # noqa: F401  (register the models)
+from simsuite.models import couzin, klein_gordon, nlse  # noqa: F401  (register the models)
 from simsuite.models.base import Coordinate, MemoryNeeds, Model, VariableSpec
 from simsuite.registry import get_model, model_names
 

@@ -7,7 +7,6 @@ fields and scalars written per snapshot. It never opens an output file and never
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,23 +54,6 @@ def _read_snapshot(source, key, path, time, names, what) -> dict[str, np.ndarray
         raise ConfigError(source, key, str(path), f"no such file; must name {what}") from None
     except (OSError, ValueError, KeyError, TypeError) as exc:  # not NetCDF, a folder, no variable
         raise ConfigError(source, key, str(path), f"cannot be read as {what} ({exc})") from None
-
-
-def check_grid_extent(
-    source: str, key: str, value: Any, x_min: float, x_max: float, n: int
-) -> None:
-    """Require a domain whose length, spacing and largest wavenumber are finite, non-zero floats
-    (x_max > x_min is checked by the grid sections)."""
-    length = x_max - x_min
-    dx = length / n
-    if not (math.isfinite(length) and dx > 0 and math.isfinite(math.pi / dx)):
-        raise ConfigError(
-            source,
-            key,
-            value,
-            f"gives a domain [{x_min:g}, {x_max:g}] with n_points = {n} whose length, spacing "
-            "dx or wavenumbers pi/dx are not finite non-zero numbers",
-        )
 
 
 def check_probe(source: str, probe_x: float, x_min: float, x_max: float) -> None:
@@ -160,6 +142,8 @@ class Model:
     description: ClassVar[str] = ""
     config_class: ClassVar[type[RunConfig]] = RunConfig
     integrators: ClassVar[tuple[str, ...]] = ()
+    #: ``grid.boundary`` values the model's bases implement (field models; () for agent models).
+    boundaries: ClassVar[tuple[str, ...]] = ()
     #: the output variables that hold the state at each snapshot: every output of the model has
     #: them, and analysis and plotting read the run from them
     state_variables: ClassVar[tuple[str, ...]] = ()

@@ -28,11 +28,11 @@ import xarray as xr
 from scipy import stats
 
 from simsuite.analyze import diagnostics_for
-from simsuite.boundary import make_basis
 from simsuite.config import RunConfig
 from simsuite.diagnostics import entropy
 from simsuite.papers.common import Case, Paper, Report, case_config, run_cases, save_figure
 from simsuite.papers.statistics import cliffs_delta, decorrelated_samples
+from simsuite.spectral.bases import make_basis
 
 __all__ = [
     "CASES",

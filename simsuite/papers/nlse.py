@@ -41,7 +41,7 @@ except ModuleNotFoundError:  # Python 3.10
 
 from simsuite.analyze import diagnostics_for
 from simsuite.diagnostics import entropy
-from simsuite.models import nlse_exact as exact
+from simsuite.models.nlse import exact
 from simsuite.papers.common import Case, Paper, Report, run_cases, save_figure
 from simsuite.papers.nlse_fields import domain_length, energy_centre, psi_of
 from simsuite.papers.statistics import cliffs_delta, decorrelated_samples

@@ -6,7 +6,7 @@ repulsion (r < r_r, which overrides everything), else the average of the normali
 (r_r ≤ r < r_o: their headings) and attraction (r_o ≤ r < r_a: towards them) terms; the direction is
 rotated by spherically wrapped Gaussian noise (σ), the heading turns towards it by at most θτ, and all
 agents move synchronously. The rules, and every dewi-kadita compatibility option, are implemented in
-:mod:`simsuite.models.couzin_kernels` (numba, cell list or all pairs); this module turns the config into
+:mod:`simsuite.models.couzin.kernels` (numba, cell list or all pairs); this module turns the config into
 those parameters, owns the random generator and writes the order parameters of
 :mod:`simsuite.diagnostics.schooling`.
 
@@ -43,9 +43,9 @@ from simsuite.config import (
     section,
 )
 from simsuite.diagnostics.schooling import order_parameters
-from simsuite.models import couzin_kernels as kernels
 from simsuite.models.base import Coordinate, MemoryNeeds, Model, VariableSpec
-from simsuite.models.couzin_initial import CouzinContext, CouzinInitialCondition, RandomBall
+from simsuite.models.couzin import kernels
+from simsuite.models.couzin.initial import CouzinContext, CouzinInitialCondition, RandomBall
 
 UNSET = -1.0
 

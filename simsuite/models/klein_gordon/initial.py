@@ -1,7 +1,7 @@
 """Initial conditions of the Klein–Gordon model, one registered dataclass per ``[initial_condition] type``.
 
 Each returns ``(φ, φ_t)`` at t = 0 on the points it is given; the closed forms are those of
-:mod:`simsuite.models.kg_exact`, so exact solutions start exactly (φ_t included).
+:mod:`simsuite.models.klein_gordon.exact`, so exact solutions start exactly (φ_t included).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import numpy as np
 
 from simsuite import expressions
 from simsuite.config import ConfigError, Polymorphic, param
-from simsuite.models import kg_exact as exact
-from simsuite.models.kg_potentials import Phi4, Potential, SineGordon
+from simsuite.models.klein_gordon import exact
+from simsuite.models.klein_gordon.potentials import Phi4, Potential, SineGordon
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def _phi4(ctx: KGContext) -> Phi4:
 @dataclass(frozen=True)
 class Kink(KGInitialCondition):
     """Boosted kink of the potential: φ⁴ v tanh(γ(x − x₀ − u t)/w), w = √2/(√λ v); sine-Gordon
-    4 arctan(exp(m γ (x − x₀ − u t))). Exact (see :mod:`~simsuite.models.kg_exact`)."""
+    4 arctan(exp(m γ (x − x₀ − u t))). Exact (see :mod:`~simsuite.models.klein_gordon.exact`)."""
 
     type_name: ClassVar[str] = "kink"
     potentials: ClassVar[tuple[str, ...]] = ("phi4", "sine_gordon")

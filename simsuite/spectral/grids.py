@@ -11,9 +11,11 @@ field (Trefethen, *Spectral Methods in MATLAB*, SIAM 2000, ch. 3).
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import scipy.fft as sfft
@@ -129,14 +131,53 @@ def dealias_filter(
     raise ValueError(f"unknown dealiasing {kind!r}; known: {', '.join(DEALIAS_CHOICES)}")
 
 
+def check_grid_extent(
+    source: str, key: str, value: Any, x_min: float, x_max: float, n: int
+) -> None:
+    """Require a domain whose length, spacing and largest wavenumber are finite, non-zero floats
+    (x_max > x_min is checked by :meth:`GridSection.check`)."""
+    length = x_max - x_min
+    dx = length / n
+    if not (math.isfinite(length) and dx > 0 and math.isfinite(math.pi / dx)):
+        raise ConfigError(
+            source,
+            key,
+            value,
+            f"gives a domain [{x_min:g}, {x_max:g}] with n_points = {n} whose length, spacing "
+            "dx or wavenumbers pi/dx are not finite non-zero numbers",
+        )
+
+
+#: Boundary conditions of the field bases (:mod:`simsuite.spectral.bases`).
+BOUNDARY_CHOICES = ("periodic", "antiperiodic", "neumann", "dirichlet")
+
+
 @dataclass(frozen=True)
 class GridSection:
-    """``[grid]`` of the spectral models: a periodic grid and its dealiasing."""
+    """``[grid]`` of every field model: the domain, its boundary condition and the dealiasing.
 
-    x_min: float = param(-25.0, unit="length", doc="left end of the periodic domain (included)")
-    x_max: float = param(25.0, unit="length", doc="right end of the periodic domain (excluded)")
+    A model sets its own defaults (``section(lambda: GridSection(x_min=..., x_max=...))``) and
+    says which boundaries its bases implement and which initial-condition period
+    ``fit_periods`` uses, through :meth:`check`.
+    """
+
+    x_min: float = param(-25.0, unit="length", doc="left end of the domain (included if periodic)")
+    x_max: float = param(25.0, unit="length", doc="right end of the domain (excluded if periodic)")
     n_points: int = param(
         512, ge=4, le=2**24, doc="number of grid points, dx = (x_max - x_min)/n_points"
+    )
+    boundary: str = param(
+        "periodic",
+        choices=BOUNDARY_CHOICES,
+        doc="periodic (FFT, every field model); klein_gordon also: antiperiodic (one phi4 kink), "
+        "neumann (DCT, phi_x = 0), dirichlet (DST, phi fixed to its initial end values)",
+    )
+    winding: int = param(
+        0,
+        ge=-1000,
+        le=1000,
+        doc="klein_gordon, periodic only: phi(x + L) = phi(x) + 2 pi winding (sine-Gordon kinks); "
+        "the periodic part phi - 2 pi winding (x - x_min)/L is evolved",
     )
     dealias: str = param(
         "none",
@@ -156,8 +197,67 @@ class GridSection:
         "centred on x = 0",
     )
 
-    def check(self, source: str) -> None:
+    def domain(self, period: float | None) -> tuple[float, float]:
+        """The domain ``(x_min, x_max)`` actually used: ``fit_periods`` periods of length
+        ``period`` centred on 0 when ``fit_periods > 0``, else the configured ends."""
+        if self.fit_periods and period is not None:
+            half = 0.5 * self.fit_periods * period
+            return -half, half
+        return self.x_min, self.x_max
+
+    def check(
+        self,
+        source: str,
+        model: str,
+        boundaries: tuple[str, ...] = BOUNDARY_CHOICES,
+        windings: bool = False,
+        period: float | None = None,
+        ic_name: str = "",
+    ) -> None:
+        """Check the section for ``model``, whose bases implement ``boundaries``, which evolves a
+        wound field when ``windings``, and whose initial condition ``ic_name`` has the spatial
+        period ``period`` (None: none)."""
         if self.x_max <= self.x_min:
             raise ConfigError(
                 source, "grid.x_max", self.x_max, f"must be greater than grid.x_min = {self.x_min}"
             )
+        if self.boundary not in boundaries:
+            raise ConfigError(
+                source,
+                "grid.boundary",
+                self.boundary,
+                f"the {model} model supports {', '.join(boundaries)}",
+            )
+        if self.winding and not windings:
+            raise ConfigError(
+                source, "grid.winding", self.winding, f"the {model} model takes no winding (use 0)"
+            )
+        if self.winding and self.boundary != "periodic":
+            raise ConfigError(
+                source,
+                "grid.winding",
+                self.winding,
+                f"needs grid.boundary = 'periodic' (is {self.boundary!r})",
+            )
+        if self.fit_periods and period is None:
+            raise ConfigError(
+                source,
+                "grid.fit_periods",
+                self.fit_periods,
+                f"needs a periodic initial condition; {ic_name!r} has no period "
+                "(set grid.fit_periods = 0)",
+            )
+        if self.fit_periods and self.boundary != "periodic":
+            raise ConfigError(
+                source,
+                "grid.fit_periods",
+                self.fit_periods,
+                f"needs grid.boundary = 'periodic' (is {self.boundary!r})",
+            )
+        x_min, x_max = self.domain(period)
+        key, value = (
+            ("grid.fit_periods", self.fit_periods)
+            if self.fit_periods
+            else ("grid.x_max", self.x_max)
+        )
+        check_grid_extent(source, key, value, x_min, x_max, self.n_points)

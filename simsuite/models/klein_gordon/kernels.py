@@ -5,7 +5,7 @@ evaluates the force a(φ) = φ_xx − V′(φ) once per sub-step. On the periodi
 pair and three passes over the field; driven from Python the interpreter's share (calls, kernel
 dispatch, temporaries) costs more than the transforms. The kernels here run ``steps`` steps of a
 composition whose coefficients the integrator hands over, with FFTW executed from compiled code
-(:mod:`simsuite.compiled_fft`): the integrator keeps the method (its coefficients, FSAL, step counts,
+(:mod:`simsuite.spectral.fftw_numba`): the integrator keeps the method (its coefficients, FSAL, step counts,
 checks), the model the equation. Every operation is the one the Python path does, in the same order,
 so both give the same numbers (tested to round-off).
 
@@ -28,7 +28,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from simsuite.compiled_fft import execute
+from simsuite.spectral.fftw_numba import execute
 
 LINEAR, PHI4, SINE_GORDON = 0, 1, 2
 

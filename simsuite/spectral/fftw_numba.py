@@ -9,10 +9,10 @@ compiled as a whole removes that overhead, but it must be able to run the
 transforms: numba cannot call pyFFTW objects, so this module plans FFTW itself (through ``ctypes``,
 on the very library pyFFTW ships and has loaded) and gives compiled code the two integers it needs
 to run a plan, the address of ``fftw_execute`` and the plan pointer (:func:`execute`):
-:class:`RealPlan` for the real fields of :mod:`simsuite.models.kg_kernels`, :class:`ComplexPlan`
-for :mod:`simsuite.models.nlse_kernels`.
+:class:`RealPlan` for the real fields of :mod:`simsuite.models.klein_gordon.kernels`, :class:`ComplexPlan`
+for :mod:`simsuite.models.nlse.kernels`.
 
-Plans are made with FFTW_ESTIMATE on aligned buffers (as :mod:`simsuite.transforms` does), so the
+Plans are made with FFTW_ESTIMATE on aligned buffers (as :mod:`simsuite.spectral.fft` does), so the
 algorithm, and with it every bit of the result, is the same in every process, and single-threaded
 (the lengths these loops serve are far below the length at which threads pay off). Each plan object
 owns its buffers: the compiled loops write the input buffer, execute, and read the output buffer.

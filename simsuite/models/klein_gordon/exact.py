@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simsuite.models.nlse_exact import sech
+from simsuite.models.nlse.exact import sech
 
 __all__ = [
     "lorentz_gamma",

@@ -1,6 +1,6 @@
 """Initial conditions of the NLSE model, one registered dataclass per ``[initial_condition] type``.
 
-Closed forms are those of :mod:`simsuite.models.nlse_exact` for g = 1; for a focusing nonlinearity g > 0
+Closed forms are those of :mod:`simsuite.models.nlse.exact` for g = 1; for a focusing nonlinearity g > 0
 the exact solutions are divided by √g so that they stay exact (ψ/√g solves the equation with g).
 """
 
@@ -14,7 +14,7 @@ import numpy as np
 
 from simsuite import expressions
 from simsuite.config import ConfigError, Polymorphic, param
-from simsuite.models import nlse_exact as exact
+from simsuite.models.nlse import exact
 
 
 @dataclass(frozen=True)

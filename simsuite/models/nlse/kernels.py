@@ -5,12 +5,12 @@ The right-hand side ``N(ψ̂) = FFT(i g |ψ|² ψ)`` (times a dealiasing mask) i
 ``execute`` twice, a numba dispatch, a copy in and a copy out, which at n = 512 cost as much as the
 transforms themselves (measured: an evaluation 2.0–2.4 times its FFT pair). :func:`lawson_step`
 therefore runs a whole integrating-factor Runge–Kutta step compiled: each stage is summed straight
-into the input buffer of an FFTW plan (:class:`~simsuite.compiled_fft.ComplexPlan`), transformed,
+into the input buffer of an FFTW plan (:class:`~simsuite.spectral.fftw_numba.ComplexPlan`), transformed,
 cubed in place and transformed back, and the dealiasing mask is folded into the pass that maps the
 stage derivative to the interaction picture. Between the two transforms nothing is copied.
 
 The arithmetic is the Python path's (:class:`~simsuite.integrators.dormand_prince.LawsonStepper`
-with :meth:`~simsuite.models.nlse.NLSEProblem.nonlinear`): the same stage sums
+with :meth:`~simsuite.models.nlse.model.NLSEProblem.nonlinear`): the same stage sums
 (:mod:`simsuite.integrators.kernels`), the same FFTW algorithm (plans made with the same flags on
 aligned buffers, so that N is bit for bit the same), the same pointwise products in the same order.
 Propagators that the Python path skips (``E = 1``) are rows of ones here, and multiplying by one is
@@ -26,9 +26,9 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from simsuite.compiled_fft import execute
 from simsuite.integrators.exponential_adams import adams_correct, adams_predict
 from simsuite.integrators.kernels import combine_rotate_into
+from simsuite.spectral.fftw_numba import execute
 
 __all__ = [
     "cubic_term",
@@ -133,7 +133,7 @@ def lawson_step(
     g, scale, mask
         ``g``, ``1/n`` and the dealiasing mask (empty for none).
     spectral, physical, address, forward, backward
-        :attr:`~simsuite.compiled_fft.ComplexPlan.args`.
+        :attr:`~simsuite.spectral.fftw_numba.ComplexPlan.args`.
     """
     n = u.size
     s = b.size

@@ -55,8 +55,8 @@ from typing import ClassVar
 import numpy as np
 import scipy.fft as sfft
 
-from simsuite.spectral import dealias_filter
-from simsuite.transforms import RealFFT
+from simsuite.spectral.fft import RealFFT
+from simsuite.spectral.grids import BOUNDARY_CHOICES, dealias_filter
 
 _BASES: dict[str, type[FieldBasis]] = {}
 
@@ -84,7 +84,7 @@ class FieldBasis:
     workers : int
         Threads of the transforms.
     fft : str
-        FFT library where a basis can use planned transforms (``simsuite.transforms``): "auto",
+        FFT library where a basis can use planned transforms (``simsuite.spectral.fft``): "auto",
         "fftw", "fftw_measure" or "scipy" (the periodic basis; the others use scipy.fft).
     """
 
@@ -301,7 +301,7 @@ class PeriodicBasis(FieldBasis):
 
     @cached_property
     def plan(self) -> RealFFT:
-        """The planned real FFT of one field (``simsuite.transforms.RealFFT``)."""
+        """The planned real FFT of one field (``simsuite.spectral.fft.RealFFT``)."""
         return RealFFT(self.n, self.workers, self.fft)
 
     def _forward(self, f):
@@ -467,7 +467,7 @@ class DirichletBasis(FieldBasis):
         return f", phi(x_min) = {self.left:.12g}, phi(x_max) = {self.right:.12g}"
 
 
-BOUNDARY_CHOICES = tuple(_BASES)
+assert tuple(_BASES) == BOUNDARY_CHOICES, "one basis per grid.boundary choice"
 
 
 def make_basis(

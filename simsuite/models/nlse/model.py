@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 import scipy.fft as sfft
 
-from simsuite import compiled_fft
 from simsuite.config import (
     ConfigError,
     IntegratorSection,
@@ -31,14 +30,12 @@ from simsuite.config import (
     param,
     section,
 )
-from simsuite.models import nlse_kernels
 from simsuite.models.base import (
     PROBE_DIM,
     Coordinate,
     MemoryNeeds,
     Model,
     VariableSpec,
-    check_grid_extent,
     check_probe,
 )
 from simsuite.models.initial_checks import (
@@ -46,9 +43,11 @@ from simsuite.models.initial_checks import (
     check_finite_invariants,
     check_not_vanishing,
 )
-from simsuite.models.nlse_initial import ICContext, NLSEInitialCondition, SingleSoliton
-from simsuite.spectral import GridSection, PeriodicGrid, dealias_filter, fft_workers
-from simsuite.transforms import THREADS_FROM, ComplexFFT
+from simsuite.models.nlse import kernels as nlse_kernels
+from simsuite.models.nlse.initial import ICContext, NLSEInitialCondition, SingleSoliton
+from simsuite.spectral import fftw_numba
+from simsuite.spectral.fft import THREADS_FROM, ComplexFFT
+from simsuite.spectral.grids import GridSection, PeriodicGrid, dealias_filter, fft_workers
 
 #: Initial-condition keys that are carrier wavenumbers (ψ ∝ e^{ivx}), at most π/dx.
 NLSE_WAVENUMBERS = ("velocity", "velocity1", "velocity2")
@@ -77,24 +76,14 @@ class NLSEConfig(RunConfig):
     def check(self) -> None:
         super().check()
         self.check_integrator(NLSE.integrators, "nlse")
-        self.grid.check(self.source)
         self.initial_condition.check(self.source, "initial_condition")
-        if self.grid.fit_periods and self.initial_condition.period() is None:
-            raise ConfigError(
-                self.source,
-                "grid.fit_periods",
-                self.grid.fit_periods,
-                f"needs a periodic initial condition; {self.initial_condition.type_name!r} has no period "
-                "(set grid.fit_periods = 0)",
-            )
-        g = self.grid
-        if g.fit_periods:
-            half = 0.5 * g.fit_periods * self.initial_condition.period()
-            check_grid_extent(
-                self.source, "grid.fit_periods", g.fit_periods, -half, half, g.n_points
-            )
-        else:
-            check_grid_extent(self.source, "grid.x_max", g.x_max, g.x_min, g.x_max, g.n_points)
+        self.grid.check(
+            self.source,
+            "nlse",
+            boundaries=NLSE.boundaries,
+            period=self.initial_condition.period(),
+            ic_name=self.initial_condition.type_name,
+        )
 
 
 class NLSEProblem:
@@ -154,17 +143,17 @@ class NLSEProblem:
 
     # -- compiled Lawson steps (the optional protocol of dormand_prince.LawsonStepper) -------------
     @cached_property
-    def _compiled(self) -> tuple[compiled_fft.ComplexPlan, np.ndarray] | None:
+    def _compiled(self) -> tuple[fftw_numba.ComplexPlan, np.ndarray] | None:
         """The FFTW plan and mask (empty for none) of the compiled steps, or None where compiled
         steps do not apply: ``run.fft`` other than FFTW's estimate plans (whose results the compiled
         plans reproduce), threaded transforms (``run.threads > 1`` from n = THREADS_FROM on; the
         compiled plans are single-threaded), or no FFTW library for compiled code."""
-        if self.fft.backend != "fftw" or not compiled_fft.available():
+        if self.fft.backend != "fftw" or not fftw_numba.available():
             return None
         if self.workers > 1 and self.grid.n >= THREADS_FROM:
             return None
         mask = np.empty(0) if self.mask is None else np.array(self.mask, dtype=float)
-        return compiled_fft.ComplexPlan(self.grid.n), mask
+        return fftw_numba.ComplexPlan(self.grid.n), mask
 
     @property
     def compiled_steps(self) -> bool:
@@ -175,7 +164,7 @@ class NLSEProblem:
         self, u, f, out, f_out, v0, K, a, b, fwd, bwd, end, end_bwd, h, last_stage
     ) -> None:
         """One compiled integrating-factor Runge–Kutta step on 1-D states
-        (:func:`~simsuite.models.nlse_kernels.lawson_step`, which documents the arguments)."""
+        (:func:`~simsuite.models.nlse.kernels.lawson_step`, which documents the arguments)."""
         plan, mask = self._compiled
         nlse_kernels.lawson_step(
             u, f, out, f_out, v0, K, a, b, fwd, bwd, end, end_bwd, float(h), bool(last_stage),
@@ -187,7 +176,7 @@ class NLSEProblem:
         check_every, offset,
     ) -> tuple[int, int, int, bool]:  # fmt: skip
         """Compiled exponential Adams steps on 1-D states
-        (:func:`~simsuite.models.nlse_kernels.adams_steps`, which documents the arguments)."""
+        (:func:`~simsuite.models.nlse.kernels.adams_steps`, which documents the arguments)."""
         plan, mask = self._compiled
         return nlse_kernels.adams_steps(
             w, u, w_pred, work, hist, columns, int(head), weights, frames, int(window), int(m),
@@ -205,6 +194,7 @@ class NLSE(Model):
     )
     config_class = NLSEConfig
     state_variables = ("psi_real", "psi_imag")
+    boundaries = ("periodic",)
     integrators = (
         "dop853",
         "dopri5",
@@ -251,10 +241,7 @@ class NLSE(Model):
     @classmethod
     def from_config(cls, cfg: NLSEConfig) -> NLSE:
         g = cfg.grid
-        x_min, x_max = g.x_min, g.x_max
-        if g.fit_periods:
-            half = 0.5 * g.fit_periods * cfg.initial_condition.period()
-            x_min, x_max = -half, half
+        x_min, x_max = g.domain(cfg.initial_condition.period())
         grid = PeriodicGrid(x_min, x_max, g.n_points, fft_workers(cfg.run.threads))
         check_probe(cfg.source, cfg.diagnostics.probe_x, x_min, x_max)
         mask = dealias_filter(grid.k, g.dealias, g.filter_strength, g.filter_order)

@@ -3,8 +3,8 @@
 .. math:: φ_{tt} − φ_{xx} + V′(φ) = 0,
 
 with V linear (½m²φ²), φ⁴ ((λ/4)(φ² − v²)²), sine-Gordon (m²(1 − cos φ)) or a custom expression
-(:mod:`~simsuite.models.kg_potentials`). The state is the pair (φ, π = φ_t) on the grid, an array of
-shape (2, n). φ_xx is spectral in the basis of the boundary condition (:mod:`simsuite.boundary`:
+(:mod:`~simsuite.models.klein_gordon.potentials`). The state is the pair (φ, π = φ_t) on the grid, an array of
+shape (2, n). φ_xx is spectral in the basis of the boundary condition (:mod:`simsuite.spectral.bases`:
 periodic with an optional winding, antiperiodic, Neumann, Dirichlet).
 
 The model supplies three views of the same equation:
@@ -31,8 +31,6 @@ from typing import Any
 
 import numpy as np
 
-from simsuite import compiled_fft
-from simsuite.boundary import BOUNDARY_CHOICES, FieldBasis, PeriodicBasis, make_basis
 from simsuite.config import (
     ConfigError,
     IntegratorSection,
@@ -43,14 +41,12 @@ from simsuite.config import (
     section,
 )
 from simsuite.integrators import get_integrator
-from simsuite.models import kg_kernels
 from simsuite.models.base import (
     PROBE_DIM,
     Coordinate,
     MemoryNeeds,
     Model,
     VariableSpec,
-    check_grid_extent,
     check_probe,
 )
 from simsuite.models.initial_checks import (
@@ -58,60 +54,18 @@ from simsuite.models.initial_checks import (
     check_finite_invariants,
     check_not_vanishing,
 )
-from simsuite.models.kg_initial import Gaussian, KGContext, KGInitialCondition
-from simsuite.models.kg_kernels import kick_rotate, scaled_sum_into
-from simsuite.models.kg_potentials import Custom, Linear, Phi4, Potential, SineGordon
-from simsuite.spectral import DEALIAS_CHOICES, fft_workers
+from simsuite.models.klein_gordon import kernels as kg_kernels
+from simsuite.models.klein_gordon.initial import Gaussian, KGContext, KGInitialCondition
+from simsuite.models.klein_gordon.kernels import kick_rotate, scaled_sum_into
+from simsuite.models.klein_gordon.potentials import Custom, Linear, Phi4, Potential, SineGordon
+from simsuite.spectral import fftw_numba
+from simsuite.spectral.bases import FieldBasis, PeriodicBasis, make_basis
+from simsuite.spectral.grids import BOUNDARY_CHOICES, GridSection, fft_workers
 
 POTENTIALS = ("linear", "phi4", "sine_gordon", "custom")
 _ENERGY_SCALE = (
     "E_s = integral of phi_t^2/2 + phi_x^2/2 + |V(phi)| dx at t = 0 (= energy[0] when V >= 0)"
 )
-
-
-@dataclass(frozen=True)
-class KGGridSection:
-    """``[grid]`` of the Klein–Gordon model."""
-
-    x_min: float = param(-30.0, unit="length", doc="left end of the domain")
-    x_max: float = param(30.0, unit="length", doc="right end of the domain")
-    n_points: int = param(512, ge=4, le=2**24, doc="number of grid points, dx = (x_max - x_min)/n")
-    boundary: str = param(
-        "periodic",
-        choices=BOUNDARY_CHOICES,
-        doc="periodic (FFT), antiperiodic (one phi4 kink), neumann (DCT, phi_x = 0), dirichlet "
-        "(DST, phi fixed to its initial end values)",
-    )
-    winding: int = param(
-        0,
-        ge=-1000,
-        le=1000,
-        doc="periodic only: phi(x + L) = phi(x) + 2 pi winding (sine-Gordon kinks); the periodic "
-        "part phi - 2 pi winding (x - x_min)/L is evolved",
-    )
-    dealias: str = param(
-        "none",
-        choices=DEALIAS_CHOICES,
-        doc="filter on V'(phi): none, two_thirds, half, exponential (Hou-Li)",
-    )
-    filter_strength: float = param(
-        36.0, gt=0.0, doc="alpha of the exponential filter exp(-alpha (k/k_max)^p)"
-    )
-    filter_order: int = param(36, ge=2, le=1000, doc="p of the exponential filter")
-
-    def check(self, source: str) -> None:
-        if self.x_max <= self.x_min:
-            raise ConfigError(
-                source, "grid.x_max", self.x_max, f"must exceed grid.x_min = {self.x_min}"
-            )
-        check_grid_extent(source, "grid.x_max", self.x_max, self.x_min, self.x_max, self.n_points)
-        if self.winding and self.boundary != "periodic":
-            raise ConfigError(
-                source,
-                "grid.winding",
-                self.winding,
-                f"needs grid.boundary = 'periodic' (is {self.boundary!r})",
-            )
 
 
 @dataclass(frozen=True)
@@ -180,14 +134,20 @@ class KGConfig(RunConfig):
     model: ModelSection = section(lambda: ModelSection(name="klein_gordon"))
     time: TimeSection = section(lambda: TimeSection(t_final=50.0, dt=0.01, n_snapshots=101))
     integrator: IntegratorSection = section(lambda: IntegratorSection(method="yoshida4"))
-    grid: KGGridSection = section(KGGridSection)
+    grid: GridSection = section(lambda: GridSection(x_min=-30.0, x_max=30.0))
     potential: PotentialSection = section(PotentialSection)
     initial_condition: KGInitialCondition = section(Gaussian)
 
     def check(self) -> None:
         super().check()
         self.check_integrator(KleinGordon.integrators, "klein_gordon")
-        self.grid.check(self.source)
+        self.grid.check(
+            self.source,
+            "klein_gordon",
+            boundaries=KleinGordon.boundaries,
+            windings=True,
+            ic_name=self.initial_condition.type_name,
+        )
         self.potential.check(self.source)
         ic = self.initial_condition
         if ic.potentials and self.potential.name not in ic.potentials:
@@ -310,7 +270,7 @@ class KGProblem:
             self._flow_cache[h] = factors
         return factors
 
-    # -- compiled runs of kick-drift steps (simsuite.models.kg_kernels) ----------------------------
+    # -- compiled runs of kick-drift steps (simsuite.models.klein_gordon.kernels) ----------------------------
     @cached_property
     def _compiled(self) -> dict[str, Any] | None:
         """The compiled kernels' arguments that describe the equation, or None where they do not
@@ -319,7 +279,7 @@ class KGProblem:
         basis, pot = self.basis, self.potential
         if not isinstance(basis, PeriodicBasis) or basis.plan.backend != "fftw":
             return None
-        if not compiled_fft.available():
+        if not fftw_numba.available():
             return None
         if isinstance(pot, Phi4):
             kind, c1, c2 = kg_kernels.PHI4, pot.lam, pot.vacuum * pot.vacuum
@@ -329,7 +289,7 @@ class KGProblem:
             kind, c1, c2 = kg_kernels.LINEAR, pot.mass2, 0.0
         else:
             return None
-        plan = compiled_fft.RealPlan(basis.n)
+        plan = fftw_numba.RealPlan(basis.n)
         empty = np.empty(0)
         return {
             "ref": empty if basis.reference is None else np.ascontiguousarray(basis.reference),
@@ -349,7 +309,7 @@ class KGProblem:
         """Compiled ``steps`` steps of the kick-drift composition with kick coefficients ``kicks``
         (b_0..b_m, times h) and drifts ``drifts`` (a_1..a_m, times h), in place on the contiguous
         rows ``q``, ``p``; ``a`` = a(q) on entry and return. Returns 0 or the step after which the
-        state was found non-finite (:func:`~simsuite.models.kg_kernels.kick_drift_steps`)."""
+        state was found non-finite (:func:`~simsuite.models.klein_gordon.kernels.kick_drift_steps`)."""
         c = self._compiled
         return kg_kernels.kick_drift_steps(
             q, p, a, np.asarray(kicks, dtype=float), np.asarray(drifts, dtype=float), float(merged),
@@ -362,7 +322,7 @@ class KGProblem:
         ``drifts`` (times h), in place on the state ``x`` = (φ, π) on the grid, through the modes
         as :meth:`to_modal`, :meth:`modal_remainder`, :meth:`modal_kick_flow` and
         :meth:`from_modal` do it. Returns 0 or the step after which the state was found non-finite
-        (:func:`~simsuite.models.kg_kernels.exponential_advance`)."""
+        (:func:`~simsuite.models.klein_gordon.kernels.exponential_advance`)."""
         c = self._compiled
         cos, sin_over, minus_w_sin = self._stacked_flow_factors(tuple(drifts))
         return kg_kernels.exponential_advance(
@@ -374,7 +334,7 @@ class KGProblem:
     # the modes stay in ``w`` between the parts, so the numbers are those of one call
     def exponential_modes(self, x) -> np.ndarray:
         """The modal state ``w`` = (a, b, g), shape (3, modes), of the grid state ``x`` = (φ, π)
-        (:func:`~simsuite.models.kg_kernels.exponential_begin`): one remainder evaluation."""
+        (:func:`~simsuite.models.klein_gordon.kernels.exponential_begin`): one remainder evaluation."""
         c = self._compiled
         w = np.empty((3, c["plan"].modes.size), dtype=complex)
         kg_kernels.exponential_begin(
@@ -461,6 +421,7 @@ class KleinGordon(Model):
         "(1+1)D nonlinear Klein-Gordon phi_tt - phi_xx + V'(phi) = 0 (phi4, sine-Gordon...)"
     )
     config_class = KGConfig
+    boundaries = BOUNDARY_CHOICES
     integrators = (
         "yoshida4",
         "verlet",
@@ -568,7 +529,7 @@ class KleinGordon(Model):
         (Fourier, half-integer Fourier, cosine or sine series; φ_ref(x_p) added back for a
         winding or Dirichlet data), exact at any x_p, not the nearest grid point. The expansion
         is linear in the grid values, so it is one dot product with the grid weights of
-        :meth:`~simsuite.boundary.FieldBasis.cardinal` (no transform per sample)."""
+        :meth:`~simsuite.spectral.bases.FieldBasis.cardinal` (no transform per sample)."""
         weights, offset = self._probe_weights
         return {
             "probe_phi": float(weights @ state[0]) + offset,
