@@ -106,8 +106,8 @@ def case_config(case: Case, quick: bool = False) -> RunConfig:
 
 def _one_thread(cfg: RunConfig) -> RunConfig:
     """``cfg`` with ``run.threads = 1`` unless the case set it: parallel workers each running
-    numba and FFTs on every core oversubscribe the CPU (20× slower Couzin runs measured on two
-    cores). ``run.threads`` is not part of the run's hash, so the run file keeps its name."""
+    numba and FFTs on every core oversubscribe the CPU (Couzin runs become many times slower).
+    ``run.threads`` is not part of the run's hash, so the run file keeps its name."""
     if cfg.run.threads:
         return cfg
     return dataclasses.replace(cfg, run=dataclasses.replace(cfg.run, threads=1))

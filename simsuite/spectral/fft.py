@@ -2,15 +2,15 @@
 
 A right-hand side such as the NLSE's ``N(ψ̂) = FFT(i g |ψ|² ψ)`` is two transforms of one fixed
 length, called hundreds of thousands of times. FFTW with a measured plan (Frigo and Johnson 2005)
-does such a transform pair about four times faster than ``scipy.fft`` on one thread at n = 512–2048
-(measured on this project's 2-core machine: 11 µs against 44 µs at n = 2048), so
-:class:`ComplexFFT` uses it when pyFFTW can be imported and ``scipy.fft`` otherwise (or when asked).
+does such a transform pair several times faster than ``scipy.fft`` on one thread at n = 512–2048
+(the README's benchmark section gives the measured ratio), so :class:`ComplexFFT` uses it when
+pyFFTW can be imported and ``scipy.fft`` otherwise (or when asked).
 
 Plans are made with FFTW_ESTIMATE by default: the algorithm is then chosen by FFTW's cost model, the
 same in every process, so that a run restarted from a checkpoint, or repeated, reproduces every bit.
-``fftw_measure`` times candidate algorithms instead (FFTW_MEASURE): up to 40 % faster from n ≈ 8192
-(measured 71 against 115 µs per pair at n = 8192; 11.4 against 12.6 µs at n = 2048), but the choice,
-and so the last bits of the results, can differ from one process to the next.
+``fftw_measure`` times candidate algorithms instead (FFTW_MEASURE), which pays off on large grids
+(n ≳ 8192), but the choice, and so the last bits of the results, can differ from one process to
+the next.
 
 The plan owns two aligned buffers: ``backward(u_hat)`` copies the spectrum into one and leaves
 ``n · ifft(u_hat)`` (FFTW's unnormalised inverse) in the other, which the caller may change in place;

@@ -3,9 +3,8 @@
 A Klein–Gordon force is one real transform pair plus a few passes over the grid, an NLSE
 right-hand side one complex pair and one pass. Called from Python, each evaluation also pays the
 interpreter: method calls, the dispatch into each numba kernel, pyFFTW's ``execute`` and the
-temporary arrays, more than the transform pair itself at n = 512–1024 (about 3 µs for an rfft +
-irfft pair at n = 1024 on this project's machine). A loop of many steps
-compiled as a whole removes that overhead, but it must be able to run the
+temporary arrays, which costs more than the transform pair itself at n = 512–1024. A loop of
+many steps compiled as a whole removes that overhead, but it must be able to run the
 transforms: numba cannot call pyFFTW objects, so this module plans FFTW itself (through ``ctypes``,
 on the very library pyFFTW ships and has loaded) and gives compiled code the two integers it needs
 to run a plan, the address of ``fftw_execute`` and the plan pointer (:func:`execute`):
