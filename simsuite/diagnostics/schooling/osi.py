@@ -40,7 +40,8 @@ def oceanic_schooling_index(
     -------
     dict with the keys of :data:`ENTROPIES` and ``"oceanic_schooling_index"``
     (OSI = Σ w_k H_k with :data:`OSI_WEIGHTS`; NaN if any entropy is NaN). A
-    :class:`DegenerateSchoolWarning` names the entropies that had too few agents.
+    :class:`~simsuite.diagnostics.schooling.definitions.DegenerateSchoolWarning`
+    names the entropies that had too few agents.
     """
     snapshot = SchoolSnapshot(positions, velocities, box_size, definition)
     values, degenerate = snapshot.evaluate()

@@ -67,18 +67,20 @@ def schooling_timeseries(
 ) -> dict[str, np.ndarray]:
     """Order parameters, entropies and OSI of every snapshot of a (T, N, 3) trajectory.
 
-    Returns arrays over the first axis: the keys of :func:`oceanic_schooling_index`, and
-    ``polarization``, ``rotation``, ``order_index``, ``group_spread``, ``centroid`` (T, 3) and the
-    keys of :func:`nearest_neighbour_statistics`. The order parameters always use the simsuite
-    (periodic-aware) centroid; ``definition`` selects only the entropies. Degenerate snapshots are
-    reported in one warning for the whole series.
+    Returns arrays over the first axis: the keys of
+    :func:`~simsuite.diagnostics.schooling.osi.oceanic_schooling_index`, and ``polarization``,
+    ``rotation``, ``order_index``, ``group_spread``, ``centroid`` (T, 3) and the keys of
+    :func:`~simsuite.diagnostics.schooling.order.nearest_neighbour_statistics`. The order parameters
+    always use the simsuite (periodic-aware) centroid; ``definition`` selects only the entropies.
+    Degenerate snapshots are reported in one warning for the whole series.
 
-    The same numbers as :func:`oceanic_schooling_index` and :func:`order_parameters` snapshot by
-    snapshot (the histogram counts bit for bit, the entropies to rounding), computed for many
-    snapshots at once: the compiled kernels of this package's ``*_kernels`` modules
-    (per-agent geometry, k nearest neighbours and pair cosines in one region parallel over the
-    snapshots, then the histograms), and NumPy over (snapshot, agent) arrays for the rest. Chunks
-    of about 10⁶ agent-snapshots bound the temporaries.
+    The same numbers as ``oceanic_schooling_index`` and
+    :func:`~simsuite.diagnostics.schooling.order.order_parameters` snapshot by snapshot (the
+    histogram counts bit for bit, the entropies to rounding), computed for many snapshots at once:
+    the compiled kernels of this package's ``*_kernels`` modules (per-agent geometry, k nearest
+    neighbours and pair cosines in one region parallel over the snapshots, then the histograms), and
+    NumPy over (snapshot, agent) arrays for the rest. Chunks of about 10⁶ agent-snapshots bound the
+    temporaries.
     """
     positions = np.asarray(positions, dtype=float)
     velocities = np.asarray(velocities, dtype=float)
@@ -110,8 +112,9 @@ def _series_chunk(
     """:func:`schooling_timeseries` of T snapshots, each step for all of them at once.
 
     The compiled kernels do the per-agent work, the neighbour search, the pair histogram and the
-    other histograms, repeating the arithmetic of :class:`SchoolSnapshot` (:func:`unit_vectors`,
-    :func:`offsets`, ``np.cross``, cKDTree, :func:`bin_counts`, ``np.histogram``); NumPy computes the
+    other histograms, repeating the arithmetic of the per-snapshot path
+    (:class:`~simsuite.diagnostics.schooling.entropies.SchoolSnapshot`: ``unit_vectors``,
+    ``offsets``, ``np.cross``, cKDTree, ``bin_counts``, ``np.histogram``); NumPy computes the
     heading angles of H_pol (its ``arccos`` and ``arctan2``, which a compiled libm need not round
     alike), the centroids and the entropies.
     """
