@@ -8,8 +8,16 @@ import warnings
 import numpy as np
 import pytest
 
-from simsuite.diagnostics import schooling, schooling_kernels
-from simsuite.diagnostics.schooling import ENTROPIES, DegenerateSchoolWarning
+from simsuite.diagnostics import schooling
+from simsuite.diagnostics.schooling import (
+    ENTROPIES,
+    DegenerateSchoolWarning,
+    geometry,
+    histogram_kernels,
+    histograms,
+    neighbours_kernels,
+    timeseries,
+)
 
 BOTH = ("simsuite", "dewi-kadita")
 OSI = "oceanic_schooling_index"
@@ -29,6 +37,46 @@ def ring_mill(n=64, radius=5.0, centre=(0.0, 0.0, 0.0)):
 
 def gas(rng, n=150, box=25.0):
     return rng.uniform(0.0, box, size=(n, 3)), isotropic(rng, n)
+
+
+def test_the_old_public_names_are_importable_from_the_package():
+    """Every public name of the former module simsuite/diagnostics/schooling.py, from the package."""
+    from simsuite.diagnostics.schooling import (  # noqa: F401
+        DEFINITIONS,
+        ENTROPIES,
+        OSI_WEIGHTS,
+        DegenerateSchoolWarning,
+        SchoolingDefinition,
+        angular_momentum_entropy,
+        centroid,
+        cohesion_entropy,
+        depth_entropy,
+        nearest_neighbour_distance,
+        nearest_neighbour_entropy,
+        nearest_neighbour_statistics,
+        oceanic_schooling_index,
+        offsets,
+        order_index,
+        order_parameters,
+        polarization,
+        polarization_entropy,
+        rotation,
+        schooling_timeseries,
+        shape_entropy,
+        spread,
+        velocity_correlation_entropy,
+    )
+
+    old_names = {
+        "polarization", "centroid", "offsets", "rotation", "spread", "nearest_neighbour_distance",
+        "nearest_neighbour_statistics", "order_index", "order_parameters", "ENTROPIES",
+        "OSI_WEIGHTS", "DEFINITIONS", "SchoolingDefinition", "DegenerateSchoolWarning",
+        "cohesion_entropy", "polarization_entropy", "depth_entropy", "angular_momentum_entropy",
+        "nearest_neighbour_entropy", "velocity_correlation_entropy", "shape_entropy",
+        "oceanic_schooling_index", "schooling_timeseries",
+    }  # fmt: skip
+    assert set(schooling.__all__) == old_names
+    assert all(callable(getattr(schooling, name)) for name in old_names if name.islower())
 
 
 # -- order index and nearest-neighbour statistics ---------------------------------------------------
@@ -139,7 +187,7 @@ def test_blocked_pair_histogram_equals_all_pairs(monkeypatch):
     p = expected[expected > 0] / expected.sum()
     h_expected = -np.sum(p * np.log(p)) / np.log(20)
     for block in (1, 7, 203, 2**18):
-        monkeypatch.setattr(schooling, "_PAIR_BLOCK", block)
+        monkeypatch.setattr(histograms, "_PAIR_BLOCK", block)
         for definition in BOTH:
             h = schooling.velocity_correlation_entropy(vel, definition)
             assert h == pytest.approx(h_expected, rel=1e-12)
@@ -310,7 +358,7 @@ def _reference_neighbours(points, box, k):
     """scipy's cKDTree, as the per-snapshot path queries it."""
     from scipy.spatial import cKDTree
 
-    tree = cKDTree(schooling._wrap(points, box), boxsize=box) if box else cKDTree(points)
+    tree = cKDTree(geometry.wrap(points, box), boxsize=box) if box else cKDTree(points)
     return tree.query(tree.data, k=k + 1)[0][:, 1:]
 
 
@@ -339,13 +387,13 @@ def _point_sets(rng):
 def test_compiled_neighbours_equal_ckdtree_to_the_last_bit():
     rng = np.random.default_rng(20)
     for label, points, box in _point_sets(rng):
-        points = schooling._wrap(points, box) if box else points
+        points = geometry.wrap(points, box) if box else points
         for k in sorted({1, min(5, len(points) - 1), min(7, len(points) - 1)}):
-            got = schooling_kernels.neighbour_distances(points[np.newaxis], box, k)[0]
+            got = neighbours_kernels.neighbour_distances(points[np.newaxis], box, k)[0]
             np.testing.assert_array_equal(got, _reference_neighbours(points, box, k), err_msg=label)
         # several snapshots at once (the parallel kernel): the agents in other orders
         batch = np.stack((points, points[::-1], np.roll(points, 7, axis=0)))
-        got = schooling_kernels.neighbour_distances(batch, box, min(5, len(points) - 1))
+        got = neighbours_kernels.neighbour_distances(batch, box, min(5, len(points) - 1))
         for snapshot, distances in zip(batch, got, strict=True):
             expected = _reference_neighbours(snapshot, box, min(5, len(points) - 1))
             np.testing.assert_array_equal(distances, expected, err_msg=label)
@@ -354,7 +402,7 @@ def test_compiled_neighbours_equal_ckdtree_to_the_last_bit():
 def test_compiled_neighbours_refuse_too_few_agents():
     for n, k in ((1, 1), (2, 2), (9, 8), (5, 0)):
         with pytest.raises(ValueError, match="k must be"):
-            schooling_kernels.neighbour_distances(np.zeros((1, n, 3)), None, k)
+            neighbours_kernels.neighbour_distances(np.zeros((1, n, 3)), None, k)
 
 
 def _numpy_pair_counts(unit, bins, clip):
@@ -379,14 +427,14 @@ def test_compiled_pair_counts_equal_numpy():
         usable = rng.random(len(unit)) < 0.8
         for clip in (True, False):
             for bins in (20, 7):
-                got = schooling_kernels.pair_cosine_counts(unit[np.newaxis], None, bins, clip)
+                got = histogram_kernels.pair_cosine_counts(unit[np.newaxis], None, bins, clip)
                 np.testing.assert_array_equal(got[0], _numpy_pair_counts(unit, bins, clip))
-                got = schooling_kernels.pair_cosine_counts(
+                got = histogram_kernels.pair_cosine_counts(
                     unit[np.newaxis], usable[np.newaxis], bins, clip
                 )
                 np.testing.assert_array_equal(got[0], _numpy_pair_counts(unit[usable], bins, clip))
                 # several snapshots at once (the parallel kernel)
-                got = schooling_kernels.pair_cosine_counts(
+                got = histogram_kernels.pair_cosine_counts(
                     np.stack((unit, unit[::-1])),
                     np.stack((usable, np.ones_like(usable))),
                     bins,
@@ -410,29 +458,33 @@ def test_compiled_row_counts_equal_counts_and_histogram():
     rows = np.stack([rng.permutation(values) for _ in range(4)])
     usable = rng.random(rows.shape) < 0.7
     for clip in (True, False):
-        got = schooling_kernels.row_counts(rows, 0.0, 2.0, 20, clip, usable)
+        got = histogram_kernels.row_counts(rows, 0.0, 2.0, 20, clip, usable)
         for row, mask, counts in zip(rows, usable, got, strict=True):
-            np.testing.assert_array_equal(counts, schooling._counts(row[mask], 0.0, 2.0, 20, clip))
+            np.testing.assert_array_equal(
+                counts, histograms.bin_counts(row[mask], 0.0, 2.0, 20, clip)
+            )
     # per-row ranges, one of them of zero width (everything in bin 0)
     lo, hi = rows.min(axis=1), rows.max(axis=1)
     hi[1] = lo[1]
-    got = schooling_kernels.row_counts(rows, lo, hi, 15, clip=True)
+    got = histogram_kernels.row_counts(rows, lo, hi, 15, clip=True)
     for t, counts in enumerate(got):
-        np.testing.assert_array_equal(counts, schooling._counts(rows[t], lo[t], hi[t], 15, True))
+        np.testing.assert_array_equal(
+            counts, histograms.bin_counts(rows[t], lo[t], hi[t], 15, True)
+        )
 
 
 def test_norm_helpers_sum_as_numpy_does():
     """The batched path relies on the order in which NumPy sums a short last axis."""
     rng = np.random.default_rng(23)
     v = rng.normal(size=(50, 40, 3)) * 10.0 ** rng.uniform(-5, 5, (50, 40, 3))
-    np.testing.assert_array_equal(schooling._norm3(v), np.linalg.norm(v, axis=-1))
-    np.testing.assert_array_equal(schooling._squared3(v), np.sum(v * v, axis=-1))
+    np.testing.assert_array_equal(geometry.norm3(v), np.linalg.norm(v, axis=-1))
+    np.testing.assert_array_equal(geometry.squared3(v), np.sum(v * v, axis=-1))
     d = np.abs(rng.normal(size=(50, 40, 5))) * 10.0 ** rng.uniform(-5, 5, (50, 40, 1))
     d[0, :3] = 0.0  # coincident neighbours: cv 0 (simsuite), 0/1e-10 (seed)
-    cv = schooling_kernels.neighbour_cv(d, seed_guard=False)
+    cv = neighbours_kernels.neighbour_cv(d, seed_guard=False)
     mean, sd = d.mean(axis=-1), d.std(axis=-1)
     np.testing.assert_array_equal(cv, np.divide(sd, mean, out=np.zeros_like(sd), where=mean > 0))
-    cv = schooling_kernels.neighbour_cv(d, seed_guard=True)
+    cv = neighbours_kernels.neighbour_cv(d, seed_guard=True)
     np.testing.assert_array_equal(cv, d.std(axis=-1) / (d.mean(axis=-1) + 1e-10))
 
 
@@ -474,7 +526,7 @@ def _assert_series_equal_per_snapshot(series, pos, vel, box, definition, label):
             np.testing.assert_allclose(
                 series[key][t], value, rtol=0, atol=ENTROPY_ATOL, err_msg=f"{label} {key} {t}"
             )
-        head = schooling._unit(vel[t])[0]
+        head = geometry.unit_vectors(vel[t])[0]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # N = 1: no neighbours
             order = schooling.order_parameters(pos[t], head, box)
@@ -507,7 +559,7 @@ def test_timeseries_chunks_and_threads_change_nothing(monkeypatch):
     rng = np.random.default_rng(25)
     pos, vel = rng.normal(0, 3, (11, 60, 3)), rng.normal(size=(11, 60, 3))
     reference = schooling.schooling_timeseries(pos, vel, 12.0)
-    monkeypatch.setattr(schooling, "_SERIES_CHUNK", 7 * 60)  # chunks of 7 and 4 snapshots
+    monkeypatch.setattr(timeseries, "_SERIES_CHUNK", 7 * 60)  # chunks of 7 and 4 snapshots
     chunked = schooling.schooling_timeseries(pos, vel, 12.0)
     threads = numba.get_num_threads()
     numba.set_num_threads(1)
