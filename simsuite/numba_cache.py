@@ -16,40 +16,89 @@ So simsuite points numba at a per-user cache folder before any kernel is compile
    ``~/Library/Caches/simsuite/numba`` on macOS; ``%LOCALAPPDATA%\\simsuite\\Cache\\numba`` on Windows);
 3. else, when that folder cannot be created, ``<temporary dir>/simsuite-numba-<user>``.
 
-Inside the folder numba keeps one subfolder per source directory, so an installed copy and a
-development checkout never share (or invalidate) each other's entries. The choice is made through the
-environment variable, so Dask workers and other subprocesses started by simsuite use the same folder.
-Deleting the folder is always safe: the kernels are compiled again on first use (about 15 s).
+The default folder ends in a *fingerprint* of simsuite's kernel sources (:func:`kernel_fingerprint`,
+a hash of every module that uses numba). numba checks a cached kernel against its own source file
+only, but a kernel that calls kernels of other modules (or takes them as arguments, as the
+integrators' compiled loops take a model's physics kernels) has their code compiled into it: a
+change to one of those alone would leave it stale. A new fingerprint starts a fresh folder instead;
+folders of other fingerprints unused for :data:`PRUNE_DAYS` days are removed. Inside the folder
+numba keeps one subfolder per source directory, so an installed copy and a development checkout
+never share (or invalidate) each other's entries. The choice is made through the environment
+variable, so Dask workers and other subprocesses started by simsuite use the same folder. Deleting
+the folder is always safe: the kernels are compiled again on first use (about 15 s). A
+``NUMBA_CACHE_DIR`` set by the user is used as it is, without the fingerprint.
 """
 
 from __future__ import annotations
 
 import getpass
+import hashlib
 import os
+import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import platformdirs
 
-__all__ = ["cache_dir", "configure"]
+__all__ = ["cache_dir", "configure", "kernel_fingerprint"]
 
 ENV = "NUMBA_CACHE_DIR"
 
+#: Cache folders of other kernel fingerprints unused for this many days are removed.
+PRUNE_DAYS = 14
 
-def _default_dir() -> Path:
-    folder = Path(platformdirs.user_cache_dir("simsuite", appauthor=False)) / "numba"
+PACKAGE = Path(__file__).resolve().parent
+
+
+def kernel_fingerprint(package: Path = PACKAGE) -> str:
+    """A hash (16 hex digits) of the path and bytes of every module under ``package`` that
+    mentions numba: it changes whenever any compiled kernel's source changes."""
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        data = path.read_bytes()
+        if b"numba" in data:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + data + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def prune_other_fingerprints(parent: Path, keep: str) -> None:
+    """Remove the entries of ``parent`` other than ``keep`` unused for :data:`PRUNE_DAYS` days."""
+    cutoff = time.time() - PRUNE_DAYS * 86400.0
+    try:
+        entries = list(parent.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            stale = entry.name != keep and entry.stat().st_mtime < cutoff
+        except OSError:
+            continue
+        if stale:
+            shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(True)
+
+
+def _usable(folder: Path) -> bool:
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        if os.access(folder, os.W_OK):
-            return folder
+        os.utime(folder)  # marks it in use, for the pruning of other fingerprints
+        return os.access(folder, os.W_OK)
     except OSError:
-        pass
+        return False
+
+
+def _default_dir() -> Path:
+    fingerprint = kernel_fingerprint()
+    parent = Path(platformdirs.user_cache_dir("simsuite", appauthor=False)) / "numba"
+    if _usable(parent / fingerprint):
+        prune_other_fingerprints(parent, fingerprint)
+        return parent / fingerprint
     try:
         user = getpass.getuser()
     except (KeyError, OSError):  # no name for this uid (e.g. some containers)
         user = str(os.getuid()) if hasattr(os, "getuid") else "user"
-    return Path(tempfile.gettempdir()) / f"simsuite-numba-{user}"
+    return Path(tempfile.gettempdir()) / f"simsuite-numba-{user}" / fingerprint
 
 
 def configure() -> Path:

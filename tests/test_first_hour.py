@@ -13,11 +13,13 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import tomli_w
 
 from simsuite import cli
+from simsuite.numba_cache import PRUNE_DAYS, kernel_fingerprint, prune_other_fingerprints
 from simsuite.progress import LineProgress, progress_bar
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,7 +56,7 @@ def test_compiled_kernels_are_cached_per_user_not_in_the_package(tmp_path):
         "print(numba.config.CACHE_DIR)\n"
     )
     printed = _python(code, env, tmp_path)
-    assert Path(printed) == tmp_path / "cache" / "simsuite" / "numba"
+    assert Path(printed) == tmp_path / "cache" / "simsuite" / "numba" / kernel_fingerprint()
     assert list(Path(printed).rglob("kernels.weighted_sum_into*.nbi"))
     assert set(PACKAGE.rglob("*weighted_sum_into*.nbi")) == before
 
@@ -67,7 +69,35 @@ def test_a_users_numba_cache_dir_is_respected_and_numba_imported_first_is_covere
     )
     env = _env_without_numba_cache(XDG_CACHE_HOME=str(tmp_path / "cache"))
     code = "import numba; import simsuite; print(numba.config.CACHE_DIR)"
-    assert Path(_python(code, env, tmp_path)) == tmp_path / "cache" / "simsuite" / "numba"
+    expected = tmp_path / "cache" / "simsuite" / "numba" / kernel_fingerprint()
+    assert Path(_python(code, env, tmp_path)) == expected
+
+
+def test_a_change_to_any_kernel_module_starts_a_fresh_cache_folder(tmp_path):
+    """numba checks a cached kernel against its own file only; a kernel that calls (or is handed)
+    kernels of other modules would go stale when only those change. The fingerprint covers every
+    module that uses numba, and only those."""
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "a.py").write_text("import numba\n")
+    (package / "sub" / "b.py").write_text("from numba import njit\n")
+    (package / "c.py").write_text("x = 1\n")
+    first = kernel_fingerprint(package)
+    (package / "c.py").write_text("x = 2\n")
+    assert kernel_fingerprint(package) == first
+    (package / "sub" / "b.py").write_text("from numba import njit  # changed\n")
+    assert kernel_fingerprint(package) != first
+
+
+def test_cache_folders_of_other_fingerprints_are_pruned_when_unused(tmp_path):
+    old, recent, current = (tmp_path / name for name in ("old", "recent", "current"))
+    for folder in (old, recent, current):
+        folder.mkdir()
+    days_ago = time.time() - (PRUNE_DAYS + 1) * 86400.0
+    os.utime(old, (days_ago, days_ago))
+    os.utime(current, (days_ago, days_ago))
+    prune_other_fingerprints(tmp_path, keep="current")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["current", "recent"]
 
 
 def test_ci_runs_the_readmes_setup_commands_in_order_then_the_quick_start():
