@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import math
 import warnings
@@ -15,6 +16,7 @@ from scipy import stats
 from scipy.optimize import brentq
 
 from simsuite.diagnostics import entropy as E
+from simsuite.diagnostics.entropy import signals
 
 RNG_SEED = 20240605
 
@@ -383,7 +385,7 @@ def sampen_reference(x, m, r):
 @pytest.fixture(params=["numpy", "numba"])
 def sampen_path(request, monkeypatch):
     if request.param == "numba":
-        monkeypatch.setattr(E, "SAMPEN_NUMBA_MIN_TEMPLATES", 0)
+        monkeypatch.setattr(signals, "SAMPEN_NUMBA_MIN_TEMPLATES", 0)
     return request.param
 
 
@@ -409,8 +411,8 @@ def test_sample_entropy_matches_reference(sampen_path):
 
 def test_sample_entropy_paths_agree_on_long_series():
     x = np.random.default_rng(RNG_SEED).normal(size=(2, 2600))
-    counts_numpy = E._sampen_counts_numpy(x, 2, np.array([0.2, 0.3]))
-    counts_numba = E._sampen_counts_numba(x, 2, np.array([0.2, 0.3]))
+    counts_numpy = signals._sampen_counts_numpy(x, 2, np.array([0.2, 0.3]))
+    counts_numba = signals._sampen_counts_numba(x, 2, np.array([0.2, 0.3]))
     assert np.array_equal(counts_numpy, counts_numba)
     assert E.sample_entropy(np.full(30, 1.0)) == 0.0  # every template matches
 
@@ -547,3 +549,41 @@ def test_field_entropies_match_field_entropy_one_by_one():
         support = p > 0
         exact = np.log(np.sum(np.where(support, p, 1) ** a * support, axis=1) * dx ** (1 - a))
         np.testing.assert_allclose(renyi[:, i], (exact / (1 - a)).astype(float), rtol=0, atol=1e-14)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The package keeps the public names of the former module simsuite/diagnostics/entropy.py
+# ---------------------------------------------------------------------------------------------------
+
+# The former module's __all__, plus its public names outside it that the package uses
+# (field_entropies in diagnostics.fields) or that tune it (SAMPEN_NUMBA_MIN_TEMPLATES).
+FORMER_PUBLIC_NAMES = [
+    "histogram",
+    "field_density",
+    "power_spectrum",
+    "ordinal_patterns",
+    "shannon",
+    "renyi",
+    "tsallis",
+    "field_entropy",
+    "permutation_entropy",
+    "spectral_entropy",
+    "statistical_complexity",
+    "complexity_entropy_curves",
+    "sample_entropy",
+    "field_entropies",
+    "SAMPEN_NUMBA_MIN_TEMPLATES",
+]
+
+
+@pytest.mark.parametrize("name", FORMER_PUBLIC_NAMES)
+def test_former_public_names_importable_from_the_package(name):
+    """``from simsuite.diagnostics.entropy import name`` works, and gives the object defined in one
+    of the package's modules."""
+    package = importlib.import_module("simsuite.diagnostics.entropy")
+    assert name in package.__all__
+    obj = getattr(package, name)  # what the from-import statement binds
+    if callable(obj):
+        assert obj.__name__ == name
+        assert obj.__module__.startswith("simsuite.diagnostics.entropy.")
+        assert getattr(importlib.import_module(obj.__module__), name) is obj
