@@ -747,7 +747,7 @@ def _check_collect(src: str, sw: Sweep) -> dict[str, str]:
     """Every collected variable is a (t,) variable the model writes (or a diagnostic when
     ``diagnostics.enabled``); returns their units."""
     from simsuite.models import get_model
-    from simsuite.runner import output_variables
+    from simsuite.run_output import output_variables
 
     first = sw.runs[0].config
     try:
