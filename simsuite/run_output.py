@@ -16,7 +16,8 @@ import numpy as np
 
 from simsuite.config import ConfigError, RunConfig, to_toml
 from simsuite.io.checkpoint import checkpoint_path
-from simsuite.io.netcdf import NetCDFWriter, file_status
+from simsuite.io.reader import file_status
+from simsuite.io.writer import NetCDFWriter
 from simsuite.models import Model, VariableSpec
 from simsuite.models.base import PROBE_DIM
 from simsuite.version import __version__
@@ -81,7 +82,7 @@ def global_attrs(cfg: RunConfig, model: Model) -> dict:
 
 def writer_arguments(cfg: RunConfig, model: Model, reference: dict[str, float] | None) -> dict:
     """The coordinates, variables, probe series and global attributes of the run's output: the
-    arguments of :class:`~simsuite.io.netcdf.NetCDFWriter` and :class:`~simsuite.io.netcdf.MemoryWriter`
+    arguments of :class:`~simsuite.io.writer.NetCDFWriter` and :class:`~simsuite.io.writer.MemoryWriter`
     (``reference`` from :func:`initial_reference`, None for a restart)."""
     return {
         "coords": model.coords(),

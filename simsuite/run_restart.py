@@ -24,7 +24,8 @@ from simsuite.io.checkpoint import (
     read_checkpoint,
     write_checkpoint,
 )
-from simsuite.io.netcdf import NetCDFWriter, file_status, open_output
+from simsuite.io.reader import file_status, open_output
+from simsuite.io.writer import NetCDFWriter
 from simsuite.models import Model
 from simsuite.models.base import PROBE_DIM
 from simsuite.run_setup import output_times, probe_counts

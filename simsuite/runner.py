@@ -32,8 +32,10 @@ import xarray as xr
 from simsuite.config import ConfigError, RunConfig, load_config
 from simsuite.integrators import IntegrationError, Interrupted
 from simsuite.io.checkpoint import Checkpoint, checkpoint_path
-from simsuite.io.netcdf import MemoryWriter, OutputLock, open_output
+from simsuite.io.lock import OutputLock
 from simsuite.io.paths import check_output_file
+from simsuite.io.reader import open_output
+from simsuite.io.writer import MemoryWriter
 from simsuite.models import Model
 from simsuite.models.base import PROBE_DIM
 from simsuite.progress import progress_bar
