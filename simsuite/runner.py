@@ -10,15 +10,17 @@ A field model's probe (φ, φ_t or Re ψ, Im ψ at ``diagnostics.probe_x``) is r
 output interval is crossed in equal parts no longer than ``diagnostics.probe_every`` (default
 ``time.dt``), the probe read at the end of each, and the samples appended to the series on
 ``t_probe`` with the snapshot that closes the interval.
+
+This module holds the orchestration (:func:`run`), the loop and the stop on a signal; the rest lives
+in :mod:`simsuite.run_setup` (model and integrator, output times, refusals before the start),
+:mod:`simsuite.run_output` (output variables, snapshot values, the writer) and
+:mod:`simsuite.run_restart` (checkpoints and restarts), and is re-exported here.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as _dt
-import os
 import signal
-import sys
 import threading
 import time as _time
 from pathlib import Path
@@ -27,33 +29,49 @@ import numba
 import numpy as np
 import xarray as xr
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
-
-from simsuite.config import ConfigError, RunConfig, load_config, to_toml
-from simsuite.integrators import IntegrationError, Interrupted, get_integrator
-from simsuite.io.checkpoint import (
-    Checkpoint,
-    check_checkpoint_times,
-    checkpoint_path,
-    read_checkpoint,
-    write_checkpoint,
-)
-from simsuite.io.netcdf import (
-    MemoryWriter,
-    NetCDFWriter,
-    OutputLock,
-    file_status,
-    open_output,
-)
+from simsuite.config import ConfigError, RunConfig, load_config
+from simsuite.integrators import IntegrationError, Interrupted
+from simsuite.io.checkpoint import Checkpoint, checkpoint_path
+from simsuite.io.lock import OutputLock
 from simsuite.io.paths import check_output_file
-from simsuite.memory import estimate_memory, memory_limit
-from simsuite.models import Model, VariableSpec, get_model
+from simsuite.io.reader import open_output
+from simsuite.io.writer import MemoryWriter
+from simsuite.models import Model
 from simsuite.models.base import PROBE_DIM
 from simsuite.progress import progress_bar
-from simsuite.version import __version__
+from simsuite.run_output import (
+    SCALE,
+    initial_reference,
+    new_writer,
+    output_variables,
+    refuse_overwrite,
+    snapshot_values,
+    writer_arguments,
+)
+from simsuite.run_restart import resume, write_run_checkpoint
+from simsuite.run_setup import (
+    build,
+    check_memory,
+    check_output_size,
+    estimated_bytes,
+    output_times,
+    probe_counts,
+)
+
+#: Imported from here by the CLI, tests, examples and benchmarks (defined in the run_* modules).
+__all__ = [
+    "SCALE",
+    "RunFailed",
+    "RunInterrupted",
+    "build",
+    "check_memory",
+    "check_output_size",
+    "estimated_bytes",
+    "output_times",
+    "output_variables",
+    "probe_counts",
+    "run",
+]
 
 
 class RunFailed(RuntimeError):
@@ -105,133 +123,6 @@ class _StopOnSignal:
             raise RunInterrupted(self.received, signal.Signals(self.received).name)
 
 
-def build(cfg: RunConfig) -> tuple[Model, object]:
-    """The model and its integrator for a validated config."""
-    model = get_model(cfg.model.name).from_config(cfg)
-    integ = cfg.integrator
-    cls = get_integrator(integ.method)
-    options = {"max_steps": integ.max_steps}
-    if "error_norm" in getattr(cls, "defaults", {}):
-        options["error_norm"] = integ.error_norm
-    stepper = cls(model.problem, dt=cfg.time.dt, rtol=integ.rtol, atol=integ.atol, **options)
-    return model, stepper
-
-
-def output_times(cfg: RunConfig) -> np.ndarray:
-    """Snapshot times: ``time.n_snapshots`` evenly spaced over [0, t_final], or every
-    ``output.save_every`` steps of ``time.dt`` when that is set."""
-    every = cfg.output.save_every
-    if every > 0:
-        n_steps = round(cfg.time.t_final / cfg.time.dt)
-        steps = np.arange(0, n_steps + 1, every)
-        if steps[-1] != n_steps:
-            steps = np.append(steps, n_steps)
-        return steps * cfg.time.dt
-    return np.linspace(0.0, cfg.time.t_final, cfg.time.n_snapshots)
-
-
-def estimated_bytes(model: Model, n_snapshots: int) -> int:
-    """Size of the data the run will write (before compression), from the variable specs."""
-    sizes = {name: np.asarray(c.values).size for name, c in model.coords().items()}
-    total = 0
-    for spec in output_variables(model).values():
-        count = np.prod([sizes.get(d, 1) for d in spec.dims if d != "t"], dtype=float)
-        total += count * (4 if spec.dtype == "f4" else 8)
-    return int(total * n_snapshots)
-
-
-def check_output_size(cfg: RunConfig, model: Model) -> None:
-    """Refuse a run whose output would exceed ``output.max_bytes`` (exit 2, before it starts)."""
-    n_bytes = estimated_bytes(model, len(output_times(cfg)))
-    if n_bytes > cfg.output.max_bytes:
-        raise ConfigError(
-            cfg.source,
-            "output.max_bytes",
-            cfg.output.max_bytes,
-            f"the output would hold {n_bytes / 1e9:.3g} GB ({len(output_times(cfg))} snapshots); "
-            "raise output.max_bytes, or thin the snapshots (time.n_snapshots, output.save_every)",
-        )
-
-
-def check_memory(cfg: RunConfig, in_memory: bool = False) -> None:
-    """Refuse a run whose working memory would exceed ``run.max_memory`` (exit 2), estimated from
-    the config before the model or the integrator allocate anything (:mod:`simsuite.memory`);
-    ``in_memory``: the snapshots are kept in memory (no output file)."""
-    limit, what = memory_limit(cfg.run.max_memory)
-    if limit is None:
-        return
-    estimate = estimate_memory(cfg, len(output_times(cfg)) if in_memory else 0)
-    if estimate.total > limit:
-        raise ConfigError(
-            cfg.source,
-            "run.max_memory",
-            cfg.run.max_memory,
-            f"the run would need about {estimate.total / 1e9:.3g} GB of working memory "
-            f"({estimate.describe()}), more than the {limit / 1e9:.3g} GB allowed ({what}); "
-            "reduce the grid or the number of agents, choose a method with fewer stages"
-            + (", write the output to a file" if in_memory else "")
-            + ", or raise run.max_memory (0 = no limit)",
-        )
-
-
-#: Prefix of the natural scales in the runner's ``reference`` dict (beside the initial values).
-SCALE = "scale:"
-
-
-def output_variables(
-    model: Model, reference: dict[str, float] | None = None
-) -> dict[str, VariableSpec]:
-    """The model's variables and the drift ``<name>_rel_error`` of each conserved scalar, with the
-    value of its natural scale as the attribute ``natural_scale`` when ``reference`` holds it."""
-    specs = dict(model.variables())
-    for name, spec in model.variables().items():
-        if spec.dims == ("t",) and spec.drift:
-            definition = spec.scale or f"|{name}[0]| (1 when {name}[0] = 0: an absolute drift)"
-            attrs: tuple = (("natural_scale_definition", definition),)
-            if reference and SCALE + name in reference:
-                attrs += (("natural_scale", reference[SCALE + name]),)
-            specs[f"{name}_rel_error"] = VariableSpec(
-                ("t",),
-                f"drift of {name} relative to its natural scale: ({name} - {name}[0]) / "
-                "natural scale",
-                "1",
-                attrs=attrs,
-            )
-    return specs
-
-
-def _reference(model: Model, state) -> dict[str, float]:
-    """The initial value I0 (key ``name``) and the natural scale s (key ``scale:name``) of each
-    conserved invariant, from the initial ``state``; s = 1 where the model's scale is not a
-    positive number (a zero state: the drift is then absolute). Checkpointed with the run, so a
-    restart divides by the same numbers."""
-    specs = model.variables()
-    reference = {
-        name: float(value) for name, value in model.invariants(state).items() if specs[name].drift
-    }
-    for name, scale in model.invariant_scales(state).items():
-        reference[SCALE + name] = float(scale) if scale > 0 and np.isfinite(scale) else 1.0
-    return reference
-
-
-def _global_attrs(cfg: RunConfig, model: Model) -> dict:
-    now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
-    attrs = {
-        "title": cfg.model.label or f"simsuite {cfg.model.name} run",
-        "model": cfg.model.name,
-        "label": cfg.model.label,
-        "simsuite_version": __version__,
-        "created": now,
-        "config_toml": to_toml(cfg),
-        "config_source": cfg.source,
-        "integrator": cfg.integrator.method,
-        "seed": cfg.run.seed,
-        "history": f"{now} simsuite run {cfg.source} ({' '.join(sys.argv[1:])})".strip(),
-    }
-    attrs.update(model.attrs())
-    return attrs
-
-
 def run(
     config: RunConfig | str | Path,
     *,
@@ -280,16 +171,8 @@ def run(
     model, stepper = build(cfg)
     show = cfg.run.progress if progress is None else progress
     initial = None if restart is not None and path else model.initial_state()
-    reference = None if initial is None else _reference(model, initial)
-    variables = {**output_variables(model, reference), **model.probe_variables()}
-    writer_args = {
-        "coords": model.coords(),
-        "variables": variables,
-        "series": _series(model),
-        "attrs": _global_attrs(cfg, model),
-        "time_units": model.time_units,
-        "time_long_name": model.time_long_name,
-    }
+    reference = None if initial is None else initial_reference(model, initial)
+    writer_args = writer_arguments(cfg, model, reference)
     check_output_size(cfg, model)  # on disk, or in memory when nothing is written
     if not path:
         writer = MemoryWriter(**writer_args)
@@ -304,10 +187,10 @@ def run(
             raise ConfigError(cfg.source, "output.path", path, str(exc)) from None
         try:
             if restart is not None:
-                writer, start = _resume(cfg, model, stepper, path)
+                writer, start = resume(cfg, model, stepper, path)
             else:
-                _refuse_overwrite(cfg, path, overwrite)
-                writer = _new_writer(cfg, target, writer_args)
+                refuse_overwrite(cfg, path, overwrite)
+                writer = new_writer(cfg, target, writer_args)
                 start = None
             _loop(
                 cfg,
@@ -341,150 +224,6 @@ def _with_output(cfg: RunConfig, path: str) -> RunConfig:
     if cfg.output.path == path:
         return cfg
     return dataclasses.replace(cfg, output=dataclasses.replace(cfg.output, path=path))
-
-
-def _new_writer(cfg: RunConfig, target: Path, writer_args: dict) -> NetCDFWriter:
-    """The writer of a new run on ``target``. An existing file there (``--overwrite``) and its
-    checkpoint are replaced only when the first snapshot is written: a start that fails leaves
-    them as they were."""
-    sidecar = checkpoint_path(target)
-    if not target.exists():
-        sidecar.unlink(missing_ok=True)  # a stale one would mislead
-        return NetCDFWriter(target, compression=cfg.output.compression, **writer_args)
-    return NetCDFWriter(
-        target,
-        compression=cfg.output.compression,
-        replace=True,
-        stale=(sidecar,),
-        **writer_args,
-    )
-
-
-def _refuse_overwrite(cfg: RunConfig, path: str, overwrite: bool) -> None:
-    """Refuse to replace an existing file unless asked to (exit 2, nothing is touched)."""
-    status = file_status(path)
-    if status is None or overwrite:
-        return
-    what = {
-        "complete": "a complete simsuite output",
-        "incomplete": "an incomplete simsuite output (continue it with --restart if it has a "
-        "checkpoint)",
-    }.get(status, "a file that is not a simsuite output")
-    raise ConfigError(
-        cfg.source,
-        "output.path",
-        path,
-        f"already exists ({what}); pass --overwrite (simsuite.run(..., overwrite=True)) to "
-        "replace it, or choose another --output",
-    )
-
-
-_RESTART_FREE = ("output.path", "run.progress", "run.threads")
-
-
-def _flat(table: dict, prefix: str = "") -> dict[str, object]:
-    out: dict[str, object] = {}
-    for key, value in table.items():
-        if isinstance(value, dict):
-            out.update(_flat(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
-
-
-def _resume(cfg: RunConfig, model: Model, stepper, path: str):
-    """The writer reopened on ``path`` and its checkpoint, after checking they belong to ``cfg``;
-    the model and stepper get their saved state back."""
-    real = Path(os.path.realpath(path))  # the checkpoint is beside the file a symlink points to
-    status = file_status(real)
-    if status is None:
-        raise ConfigError(cfg.source, "--restart", path, "no such output file")
-    if status == "complete":
-        raise ConfigError(
-            cfg.source, "--restart", path, "is complete: there is nothing to continue"
-        )
-    _refuse_other_model(cfg, path, real)
-    sidecar = checkpoint_path(real)
-    if not sidecar.exists():
-        raise ConfigError(
-            cfg.source,
-            "output.checkpoint_every",
-            cfg.output.checkpoint_every,
-            f"{path} has no checkpoint ({sidecar.name}): the run had checkpoint_every = 0 or "
-            "stopped before its first checkpoint; run it again with --overwrite",
-        )
-    start = read_checkpoint(sidecar)
-    mine, theirs = _flat(tomllib.loads(to_toml(cfg))), _flat(tomllib.loads(start.config_toml))
-    differ = sorted(
-        k
-        for k in set(mine) | set(theirs)
-        if k not in _RESTART_FREE and mine.get(k) != theirs.get(k)
-    )
-    if differ:
-        key = differ[0]
-        raise ConfigError(
-            cfg.source,
-            key,
-            mine.get(key),
-            f"must equal the value of the run being restarted ({theirs.get(key)!r}); a restart "
-            "continues the same run",
-        )
-    check_checkpoint_times(start, output_times(cfg), sidecar)  # a damaged one: exit 2
-    model.restore_state(start.model)
-    stepper.restore_state(start.integrator)
-    for name, value in _restored_stats(start).items():
-        setattr(stepper.stats, name, value)
-    note = f"{_dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()} restarted "
-    note += f"at t = {start.t:.17g} after {start.n_written} snapshots"
-    n_series = {}
-    if model.probe_variables():  # the samples up to the checkpointed snapshot
-        n_series[PROBE_DIM] = 1 + int(np.sum(probe_counts(cfg)[: start.n_written - 1]))
-    return NetCDFWriter.resume(real, start.n_written, note, n_series), start
-
-
-def _refuse_other_model(cfg: RunConfig, path: str, real: Path) -> None:
-    """Refuse to continue an output of another model (exit 2) before comparing any key."""
-    try:
-        with open_output(real) as ds:
-            theirs = str(ds.attrs.get("model", ""))
-    except (OSError, ValueError):
-        return  # not readable as a dataset: the checkpoint decides
-    if theirs and theirs != cfg.model.name:
-        raise ConfigError(
-            cfg.source,
-            "model.name",
-            cfg.model.name,
-            f"is a different model from the run being restarted ({path} holds a {theirs} run); "
-            f"restart it with its own {theirs} config",
-        )
-
-
-def _restored_stats(start: Checkpoint) -> dict[str, float]:
-    """The step counters to continue from. A stepper that carried its last force into the next
-    call (first same as last, ``fsal`` in its checkpoint state) evaluates it again after the
-    restart: that evaluation is the one the uninterrupted run had already counted."""
-    stats = dict(start.stats)
-    if start.integrator.get("fsal") and "n_rhs" in stats:
-        stats["n_rhs"] -= 1
-    return stats
-
-
-def probe_counts(cfg: RunConfig) -> np.ndarray:
-    """Number of probe intervals in each output interval: m_k = ⌈(t_k − t_{k−1})/h_p⌉ (at least
-    1), h_p = ``diagnostics.probe_every`` or ``time.dt`` when that is 0 — the rule by which the
-    fixed-step methods split an interval into equal steps, so that with h_p = dt every probe
-    interval is one step. The series holds 1 + Σ m_k samples: t = 0 and the ends of the probe
-    intervals, every snapshot time among them."""
-    h = cfg.diagnostics.probe_every or cfg.time.dt
-    spans = np.diff(output_times(cfg))
-    return np.maximum(1, np.ceil(spans / h * (1.0 - 1e-12))).astype(int)
-
-
-def _series(model: Model) -> dict[str, dict[str, str]]:
-    """The probe-series dimension and its coordinate's attributes, if the model has a probe."""
-    if not model.probe_variables():
-        return {}
-    return {PROBE_DIM: {"long_name": "time of the probe samples", "units": model.time_units}}
 
 
 def _probe_times(t: float, t_out: float, parts: int) -> np.ndarray:
@@ -540,18 +279,20 @@ def _loop(
     initial: tuple[np.ndarray, dict[str, float]] | None = None,
 ) -> None:
     """Advance to each output time and write the snapshots; from ``start`` (a checkpoint) or
-    from ``initial`` (the initial state and its :func:`_reference`)."""
+    from ``initial`` (the initial state and its :func:`initial_reference`)."""
     times = output_times(cfg)
     if start is None:
         state, reference = initial if initial is not None else (model.initial_state(), None)
         k0, t, before = 0, 0.0, 0.0
-        reference = dict(reference) if reference is not None else _reference(model, state)
+        reference = dict(reference) if reference is not None else initial_reference(model, state)
     else:
         k0, t, state = start.n_written, start.t, start.state
         reference, before = dict(start.reference), start.wall_time_s
         if any(SCALE + name not in reference for name in reference if SCALE not in name):
             # a checkpoint written before the scales were: take them from the initial state
-            reference.update(_reference(model, model.initial_state()) | dict(start.reference))
+            reference.update(
+                initial_reference(model, model.initial_state()) | dict(start.reference)
+            )
     every = cfg.output.checkpoint_every if checkpoint is not None else 0
     counts = probe_counts(cfg) if model.probe_variables() else None
     if counts is not None and start is None:  # the probe at t = 0
@@ -573,7 +314,7 @@ def _loop(
                     state, t = _advance(
                         cfg, model, stepper, writer, state, t, float(t_out), parts, stop
                     )
-                snapshot = _snapshot(model, state, reference)
+                snapshot = snapshot_values(model, state, reference)
                 if not all(np.all(np.isfinite(v)) for v in snapshot.values()):
                     raise RunFailed(
                         f"non-finite state at t = {t:.6g} (snapshot {k}); hint: reduce time.dt or the "
@@ -583,7 +324,7 @@ def _loop(
                 bar.update(1)
                 if every and k % every == 0 and 0 < k < len(times) - 1:
                     elapsed = before + _time.perf_counter() - started
-                    _checkpoint(
+                    write_run_checkpoint(
                         cfg, model, stepper, checkpoint, state, t, k + 1, reference, elapsed
                     )
                 if k + 1 < len(times):
@@ -612,33 +353,3 @@ def _loop(
     writer.close("complete", "")
     if checkpoint is not None:
         checkpoint.unlink(missing_ok=True)  # the complete file needs no restart
-
-
-def _checkpoint(cfg, model, stepper, path, state, t, n_written, reference, elapsed) -> None:
-    stats = stepper.stats
-    write_checkpoint(
-        path,
-        Checkpoint(
-            state=state,
-            t=t,
-            n_written=n_written,
-            stats={f: getattr(stats, f) for f in ("n_steps", "n_rejected", "n_rhs", "last_dt")},
-            integrator=stepper.checkpoint_state(),
-            model=model.checkpoint_state(),
-            reference=reference,
-            wall_time_s=elapsed,
-            config_toml=to_toml(cfg),
-        ),
-    )
-
-
-def _snapshot(model: Model, state, reference: dict[str, float]) -> dict[str, np.ndarray | float]:
-    """Observables, invariants and the drifts (I − I0)/s of the conserved ones (``reference``:
-    I0 and the natural scale s of each, from :func:`_reference`)."""
-    values: dict[str, np.ndarray | float] = dict(model.observables(state))
-    specs = model.variables()
-    for name, value in model.invariants(state).items():
-        values[name] = value
-        if specs[name].drift:
-            values[f"{name}_rel_error"] = (value - reference[name]) / reference[SCALE + name]
-    return values
