@@ -7,53 +7,13 @@ fields and scalars written per snapshot. It never opens an output file and never
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 
 from simsuite.config import ConfigError, RunConfig
 from simsuite.registry import MODELS, register_model
-
-
-def read_initial_snapshot(
-    source: str,
-    key: str,
-    path: Path,
-    time: float,
-    names: Iterable[str],
-    what: str,
-    x: np.ndarray | None = None,
-    same_grid: str = "",
-) -> dict[str, np.ndarray]:
-    """A snapshot of an earlier output for a ``from_file`` initial condition (``time`` < 0: the
-    last one); a file that is missing or not such an output is a :class:`ConfigError` on ``key``,
-    and so is one whose ``x`` grid differs from ``x`` (when given; ``same_grid`` names the keys
-    that must agree)."""
-    snap = _read_snapshot(source, key, path, time, names, what)
-    if x is not None and (
-        snap["x"].shape != x.shape or not np.allclose(snap["x"], x, rtol=0, atol=1e-9)
-    ):
-        raise ConfigError(
-            source,
-            key,
-            str(path),
-            f"the file's x grid differs from [grid]; use the same {same_grid}",
-        )
-    return snap
-
-
-def _read_snapshot(source, key, path, time, names, what) -> dict[str, np.ndarray]:
-    from simsuite.io.netcdf import read_snapshot
-
-    try:
-        return read_snapshot(path, None if time < 0 else time, tuple(names))
-    except FileNotFoundError:
-        raise ConfigError(source, key, str(path), f"no such file; must name {what}") from None
-    except (OSError, ValueError, KeyError, TypeError) as exc:  # not NetCDF, a folder, no variable
-        raise ConfigError(source, key, str(path), f"cannot be read as {what} ({exc})") from None
 
 
 def check_probe(source: str, probe_x: float, x_min: float, x_max: float) -> None:
