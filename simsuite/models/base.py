@@ -96,6 +96,9 @@ class Model:
     Subclasses define ``config_class`` (a :class:`RunConfig` subclass with the model's sections),
     ``integrators`` (names of the integrators they support, the first being the default),
     ``state_variables`` (the output variables holding the state) and implement the methods below.
+    What the front end (``analyze``, ``plot``, ``animate``) needs is declared as class variables
+    (``diagnostics``, ``field_variables``, ``field_diagnostics``, ``figures``, ``animation``):
+    the front end asks the model class, never tests its name.
     """
 
     name: ClassVar[str] = ""
@@ -111,6 +114,18 @@ class Model:
     #: :mod:`simsuite.diagnostics.fields`, for a state on the grid ``x``) or ``"schooling"``
     #: (:mod:`simsuite.diagnostics.schooling`, for agents)
     diagnostics: ClassVar[str] = "fields"
+    #: the state variables that make the field f of the field diagnostics: one real variable
+    #: (φ), or the real and imaginary parts of a complex field (ψ)
+    field_variables: ClassVar[tuple[str, ...]] = ()
+    #: further field diagnostics that apply to the model, by name
+    #: (:data:`simsuite.diagnostics.fields.FURTHER_DIAGNOSTICS`)
+    field_diagnostics: ClassVar[tuple[str, ...]] = ()
+    #: names of the model's standard figures in order (``simsuite plot``); each is registered by
+    #: a plotting module (:mod:`simsuite.plotting.registry`); the model imports no plotting code
+    figures: ClassVar[tuple[str, ...]] = ()
+    #: what ``simsuite animate`` draws, by name (:data:`simsuite.plotting.animation.SCENES`);
+    #: "" when the model has no animation
+    animation: ClassVar[str] = ""
     registry: ClassVar[dict[str, type[Model]]] = MODELS  # the one registry, simsuite.registry
     #: CF (udunits) units and ``long_name`` of the time coordinate ``t``
     time_units: ClassVar[str] = "1"
