@@ -8,8 +8,11 @@ Per snapshot, for the density ρ = |f|²/∫|f|² dx of the field f (ψ for the 
 * ``renyi_entropy(alpha)`` and ``tsallis_entropy(q)`` — the differential Rényi and Tsallis entropies;
 * ``spectral_entropy`` — normalised Shannon entropy of the power spectrum |f̂_k|² (0 for one mode);
 * ``permutation_entropy`` — normalised Bandt–Pompe entropy of the spatial profile (|ψ| or φ);
-* Klein–Gordon with φ⁴ or sine-Gordon potentials: ``energy_entropy``, the differential Shannon entropy
-  of the energy density e = ½φ_t² + ½φ_x² + V(φ) (localised on kinks and breathers, unlike φ²).
+* for the models that list it in their ``field_diagnostics`` (Klein–Gordon), with φ⁴ or sine-Gordon
+  potentials: ``energy_entropy``, the differential Shannon entropy of the energy density
+  e = ½φ_t² + ½φ_x² + V(φ) (localised on kinks and breathers, unlike φ²).
+
+Which field f a model has is its ``field_variables`` (:class:`simsuite.models.base.Model`).
 
 Per run (no time dimension), of the time series of the profile (|ψ| or φ) at the probe point
 x_p = ``diagnostics.probe_x``: ``probe_permutation_entropy`` and ``probe_statistical_complexity``
@@ -29,17 +32,22 @@ import xarray as xr
 
 from simsuite.config import DiagnosticsSection, RunConfig
 from simsuite.diagnostics import entropy
+from simsuite.registry import get_model
 from simsuite.spectral.bases import make_basis
 
 __all__ = ["field_of", "field_diagnostics"]
 
 
 def field_of(ds: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
-    """The field (t, x) of an NLSE or Klein–Gordon dataset and its real profile (|ψ| or φ)."""
-    if ds.attrs.get("model") == "nlse":
-        psi = ds["psi_real"].values + 1j * ds["psi_imag"].values
+    """The field f(t, x) of a field model's dataset and its real profile (|ψ| or φ): the model's
+    ``field_variables``, a real field (φ) or the real and imaginary parts of a complex one (ψ)."""
+    names = get_model(str(ds.attrs.get("model"))).field_variables
+    if len(names) == 2:
+        psi = ds[names[0]].values + 1j * ds[names[1]].values
         return psi, np.abs(psi)
-    phi = ds["phi"].values
+    if len(names) != 1:
+        raise ValueError(f"model {ds.attrs.get('model')!r} declares no field (field_variables)")
+    phi = ds[names[0]].values
     return phi, phi
 
 
@@ -58,6 +66,24 @@ def _energy_density(ds: xr.Dataset, cfg: RunConfig) -> np.ndarray | None:
     phi, pi = ds["phi"].values, ds["phi_t"].values
     phi_x = basis.gradient(phi)
     return 0.5 * pi**2 + 0.5 * phi_x**2 + pot.build().V(phi)
+
+
+def energy_entropy(ds: xr.Dataset, cfg: RunConfig) -> tuple[np.ndarray | None, str]:
+    """The differential Shannon entropy of the energy density per snapshot (None when the
+    potential bears no kinks), and its description."""
+    density = _energy_density(ds, cfg)
+    if density is None:
+        return None, ""
+    values = entropy.field_entropy(
+        np.sqrt(np.maximum(density, 0.0)), float(ds.attrs["dx"]), "shannon"
+    )
+    return values, "differential Shannon entropy of the energy density"
+
+
+#: Field diagnostics that only some models have (their ``field_diagnostics``), by output name:
+#: ``diagnostic(ds, cfg)`` returns the values on ``t`` (or None: not for this run) and a
+#: ``long_name``.
+FURTHER_DIAGNOSTICS = {"energy_entropy": energy_entropy}
 
 
 def field_diagnostics(ds: xr.Dataset, cfg: RunConfig) -> dict[str, xr.DataArray]:
@@ -98,13 +124,10 @@ def field_diagnostics(ds: xr.Dataset, cfg: RunConfig) -> dict[str, xr.DataArray]
         entropy.permutation_entropy(profile, d.permutation_order, d.permutation_delay),
         f"normalised permutation entropy of the spatial profile (order {d.permutation_order})",
     )
-    if ds.attrs.get("model") == "klein_gordon":
-        density = _energy_density(ds, cfg)
-        if density is not None:
-            out["energy_entropy"] = on_t(
-                entropy.field_entropy(np.sqrt(np.maximum(density, 0.0)), dx, "shannon"),
-                "differential Shannon entropy of the energy density",
-            )
+    for name in get_model(cfg.model.name).field_diagnostics:
+        values, long_name = FURTHER_DIAGNOSTICS[name](ds, cfg)
+        if values is not None:
+            out[name] = on_t(values, long_name)
     series, x_p, where = probe_series(ds, profile, d.probe_x)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # short runs: NaN is the honest answer

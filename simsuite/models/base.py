@@ -7,53 +7,13 @@ fields and scalars written per snapshot. It never opens an output file and never
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 
 from simsuite.config import ConfigError, RunConfig
 from simsuite.registry import MODELS, register_model
-
-
-def read_initial_snapshot(
-    source: str,
-    key: str,
-    path: Path,
-    time: float,
-    names: Iterable[str],
-    what: str,
-    x: np.ndarray | None = None,
-    same_grid: str = "",
-) -> dict[str, np.ndarray]:
-    """A snapshot of an earlier output for a ``from_file`` initial condition (``time`` < 0: the
-    last one); a file that is missing or not such an output is a :class:`ConfigError` on ``key``,
-    and so is one whose ``x`` grid differs from ``x`` (when given; ``same_grid`` names the keys
-    that must agree)."""
-    snap = _read_snapshot(source, key, path, time, names, what)
-    if x is not None and (
-        snap["x"].shape != x.shape or not np.allclose(snap["x"], x, rtol=0, atol=1e-9)
-    ):
-        raise ConfigError(
-            source,
-            key,
-            str(path),
-            f"the file's x grid differs from [grid]; use the same {same_grid}",
-        )
-    return snap
-
-
-def _read_snapshot(source, key, path, time, names, what) -> dict[str, np.ndarray]:
-    from simsuite.io.netcdf import read_snapshot
-
-    try:
-        return read_snapshot(path, None if time < 0 else time, tuple(names))
-    except FileNotFoundError:
-        raise ConfigError(source, key, str(path), f"no such file; must name {what}") from None
-    except (OSError, ValueError, KeyError, TypeError) as exc:  # not NetCDF, a folder, no variable
-        raise ConfigError(source, key, str(path), f"cannot be read as {what} ({exc})") from None
 
 
 def check_probe(source: str, probe_x: float, x_min: float, x_max: float) -> None:
@@ -136,6 +96,9 @@ class Model:
     Subclasses define ``config_class`` (a :class:`RunConfig` subclass with the model's sections),
     ``integrators`` (names of the integrators they support, the first being the default),
     ``state_variables`` (the output variables holding the state) and implement the methods below.
+    What the front end (``analyze``, ``plot``, ``animate``) needs is declared as class variables
+    (``diagnostics``, ``field_variables``, ``field_diagnostics``, ``figures``, ``animation``):
+    the front end asks the model class, never tests its name.
     """
 
     name: ClassVar[str] = ""
@@ -151,6 +114,18 @@ class Model:
     #: :mod:`simsuite.diagnostics.fields`, for a state on the grid ``x``) or ``"schooling"``
     #: (:mod:`simsuite.diagnostics.schooling`, for agents)
     diagnostics: ClassVar[str] = "fields"
+    #: the state variables that make the field f of the field diagnostics: one real variable
+    #: (φ), or the real and imaginary parts of a complex field (ψ)
+    field_variables: ClassVar[tuple[str, ...]] = ()
+    #: further field diagnostics that apply to the model, by name
+    #: (:data:`simsuite.diagnostics.fields.FURTHER_DIAGNOSTICS`)
+    field_diagnostics: ClassVar[tuple[str, ...]] = ()
+    #: names of the model's standard figures in order (``simsuite plot``); each is registered by
+    #: a plotting module (:mod:`simsuite.plotting.registry`); the model imports no plotting code
+    figures: ClassVar[tuple[str, ...]] = ()
+    #: what ``simsuite animate`` draws, by name (:data:`simsuite.plotting.animation.SCENES`);
+    #: "" when the model has no animation
+    animation: ClassVar[str] = ""
     registry: ClassVar[dict[str, type[Model]]] = MODELS  # the one registry, simsuite.registry
     #: CF (udunits) units and ``long_name`` of the time coordinate ``t``
     time_units: ClassVar[str] = "1"

@@ -4,13 +4,15 @@ Every function takes an :class:`xarray.Dataset` (an output of :func:`simsuite.ru
 with :func:`load_output`) and returns a :class:`matplotlib.figure.Figure`; nothing is shown and no
 pyplot state is touched, so the functions work headless and in notebooks alike.
 
-``standard_figures(ds)`` gives the model's standard set by name; ``save_figures`` writes them as
+``standard_figures(ds)`` gives the model's standard set by name (the names the model class lists in
+its ``figures``, drawn by the functions the plotting modules register under them, see
+:mod:`simsuite.plotting.registry`); ``save_figures`` writes them as
 PNG (and PDF); :func:`~simsuite.plotting.animation.animate` writes an MP4 or GIF.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import xarray as xr
@@ -18,11 +20,14 @@ from matplotlib.figure import Figure
 
 from simsuite.io.paths import check_output_folder
 from simsuite.plotting import fields, school, sweeps
-from simsuite.plotting.common import check_dataset, load_output
+from simsuite.plotting.common import SWEEP, check_dataset, load_output
+from simsuite.plotting.registry import figures_of
+from simsuite.registry import get_model, model_names
 
 __all__ = [
     "FIGURES",
     "fields",
+    "figures_of",
     "load_output",
     "save_figures",
     "school",
@@ -30,42 +35,50 @@ __all__ = [
     "sweeps",
 ]
 
+
+class ModelFigures(Mapping):
+    """The standard figures of each registered model that declares some, by model name: a
+    read-only view ``{model: {file name: figure function}}`` of the models' ``figures`` and the
+    figure registry (:mod:`simsuite.plotting.registry`), computed when asked, so a model
+    registered later is in it too."""
+
+    def _models(self) -> list[str]:
+        return [name for name in model_names() if get_model(name).figures]
+
+    def __getitem__(self, model: str) -> dict[str, Callable[[xr.Dataset], Figure]]:
+        if model not in self._models():
+            raise KeyError(model)
+        return {figure.file_name: figure.draw for figure in figures_of(get_model(model))}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._models())
+
+    def __len__(self) -> int:
+        return len(self._models())
+
+
 #: The standard figures of each model, by the name used in the file names.
-FIGURES: dict[str, dict[str, Callable[[xr.Dataset], Figure]]] = {
-    "nlse": {
-        "spacetime": fields.spacetime_map,
-        "snapshots": fields.snapshots,
-        "invariants": fields.invariant_drift,
-        "spectrum": fields.spectrum,
-        "phase_portrait": fields.phase_portrait,
-        "entropy": fields.entropy_timeseries,
-    },
-    "couzin": {
-        "school": school.school_snapshot,
-        "order_parameters": school.order_parameters,
-        "centroid": school.centroid_trajectory,
-        "nearest_neighbours": school.nearest_neighbour_histogram,
-        "entropy": school.schooling_entropies,
-    },
-}
-FIGURES["klein_gordon"] = FIGURES["nlse"]
+FIGURES: Mapping[str, dict[str, Callable[[xr.Dataset], Figure]]] = ModelFigures()
 
 
 def standard_figures(ds: xr.Dataset) -> dict[str, Figure]:
-    """The model's standard figures by name. The field models' entropy figure is included only
-    when the dataset holds the diagnostics; Couzin's schooling entropies are computed if absent;
-    a sweep summary gets :func:`~simsuite.plotting.sweeps.standard_sweep_figures`."""
+    """The model's standard figures (the model class's ``figures``) by file name. A figure that
+    applies only to some data (the field models' entropy figure, drawn when the dataset holds the
+    diagnostics) is left out otherwise; what a figure needs is added first (Couzin's schooling
+    entropies are computed if absent); a sweep summary gets
+    :func:`~simsuite.plotting.sweeps.standard_sweep_figures`."""
     model = check_dataset(ds, ds.encoding.get("source", "<dataset>"))
-    if model == "sweep":
+    if model == SWEEP:
         return sweeps.standard_sweep_figures(ds)
-    if model == "couzin":
-        ds = school.with_entropies(ds)
-    figures = {}
-    for name, make in FIGURES[model].items():
-        if name == "entropy" and model != "couzin" and not fields.has_entropies(ds):
-            continue
-        figures[name] = make(ds)
-    return figures
+    chosen = figures_of(get_model(model))
+    for figure in chosen:
+        if figure.prepare is not None:
+            ds = figure.prepare(ds)
+    return {
+        figure.file_name: figure.draw(ds)
+        for figure in chosen
+        if figure.applies is None or figure.applies(ds)
+    }
 
 
 def save_figures(

@@ -4,23 +4,34 @@ GIF (Pillow) otherwise.
 The artists are made once and updated each frame (``Line2D.set_data``, ``Line3D.set_data_3d``,
 ``Line3DCollection.set_segments``); nothing clears or re-plots the axes, so titles and labels stay.
 At most ``max_frames`` snapshots, spread evenly over the run, become frames, and the default size
-is 640 × 480 px (``dpi`` 100; at most 1280 px wide).
+is 640 × 480 px (``dpi`` 100; at most 1280 px wide). What is drawn is the scene the model names in
+its ``animation`` (:data:`SCENES`: ``"field"``, the profile against x; ``"school"``, the agents in
+3D).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 from matplotlib import animation
 from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
 from mpl_toolkits.mplot3d.art3d import Line3DCollection
 
 from simsuite.config import ConfigError
 from simsuite.plotting import fields, school
-from simsuite.plotting.common import check_dataset, new_figure, run_label, snapshot_indices
+from simsuite.plotting.common import (
+    SWEEP,
+    check_dataset,
+    new_figure,
+    run_label,
+    snapshot_indices,
+)
 from simsuite.progress import progress_bar
+from simsuite.registry import get_model
 
 FORMATS = ("mp4", "gif")
 WIDTH_INCHES, HEIGHT_INCHES = 6.4, 4.8
@@ -60,12 +71,13 @@ def animate(
     """
     source = ds.encoding.get("source", "<dataset>")
     model = check_dataset(ds, source)
-    if model == "sweep":
+    if model == SWEEP:
         raise ConfigError(source, "file", source, "is a sweep summary; animate a run output")
+    scene = scene_of(model, source)
     fmt = fmt or default_format()
     _check_options(fmt, fps, max_frames, dpi)
     frames = snapshot_indices(ds.sizes["t"], max_frames)
-    figure, update = (_school if model == "couzin" else _field)(ds)
+    figure, update = scene(ds)
     path = Path(path).with_suffix(f".{fmt}")
     path.parent.mkdir(parents=True, exist_ok=True)
     writer = (
@@ -77,6 +89,35 @@ def animate(
     with progress_bar(len(frames), enabled=progress, unit="frame", leave=True) as bar:
         movie.save(path, writer=writer, dpi=dpi, progress_callback=lambda i, n: bar.update(1))
     return path
+
+
+#: What an animation draws, by the name a model gives in its ``animation``: ``scene(ds)`` returns
+#: the figure and ``update(k)``, which shows snapshot ``k``.
+SCENES: dict[str, Callable[[xr.Dataset], tuple[Figure, Callable[[int], list]]]] = {}
+
+
+def scene(name: str) -> Callable:
+    """Decorator registering a scene function under ``name`` in :data:`SCENES`."""
+
+    def register(draw: Callable) -> Callable:
+        SCENES[name] = draw
+        return draw
+
+    return register
+
+
+def scene_of(model: str, source: str = "<dataset>") -> Callable:
+    """The scene the model ``model`` declares (its ``animation``), or :class:`ConfigError` when it
+    declares none."""
+    name = get_model(model).animation
+    if name not in SCENES:
+        raise ConfigError(
+            source,
+            "model",
+            model,
+            "has no animation" if not name else f"names an unknown animation {name!r}",
+        )
+    return SCENES[name]
 
 
 def _check_options(fmt: str, fps: int, max_frames: int, dpi: int) -> None:
@@ -97,6 +138,7 @@ def _check_options(fmt: str, fps: int, max_frames: int, dpi: int) -> None:
         )
 
 
+@scene("field")
 def _field(ds: xr.Dataset):
     """|ψ| (with Re ψ) or φ against x; one line artist each, updated per frame."""
     profile = fields.profile(ds).values
@@ -128,6 +170,7 @@ def _field(ds: xr.Dataset):
     return figure, update
 
 
+@scene("school")
 def _school(ds: xr.Dataset):
     """Agents as markers and headings as short segments coloured by depth, in 3D."""
     position = ds["position"].values

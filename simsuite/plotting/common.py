@@ -73,12 +73,16 @@ def _with_run(analyzed: xr.Dataset, path: Path) -> xr.Dataset:
     )
 
 
+#: What :func:`check_dataset` returns for a sweep summary (no model's name).
+SWEEP = "sweep"
+
+
 def check_dataset(ds: xr.Dataset, source: str = "<dataset>") -> str:
-    """The dataset's model name (``"sweep"`` for a sweep summary), after checking it can be
+    """The dataset's model name (:data:`SWEEP` for a sweep summary), after checking it can be
     plotted (else :class:`ConfigError`): the model's state variables present, at least one
     snapshot, and every state value finite."""
     if "sweep_toml" in ds.attrs:
-        return "sweep"
+        return SWEEP
     model, required = check_state(ds, source, "to plot {model}")
     if ds.sizes.get("t", 0) == 0:
         raise ConfigError(source, "t", 0, "the file holds no snapshot")

@@ -33,6 +33,7 @@ from simsuite.plotting.common import (
     time_label,
     title,
 )
+from simsuite.plotting.registry import standard_figure
 
 #: Relative drifts are drawn no lower than this (an exactly conserved quantity has drift 0).
 DRIFT_FLOOR = 1e-17
@@ -56,6 +57,7 @@ def _field(ds: xr.Dataset) -> np.ndarray:
     return ds["phi"].values
 
 
+@standard_figure("spacetime")
 def spacetime_map(ds: xr.Dataset, ax: Axes | None = None) -> Figure:
     """The field over (x, t) as an image (x across, t up), with a colorbar; drawn into ``ax``
     (for panels of several runs) or a new figure."""
@@ -92,6 +94,7 @@ def _extent(x: np.ndarray, t: np.ndarray) -> tuple[float, float, float, float]:
     return (x[0] - dx / 2, x[-1] + dx / 2, t[0] - dt / 2, t[-1] + dt / 2)
 
 
+@standard_figure("snapshots")
 def snapshots(ds: xr.Dataset, times: Sequence[float] | None = None, count: int = 5) -> Figure:
     """Profiles at ``times`` (nearest snapshots), or at ``count`` evenly spread snapshots."""
     field = profile(ds)
@@ -119,6 +122,7 @@ def _palette(count: int) -> list:
     return [cmap(v) for v in np.linspace(0.0, 0.9, max(count, 1))]
 
 
+@standard_figure("invariants")
 def invariant_drift(ds: xr.Dataset) -> Figure:
     """|I − I0| / s of every invariant I against t, on a log scale: ``<name>_rel_error``, the
     drift relative to the invariant's natural scale s (its attribute ``natural_scale``: E_s for
@@ -150,6 +154,7 @@ def _drift_label(drift: xr.DataArray) -> str:
     return name if scale is None else f"{name} (scale {float(scale):.4g})"
 
 
+@standard_figure("spectrum")
 def spectrum(ds: xr.Dataset) -> Figure:
     """log₁₀ of the Fourier amplitude |f̂(k, t)| / n over (k, t); the colour range spans 15 decades
     below the largest amplitude (round-off lies below that)."""
@@ -179,6 +184,7 @@ def spectrum(ds: xr.Dataset) -> Figure:
     return figure
 
 
+@standard_figure("phase_portrait")
 def phase_portrait(ds: xr.Dataset, x: float | None = None) -> Figure:
     """The trajectory at a probe point: φ_t against φ, or Im ψ against Re ψ. By default the probe
     series recorded during the run (``probe_phi``, ``probe_phi_t`` or ``probe_psi_real``,
@@ -220,6 +226,7 @@ def has_entropies(ds: xr.Dataset) -> bool:
     return "shannon_entropy" in ds.variables
 
 
+@standard_figure("field_entropy", file_name="entropy", applies=has_entropies)
 def entropy_timeseries(ds: xr.Dataset) -> Figure:
     """The per-snapshot entropies of :func:`simsuite.diagnostics.fields.field_diagnostics`, one
     axes per family, each scaled to its own data, t shared: the differential Shannon entropy of

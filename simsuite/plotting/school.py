@@ -21,6 +21,7 @@ from scipy.spatial import cKDTree
 
 from simsuite.diagnostics.schooling import ENTROPIES, centroid, offsets, polarization
 from simsuite.plotting.common import new_figure, snapshot_index, time_label, title
+from simsuite.plotting.registry import standard_figure
 
 #: below this max(P, M) the projection panel calls the state a swarm (no order to show)
 SWARM_ORDER = 0.5
@@ -132,6 +133,7 @@ def panel_basis(
     return axis / np.linalg.norm(axis), widest[0] * b1 + widest[1] * b2
 
 
+@standard_figure("school")
 def school_snapshot(
     ds: xr.Dataset, time: float | None = None, ax: Axes | None = None, colorbar: bool = True
 ) -> Figure:
@@ -231,6 +233,7 @@ def _cube(ax, position: np.ndarray, box: float | None) -> None:
         axis.set_major_locator(MaxNLocator(5))  # tick labels of a narrow 3D panel must not touch
 
 
+@standard_figure("order_parameters")
 def order_parameters(ds: xr.Dataset, ax: Axes | None = None) -> Figure:
     """Polarization P = |Σ v̂_i|/N and rotation M = |Σ r̂_ic × v̂_i|/N against t (and the order
     index max(P, M) when the dataset holds it); drawn into ``ax`` or a new figure."""
@@ -251,6 +254,7 @@ def order_parameters(ds: xr.Dataset, ax: Axes | None = None) -> Figure:
     return figure
 
 
+@standard_figure("centroid")
 def centroid_trajectory(ds: xr.Dataset) -> Figure:
     """The path of the group centroid, coloured from early (dark) to late (light). In a periodic
     box the centroid is the circular mean, drawn without the jumps across faces."""
@@ -286,6 +290,7 @@ def nearest_neighbour_distances(position: np.ndarray, box: float | None) -> np.n
     return distances[:, 1]
 
 
+@standard_figure("nearest_neighbours")
 def nearest_neighbour_histogram(ds: xr.Dataset, time: float | None = None) -> Figure:
     """Histogram of nearest-neighbour distances at the snapshot nearest ``time`` (default: last),
     with the repulsion radius r_r marked when the file records it."""
@@ -316,6 +321,7 @@ def with_entropies(ds: xr.Dataset) -> xr.Dataset:
     return ds.assign(diagnostics_for(ds))
 
 
+@standard_figure("schooling_entropy", file_name="entropy", prepare=with_entropies)
 def schooling_entropies(ds: xr.Dataset) -> Figure:
     """The seven normalised schooling entropies (thin) and the Oceanic Schooling Index (thick)
     against t; computed first when the dataset does not hold them."""

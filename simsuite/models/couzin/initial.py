@@ -13,6 +13,7 @@ from typing import ClassVar
 import numpy as np
 
 from simsuite.config import ConfigError, Polymorphic, param
+from simsuite.models.from_file import FromFileSnapshot
 
 
 @dataclass(frozen=True)
@@ -135,29 +136,18 @@ class Torus(CouzinInitialCondition):
 
 
 @dataclass(frozen=True)
-class FromFile(CouzinInitialCondition):
+class FromFile(FromFileSnapshot, CouzinInitialCondition):
     """Positions and headings from a snapshot of an earlier Couzin output (``path`` relative to the
     config file); this is how a sweep carries the state from one parameter value to the next."""
 
     type_name: ClassVar[str] = "from_file"
+    output_of: ClassVar[str] = "a couzin output file"
+    variables: ClassVar[tuple[str, ...]] = ("position", "velocity")
     path: str = param("", doc="NetCDF output of an earlier couzin run, relative to the config file")
     time: float = param(-1.0, unit="s", doc="snapshot time to take (nearest); negative = last")
 
-    def check(self, source, prefix):
-        if not self.path:
-            raise ConfigError(source, f"{prefix}.path", self.path, "must name a Couzin output file")
-
     def evaluate(self, ctx):
-        from simsuite.models.base import read_initial_snapshot
-
-        snap = read_initial_snapshot(
-            ctx.source,
-            "initial_condition.path",
-            ctx.base_dir / self.path,
-            self.time,
-            ("position", "velocity"),
-            "a couzin output file",
-        )
+        snap = self.read(ctx)
         pos = np.asarray(snap["position"], float)
         vel = np.asarray(snap["velocity"], float)
         if pos.shape != (ctx.n, 3):

@@ -357,6 +357,8 @@ class Couzin(Model):
     name = "couzin"
     state_variables = ("position", "velocity")
     diagnostics = "schooling"
+    figures = ("school", "order_parameters", "centroid", "nearest_neighbours", "schooling_entropy")
+    animation = "school"
     description = "3D zone-based schooling (Couzin et al. 2002): repulsion, orientation, attraction"
     config_class = CouzinConfig
     integrators = ("map",)

@@ -14,6 +14,7 @@ import numpy as np
 
 from simsuite import expressions
 from simsuite.config import ConfigError, Polymorphic, param
+from simsuite.models.from_file import FromFileSnapshot
 from simsuite.models.klein_gordon import exact
 from simsuite.models.klein_gordon.potentials import Phi4, Potential, SineGordon
 
@@ -203,31 +204,19 @@ class Expression(KGInitialCondition):
 
 
 @dataclass(frozen=True)
-class FromFile(KGInitialCondition):
+class FromFile(FromFileSnapshot, KGInitialCondition):
     """φ and φ_t from a snapshot of an earlier Klein–Gordon output on the same grid (``path`` is
     relative to the config file)."""
 
     type_name: ClassVar[str] = "from_file"
+    output_of: ClassVar[str] = "a klein_gordon output file"
+    variables: ClassVar[tuple[str, ...]] = ("phi", "phi_t")
+    same_grid: ClassVar[str] = "x_min, x_max, n_points, boundary"
     path: str = param(
         "", doc="NetCDF output of an earlier klein_gordon run, relative to the config"
     )
     time: float = param(-1.0, unit="time", doc="snapshot time to take (nearest); negative = last")
 
-    def check(self, source, prefix):
-        if not self.path:
-            raise ConfigError(source, f"{prefix}.path", self.path, "must name a KG output file")
-
     def evaluate(self, ctx):
-        from simsuite.models.base import read_initial_snapshot
-
-        snap = read_initial_snapshot(
-            ctx.source,
-            "initial_condition.path",
-            ctx.base_dir / self.path,
-            self.time,
-            ("phi", "phi_t"),
-            "a klein_gordon output file",
-            x=ctx.x,
-            same_grid="x_min, x_max, n_points, boundary",
-        )
+        snap = self.read(ctx, x=ctx.x)
         return np.asarray(snap["phi"], float), np.asarray(snap["phi_t"], float)

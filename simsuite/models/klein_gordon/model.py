@@ -417,6 +417,17 @@ class KleinGordon(Model):
 
     name = "klein_gordon"
     state_variables = ("phi", "phi_t")
+    field_variables = ("phi",)
+    field_diagnostics = ("energy_entropy",)
+    figures = (
+        "spacetime",
+        "snapshots",
+        "invariants",
+        "spectrum",
+        "phase_portrait",
+        "field_entropy",
+    )
+    animation = "field"
     description = (
         "(1+1)D nonlinear Klein-Gordon phi_tt - phi_xx + V'(phi) = 0 (phi4, sine-Gordon...)"
     )

@@ -14,6 +14,7 @@ import numpy as np
 
 from simsuite import expressions
 from simsuite.config import ConfigError, Polymorphic, param
+from simsuite.models.from_file import FromFileSnapshot
 from simsuite.models.nlse import exact
 
 
@@ -218,28 +219,16 @@ class Expression(NLSEInitialCondition):
 
 
 @dataclass(frozen=True)
-class FromFile(NLSEInitialCondition):
+class FromFile(FromFileSnapshot, NLSEInitialCondition):
     """ψ from a snapshot of an earlier NLSE output (same grid). ``path`` is relative to the config file."""
 
     type_name: ClassVar[str] = "from_file"
+    output_of: ClassVar[str] = "an NLSE output file"
+    variables: ClassVar[tuple[str, ...]] = ("psi_real", "psi_imag")
+    same_grid: ClassVar[str] = "x_min, x_max, n_points"
     path: str = param("", doc="NetCDF output of an earlier NLSE run, relative to the config file")
     time: float = param(-1.0, unit="time", doc="snapshot time to take (nearest); negative = last")
 
-    def check(self, source: str, prefix: str) -> None:
-        if not self.path:
-            raise ConfigError(source, f"{prefix}.path", self.path, "must name an NLSE output file")
-
     def evaluate(self, ctx: ICContext) -> np.ndarray:
-        from simsuite.models.base import read_initial_snapshot
-
-        snap = read_initial_snapshot(
-            ctx.source,
-            "initial_condition.path",
-            ctx.base_dir / self.path,
-            self.time,
-            ("psi_real", "psi_imag"),
-            "an NLSE output file",
-            x=ctx.x,
-            same_grid="x_min, x_max, n_points",
-        )
+        snap = self.read(ctx, x=ctx.x)
         return snap["psi_real"] + 1j * snap["psi_imag"]

@@ -194,6 +194,16 @@ class NLSE(Model):
     )
     config_class = NLSEConfig
     state_variables = ("psi_real", "psi_imag")
+    field_variables = ("psi_real", "psi_imag")
+    figures = (
+        "spacetime",
+        "snapshots",
+        "invariants",
+        "spectrum",
+        "phase_portrait",
+        "field_entropy",
+    )
+    animation = "field"
     boundaries = ("periodic",)
     integrators = (
         "dop853",
