@@ -124,6 +124,24 @@ def check_state(
     return str(model), required
 
 
+def check_snapshots(ds: xr.Dataset, source: str, names: tuple[str, ...], what: str) -> None:
+    """Require at least one snapshot and finite values in the variables ``names`` of ``ds`` (a
+    run stops before writing NaN or inf, so anything else is a damaged file); ``what`` ends the
+    no-snapshot error (e.g. ``"nothing to analyze"``)."""
+    if ds.sizes.get("t", 0) == 0:
+        raise ConfigError(
+            source, "t", 0, "the file holds no snapshot" + (f": {what}" if what else "")
+        )
+    for name in names:
+        if not np.all(np.isfinite(ds[name].values)):
+            raise ConfigError(
+                source,
+                name,
+                "non-finite values",
+                "must be finite (a run stops before writing NaN or inf); the file is damaged",
+            )
+
+
 def read_snapshot(
     path: str | Path, time: float | None, names: Iterable[str]
 ) -> dict[str, np.ndarray]:

@@ -14,7 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from simsuite.config import ConfigError
-from simsuite.io.netcdf import check_state, read_output
+from simsuite.io.netcdf import check_snapshots, check_state, read_output
 from simsuite.registry import state_variables
 
 try:
@@ -84,16 +84,7 @@ def check_dataset(ds: xr.Dataset, source: str = "<dataset>") -> str:
     if "sweep_toml" in ds.attrs:
         return SWEEP
     model, required = check_state(ds, source, "to plot {model}")
-    if ds.sizes.get("t", 0) == 0:
-        raise ConfigError(source, "t", 0, "the file holds no snapshot")
-    for name in required:
-        if not np.all(np.isfinite(ds[name].values)):
-            raise ConfigError(
-                source,
-                name,
-                "non-finite values",
-                "must be finite (a run stops before writing NaN or inf); the file is damaged",
-            )
+    check_snapshots(ds, source, required, "")
     return model
 
 
