@@ -13,15 +13,14 @@ import numba
 import numpy as np
 import pytest
 
-from simsuite.models.couzin.kernels import (
+from simsuite.models.couzin.kernels import step
+from simsuite.models.couzin.neighbours import (
     ALL_PAIRS_MAX_N,
-    StepParams,
     choose_neighbour_search,
     desired_directions,
-    draw_noise,
-    step,
-    turn_and_move,
 )
+from simsuite.models.couzin.params import StepParams
+from simsuite.models.couzin.turning import draw_noise, turn_and_move
 
 SEARCHES = ("all_pairs", "cell")
 EX, EY, EZ = np.eye(3)
