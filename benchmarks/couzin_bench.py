@@ -23,7 +23,7 @@ since a published version of the package had that (not with ``--quick``: it take
 With noise off, the baseline's step equals simsuite's with its dewi-kadita compatibility options to
 rounding (``tests/test_couzin_bench.py``).
 
-simsuite: ``draw_noise`` + ``step`` of :mod:`simsuite.models.couzin.kernels` (Couzin's exact turn and
+simsuite: ``turning.draw_noise`` + ``kernels.step`` of :mod:`simsuite.models.couzin` (Couzin's exact turn and
 wrapped-Gaussian noise) with ``neighbours="auto"``, ``"cell"`` and ``"all_pairs"``, on the numba
 threads available (``--threads`` to change). A row with the compatibility options (interpolated turn,
 additive noise, weighted sum) shows that the per-agent rules hardly change the cost. One more run:
@@ -73,6 +73,9 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from simsuite.models.couzin import kernels
+from simsuite.models.couzin.neighbours import NEIGHBOUR_SEARCHES, choose_neighbour_search
+from simsuite.models.couzin.params import StepParams
+from simsuite.models.couzin.turning import draw_noise
 
 C_BALL = 5.0  # ball radius c N^(1/3): (r_a/c)^3 = 27 neighbours within r_a inside the school
 R_R, R_O, R_A = 1.0, 3.0, 15.0
@@ -85,9 +88,9 @@ SEED = 2002
 SLOW = 2.0  # seconds: a step this long is timed twice only
 
 
-def step_params(box: float = 0.0, compat: bool = False) -> kernels.StepParams:
+def step_params(box: float = 0.0, compat: bool = False) -> StepParams:
     """Couzin's rules at the benchmark's parameters; ``compat``: dewi-kadita's turn, noise and sums."""
-    return kernels.StepParams(
+    return StepParams(
         r_r=R_R,
         r_o=R_O,
         r_a=R_A,
@@ -295,13 +298,13 @@ def time_per_step(steppers: dict, block: float, repeats: int) -> dict[str, float
     return best
 
 
-def simsuite_stepper(pos, head, params: kernels.StepParams, neighbours: str):
+def simsuite_stepper(pos, head, params: StepParams, neighbours: str):
     """A closure taking one simsuite step (noise drawn, then ``step``) from the school given here
     per call."""
     rng = np.random.default_rng(SEED)
 
     def step_once():
-        kernels.step(pos, head, params, kernels.draw_noise(rng, pos.shape[0], params), neighbours)
+        kernels.step(pos, head, params, draw_noise(rng, pos.shape[0], params), neighbours)
 
     return step_once
 
@@ -324,7 +327,7 @@ def warm_up(prange_baseline: bool) -> None:
         box = periodic_side(200) if periodic else 0.0
         for compat in (False, True):
             params = step_params(box, compat)
-            for neighbours in kernels.NEIGHBOUR_SEARCHES:
+            for neighbours in NEIGHBOUR_SEARCHES:
                 simsuite_stepper(pos, head, params, neighbours)()
         for parallel in (False, True) if prange_baseline else (False,):
             baseline_stepper(pos, head, box, parallel)()
@@ -366,11 +369,11 @@ class Case:
         self.pos, head = school(n, periodic)
         self.box = periodic_side(n) if periodic else 0.0
         params = step_params(self.box)
-        self.chosen = kernels.choose_neighbour_search(self.pos, params)
+        self.chosen = choose_neighbour_search(self.pos, params)
         self.steppers = {"serial": baseline_stepper(self.pos, head, self.box, False)}
         if prange_baseline:
             self.steppers["prange"] = baseline_stepper(self.pos, head, self.box, True)
-        for neighbours in kernels.NEIGHBOUR_SEARCHES:
+        for neighbours in NEIGHBOUR_SEARCHES:
             self.steppers[neighbours] = simsuite_stepper(self.pos, head, params, neighbours)
         compat = step_params(self.box, compat=True)
         self.steppers["compat"] = simsuite_stepper(self.pos, head, compat, "auto")
@@ -402,13 +405,13 @@ def long_run(n: int, steps: int) -> tuple[float, str]:
     """Mean seconds per step of ``steps`` consecutive simsuite ``auto`` steps, and the search used."""
     pos, head = school(n, False)
     params = step_params()
-    chosen = kernels.choose_neighbour_search(pos, params)
+    chosen = choose_neighbour_search(pos, params)
     before = mean_neighbours(pos, 0.0)
     rng = np.random.default_rng(SEED)
     walls = []
     for _ in range(steps):
         start = time.perf_counter()
-        noise = kernels.draw_noise(rng, n, params)
+        noise = draw_noise(rng, n, params)
         pos, head = kernels.step(pos, head, params, noise, "auto")
         walls.append(time.perf_counter() - start)
     mean = float(np.mean(walls))

@@ -13,15 +13,14 @@ import numba
 import numpy as np
 import pytest
 
-from simsuite.models.couzin.kernels import (
+from simsuite.models.couzin.kernels import step
+from simsuite.models.couzin.neighbours import (
     ALL_PAIRS_MAX_N,
-    StepParams,
     choose_neighbour_search,
     desired_directions,
-    draw_noise,
-    step,
-    turn_and_move,
 )
+from simsuite.models.couzin.params import StepParams
+from simsuite.models.couzin.turning import draw_noise, turn_and_move
 
 SEARCHES = ("all_pairs", "cell")
 EX, EY, EZ = np.eye(3)
@@ -351,6 +350,36 @@ def test_cell_list_matches_all_pairs(n, box):
     pc, hc = step(pos, head, params, noise, "cell")
     np.testing.assert_allclose(hc, ha, rtol=0, atol=1e-12)
     np.testing.assert_allclose(pc, pa, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("box", [0.0, 48.0])
+@pytest.mark.parametrize(
+    "options", [{}, {"include_self": True}, {"weighted_sum": True, "orientation_weight": 0.3}]
+)
+def test_cell_list_and_all_pairs_agree_bitwise_on_triplets(box, options):
+    # Triplets of agents 12 apart (> r_a plus their size): every agent has at most two neighbours, so
+    # no zone sum has more than two terms, and floating-point addition being commutative, the two
+    # searches must then agree bitwise (they visit the neighbours in different orders). The agents
+    # are shuffled so that index order and cell order differ; periodic triplets straddle the faces.
+    rng = np.random.default_rng(21)
+    centres = 12.0 * np.stack(np.meshgrid(*[np.arange(4)] * 3), axis=-1).reshape(-1, 3)
+    pos = (centres[:, None, :] + rng.uniform(-1.2, 1.2, (len(centres), 3, 3))).reshape(-1, 3)
+    order = rng.permutation(len(pos))
+    pos, head = pos[order], random_units(rng, len(pos))
+    if box:
+        pos = np.mod(pos, box)
+    params = make(r_r=1.0, r_o=2.5, r_a=4.0, cos_half_fov=cos_half(270.0), box=box, **options)
+    a = desired_directions(pos, head, params, "all_pairs")
+    c = desired_directions(pos, head, params, "cell")
+    np.testing.assert_array_equal(c, a)
+    assert (np.abs(a).sum(axis=1) > 0).mean() > 0.9
+    noise = draw_noise(rng, len(pos), params)
+    for cell, pair in zip(
+        step(pos, head, params, noise, "cell"),
+        step(pos, head, params, noise, "all_pairs"),
+        strict=True,
+    ):
+        np.testing.assert_array_equal(cell, pair)
 
 
 def test_cell_list_on_fragments_far_apart():
