@@ -1,4 +1,5 @@
-"""The compiled Klein–Gordon steps (models/kg_kernels.py) and the FFTW plans they execute
+"""The compiled Klein–Gordon steps (integrators/compiled_kick_drift.py over the kernels of
+models/klein_gordon/kernels.py) and the FFTW plans they execute
 (fftw_numba.py): the same numbers as the Python path, the same checks, the same statistics."""
 
 from __future__ import annotations

@@ -41,6 +41,8 @@ from simsuite.config import (
     section,
 )
 from simsuite.integrators import get_integrator
+from simsuite.integrators.compiled_kick_drift import kick_rotate
+from simsuite.integrators.second_order import KickDriftKernels, ModalKernels
 from simsuite.models.base import (
     PROBE_DIM,
     Coordinate,
@@ -56,7 +58,7 @@ from simsuite.models.initial_checks import (
 )
 from simsuite.models.klein_gordon import kernels as kg_kernels
 from simsuite.models.klein_gordon.initial import Gaussian, KGContext, KGInitialCondition
-from simsuite.models.klein_gordon.kernels import kick_rotate, scaled_sum_into
+from simsuite.models.klein_gordon.kernels import scaled_sum_into
 from simsuite.models.klein_gordon.potentials import Custom, Linear, Phi4, Potential, SineGordon
 from simsuite.spectral import fftw_numba
 from simsuite.spectral.bases import FieldBasis, PeriodicBasis, make_basis
@@ -270,7 +272,7 @@ class KGProblem:
             self._flow_cache[h] = factors
         return factors
 
-    # -- compiled runs of kick-drift steps (simsuite.models.klein_gordon.kernels) ----------------------------
+    # -- compiled kernels (simsuite.models.klein_gordon.kernels) -------------------------------------
     @cached_property
     def _compiled(self) -> dict[str, Any] | None:
         """The compiled kernels' arguments that describe the equation, or None where they do not
@@ -299,69 +301,31 @@ class KGProblem:
         }
 
     @property
+    def kernels(self) -> KickDriftKernels | None:
+        """The compiled kernels the kick–drift integrators run whole steps on
+        (:mod:`~simsuite.models.klein_gordon.kernels`), or None where they do not apply (see
+        ``_compiled``). Built on each access from the live FFTW plan, so that a pickled problem
+        hands over the pointers of its own new plans."""
+        c = self._compiled
+        if c is None:
+            return None
+        params = kg_kernels.params(
+            c["ref"], self.basis.minus_k2, c["mask"], c["potential"], self.mass2, c["plan"].args
+        )
+        modal = ModalKernels(
+            modes_into=kg_kernels.modes_into,
+            fields_into=kg_kernels.fields_into,
+            remainder_into=kg_kernels.modal_remainder_into,
+            flow_factors=self.stacked_flow_factors,
+        )
+        return KickDriftKernels(force_into=kg_kernels.force_into, params=params, modal=modal)
+
+    @property
     def compiled_steps(self) -> bool:
-        """Whether :meth:`kick_drift_steps` and :meth:`exponential_advance` are available."""
+        """Whether :attr:`kernels` are offered (for tests and benchmarks)."""
         return self._compiled is not None
 
-    def kick_drift_steps(
-        self, q, p, a, kicks, drifts, merged: float, steps: int, every: int
-    ) -> int:
-        """Compiled ``steps`` steps of the kick-drift composition with kick coefficients ``kicks``
-        (b_0..b_m, times h) and drifts ``drifts`` (a_1..a_m, times h), in place on the contiguous
-        rows ``q``, ``p``; ``a`` = a(q) on entry and return. Returns 0 or the step after which the
-        state was found non-finite (:func:`~simsuite.models.klein_gordon.kernels.kick_drift_steps`)."""
-        c = self._compiled
-        return kg_kernels.kick_drift_steps(
-            q, p, a, np.asarray(kicks, dtype=float), np.asarray(drifts, dtype=float), float(merged),
-            int(steps), int(every), c["ref"], self.basis.minus_k2, c["mask"], *c["potential"],
-            *c["plan"].args,
-        )  # fmt: skip
-
-    def exponential_advance(self, x, kicks, drifts, merged: float, steps: int, every: int) -> int:
-        """Compiled ``steps`` impulse steps with kicks ``kicks`` (b_0..b_m, times h) and drifts
-        ``drifts`` (times h), in place on the state ``x`` = (φ, π) on the grid, through the modes
-        as :meth:`to_modal`, :meth:`modal_remainder`, :meth:`modal_kick_flow` and
-        :meth:`from_modal` do it. Returns 0 or the step after which the state was found non-finite
-        (:func:`~simsuite.models.klein_gordon.kernels.exponential_advance`)."""
-        c = self._compiled
-        cos, sin_over, minus_w_sin = self._stacked_flow_factors(tuple(drifts))
-        return kg_kernels.exponential_advance(
-            x, np.asarray(kicks, dtype=float), float(merged), cos, sin_over, minus_w_sin,
-            int(steps), int(every), c["ref"], c["mask"], *c["potential"], self.mass2, *c["plan"].args,
-        )  # fmt: skip
-
-    # :meth:`exponential_advance` in parts (an integrator that checks for a stop between them):
-    # the modes stay in ``w`` between the parts, so the numbers are those of one call
-    def exponential_modes(self, x) -> np.ndarray:
-        """The modal state ``w`` = (a, b, g), shape (3, modes), of the grid state ``x`` = (φ, π)
-        (:func:`~simsuite.models.klein_gordon.kernels.exponential_begin`): one remainder evaluation."""
-        c = self._compiled
-        w = np.empty((3, c["plan"].modes.size), dtype=complex)
-        kg_kernels.exponential_begin(
-            w, x, c["ref"], c["mask"], *c["potential"], self.mass2, *c["plan"].args
-        )
-        return w
-
-    def exponential_steps(self, w, kicks, drifts, merged: float, steps: int, every: int) -> int:
-        """Compiled ``steps`` impulse steps in place on the modal state ``w`` of
-        :meth:`exponential_modes`; ``kicks[0]`` opens the first of them (``merged`` when they
-        continue earlier ones), the last half kick is left to :meth:`exponential_finish`.
-        Returns 0 or the step after which the state was found non-finite."""
-        c = self._compiled
-        cos, sin_over, minus_w_sin = self._stacked_flow_factors(tuple(drifts))
-        return kg_kernels.exponential_steps(
-            w[0], w[1], w[2], np.asarray(kicks, dtype=float), float(merged), cos, sin_over,
-            minus_w_sin, int(steps), int(every), c["ref"], c["mask"], *c["potential"], self.mass2,
-            *c["plan"].args,
-        )  # fmt: skip
-
-    def exponential_finish(self, x, w, last: float) -> None:
-        """The last half kick ``b += last g`` on ``w`` and ``x`` ← its grid state (φ, π)."""
-        c = self._compiled
-        real, modes, fftw, _, c2r = c["plan"].args
-        kg_kernels.exponential_end(x, w, float(last), c["ref"], real, modes, fftw, c2r)
-
-    def _stacked_flow_factors(self, drifts: tuple[float, ...]):
+    def stacked_flow_factors(self, drifts: tuple[float, ...]):
         """:meth:`_flow_factors` of each drift, stacked into three (m, modes) arrays."""
         cache = self.__dict__.setdefault("_stacked_cache", {})
         stacked = cache.get(drifts)
