@@ -18,10 +18,12 @@ Exponential (impulse) form (:func:`exponential_steps`), state = modes ``(a, b)``
 ``q'' = A q`` per mode, ``(a, b) ← (cos ωτ a + sin(ωτ)/ω b, −ω sin ωτ a + cos ωτ b)``
 (:func:`kick_rotate`), then ``g`` = the modes of the remainder.
 
-The kernels reach the loops as numba *first-class functions* (:func:`first_class`), typed by their
-signature alone, so that the loops compiled for them load from numba's on-disk cache in every
-process (a jitted function passed as such is typed by the function object itself, which the cache
-of another process cannot match: the loops would be compiled anew in each).
+The kernels reach the loops as the addresses of their compiled code (:func:`kernel_address`,
+called by :func:`call`), integers as the FFTW plans are (:mod:`simsuite.spectral.fftw_numba`), so
+that the loops compiled for them load from numba's on-disk cache in every process. (A jitted
+function passed as such is typed by the function object itself, which the cache of another process
+cannot match: the loops would be compiled anew in each. Numba's first-class function objects,
+typed by the signature, cache, but cost more to pass per call than a short run of steps.)
 """
 
 from __future__ import annotations
@@ -30,54 +32,87 @@ import functools
 
 import numba
 import numpy as np
+from llvmlite import ir
 from numba.core import types
+from numba.extending import intrinsic
 
 __all__ = [
-    "FirstClassFunction",
-    "first_class",
+    "call",
+    "kernel_address",
+    "KernelAddresses",
     "all_finite",
     "kick_drift_steps",
     "kick_rotate",
     "exponential_begin",
     "exponential_steps",
     "exponential_end",
+    "exponential_run",
 ]
 
 
-class FirstClassFunction(types.WrapperAddressProtocol):
-    """A numba-jitted function compiled for one signature, passed to compiled code as a
-    first-class function (numba's wrapper-address protocol: its type is ``FunctionType`` of the
-    signature).
+@intrinsic
+def call(typingctx, address, args):
+    """Compiled code only: call the function at ``address`` (:func:`kernel_address`) with the
+    arguments in the tuple ``args``; it returns nothing. The function must have been compiled for
+    exactly the types of ``args`` (as :func:`kernel_address` does for the objects passed here)."""
+    if not isinstance(address, types.Integer) or not isinstance(args, types.BaseTuple):
+        return None
 
-    Parameters
-    ----------
-    function : numba dispatcher
-    argtypes : tuple of numba types
-    """
-
-    def __init__(self, function, argtypes: tuple):
-        function.compile(argtypes)
-        self._result = function.overloads[argtypes]
-        self._address = self._result.library.get_pointer_to_function(
-            self._result.fndesc.llvm_cfunc_wrapper_name
+    def codegen(context, builder, signature, llargs):
+        # the C-callable wrapper numba makes of a jitted function: the arguments' value types in,
+        # the result's value type out
+        arg_types = signature.args[1].types
+        values = [builder.extract_value(llargs[1], k) for k in range(len(arg_types))]
+        function_type = ir.FunctionType(
+            context.get_value_type(types.none), [context.get_value_type(t) for t in arg_types]
         )
+        builder.call(builder.inttoptr(llargs[0], function_type.as_pointer()), values)
+        return context.get_dummy_value()
 
-    def __wrapper_address__(self) -> int:
-        return self._address
-
-    def signature(self):
-        return self._result.signature
+    return types.none(address, args), codegen
 
 
 @functools.lru_cache(maxsize=64)
-def _first_class(function, argtypes: tuple) -> FirstClassFunction:
-    return FirstClassFunction(function, argtypes)
+def _wrapper_address(function, argtypes: tuple) -> int:
+    function.compile(argtypes)
+    result = function.overloads[argtypes]
+    if result.signature.return_type != types.none:
+        raise TypeError(f"{function.__name__}: a kernel must return nothing")
+    return result.library.get_pointer_to_function(result.fndesc.llvm_cfunc_wrapper_name)
 
 
-def first_class(function, *args) -> FirstClassFunction:
-    """``function`` (numba-jitted) as a first-class function for arguments of the types of
-    ``args`` (compiled, or loaded from the cache, once per process and signature)."""
-    return _first_class(function, tuple(numba.typeof(arg) for arg in args))
+def kernel_address(function, *args) -> int:
+    """The address of ``function`` (numba-jitted, returning nothing) compiled for arguments of
+    the types of ``args``, for :func:`call` (compiled, or loaded from the cache, once per process
+    and signature; the dispatcher keeps the code alive). Typing the arguments takes a while:
+    callers keep the result (:class:`KernelAddresses`)."""
+    return _wrapper_address(function, tuple(numba.typeof(arg) for arg in args))
+
+
+class KernelAddresses:
+    """The addresses an integrator took of one problem's kernels, kept while the problem hands
+    over the same kernels object (their argument types do not change then). Not pickled: the
+    addresses belong to their process."""
+
+    def __init__(self):
+        self._kernels: object = None
+        self._addresses: dict[object, int] = {}
+
+    def get(self, kernels: object, function, *args) -> int:
+        """:func:`kernel_address` of ``function``, one of the jitted functions of ``kernels``,
+        for ``args``."""
+        if kernels is not self._kernels:
+            self._kernels, self._addresses = kernels, {}
+        found = self._addresses.get(function)
+        if found is None:
+            found = self._addresses[function] = kernel_address(function, *args)
+        return found
+
+    def __getstate__(self) -> dict:
+        return {}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__()
 
 
 @numba.njit(cache=True)
@@ -92,8 +127,9 @@ def all_finite(x, y):
 @numba.njit(cache=True)
 def kick_drift_steps(q, p, a, kicks, drifts, merged, steps, every, force_into, params):
     """Run ``steps`` kick–drift steps in place on the rows ``q``, ``p`` (module docstring); ``a``
-    holds a(q) on entry and on return, ``force_into(a, q, params)`` evaluates it. ``kicks`` are
-    b_0..b_m and ``drifts`` a_1..a_m (times h), ``merged`` the kick joining two steps. Returns 0,
+    holds a(q) on entry and on return, the kernel at address ``force_into`` evaluates it
+    (``force_into(a, q, params)``). ``kicks`` are b_0..b_m and ``drifts`` a_1..a_m (times h),
+    ``merged`` the kick joining two steps. Returns 0,
     or the step after which a check (every ``every`` steps, before the last) found a non-finite
     state."""
     m, n = drifts.size, q.size
@@ -104,7 +140,7 @@ def kick_drift_steps(q, p, a, kicks, drifts, merged, steps, every, force_into, p
             tau = drifts[k]
             for j in range(n):
                 q[j] += p[j] * tau
-            force_into(a, q, params)
+            call(force_into, (a, q, params))
             c = kicks[k + 1] if k < m - 1 else (merged if step < steps else kicks[m])
             for j in range(n):
                 p[j] += a[j] * c
@@ -126,8 +162,8 @@ def kick_rotate(a, b, g, c, cos, sin_over, minus_w_sin):
 def exponential_begin(w, x, modes_into, remainder_into, params):
     """The modal state of :func:`exponential_steps` from the grid state ``x`` = (q, p): rows
     ``w[0]``, ``w[1]`` ← the modes (a, b) of q − q_ref and p, ``w[2]`` ← the remainder's modes g."""
-    modes_into(w[0], w[1], x[0], x[1], params)
-    remainder_into(w[2], w[0], params)
+    call(modes_into, (w[0], w[1], x[0], x[1], params))
+    call(remainder_into, (w[2], w[0], params))
 
 
 @numba.njit(cache=True)
@@ -137,7 +173,7 @@ def exponential_end(x, w, last, fields_into, params):
     b, g = w[1], w[2]
     for j in range(b.size):
         b[j] += last * g[j]
-    fields_into(x[0], x[1], w[0], b, params)
+    call(fields_into, (x[0], x[1], w[0], b, params))
 
 
 @numba.njit(cache=True)
@@ -156,7 +192,25 @@ def exponential_steps(
         for k in range(m):
             c = kicks[k] if (k or step == 1) else merged
             kick_rotate(a, b, g, c, cos[k], sin_over[k], minus_w_sin[k])
-            remainder_into(g, a, params)
+            call(remainder_into, (g, a, params))
         if step % every == 0 and step < steps and not all_finite(a, b):
             return step
     return 0
+
+
+@numba.njit(cache=True)
+def exponential_run(
+    x, w, kicks, merged, cos, sin_over, minus_w_sin, steps, every, begin, end,
+    modes_into, remainder_into, fields_into, params,
+):  # fmt: skip
+    """One block of impulse steps in one compiled call: :func:`exponential_begin` first when
+    ``begin``, :func:`exponential_steps`, and :func:`exponential_end` with the last kick
+    ``kicks[-1]`` when ``end`` (unless a check failed). Returns as :func:`exponential_steps`."""
+    if begin:
+        exponential_begin(w, x, modes_into, remainder_into, params)
+    failed = exponential_steps(
+        w, kicks, merged, cos, sin_over, minus_w_sin, steps, every, remainder_into, params
+    )
+    if end and not failed:
+        exponential_end(x, w, kicks[kicks.size - 1], fields_into, params)
+    return failed

@@ -32,7 +32,7 @@ import math
 import numpy as np
 
 from .base import StopCheck, step_blocks
-from .compiled_kick_drift import exponential_begin, exponential_end, exponential_steps, first_class
+from .compiled_kick_drift import exponential_run
 from .compositions import BLANES_MOAN4, STRANG, YOSHIDA4, YOSHIDA6
 from .second_order import KickDriftKernels, ModalSecondOrderProblem, kick_drift_kernels
 from .symplectic import KickDrift, all_finite
@@ -153,28 +153,28 @@ class ExponentialKickDrift(KickDrift):
         cos, sin_over, minus_w_sin = modal.flow_factors(tuple(drifts))
         w = np.empty((3, cos.shape[1]), dtype=complex)
         q, p, a, b, g = x[0], x[1], w[0], w[1], w[2]
-        modes_into = first_class(modal.modes_into, a, b, q, p, params)
-        remainder_into = first_class(modal.remainder_into, g, a, params)
-        fields_into = first_class(modal.fields_into, q, p, a, b, params)
-        exponential_begin(w, x, modes_into, remainder_into, params)
-        self.stats.n_rhs += 1
+        address = self._addresses.get
+        modes_into = address(kernels, modal.modes_into, a, b, q, p, params)
+        remainder_into = address(kernels, modal.remainder_into, g, a, params)
+        fields_into = address(kernels, modal.fields_into, q, p, a, b, params)
+        self.stats.n_rhs += 1  # the remainder of the first block's begin
         done = 0
         for i, block in enumerate(step_blocks(n, should_stop, every)):
             if i and should_stop():
                 self._count(done, m, h)
                 raise self._interrupted(t + done * h)
             coefficients = [kicks[0] if done == 0 else merged, *kicks[1:]]
-            failed = exponential_steps(
-                w, np.asarray(coefficients, dtype=float), float(merged), cos, sin_over,
-                minus_w_sin, int(block), int(every), remainder_into, params,
-            )  # fmt: skip
             end = done + block
+            failed = exponential_run(
+                x, w, np.asarray(coefficients, dtype=float), float(merged), cos, sin_over,
+                minus_w_sin, int(block), int(every), done == 0, end == n, modes_into,
+                remainder_into, fields_into, params,
+            )  # fmt: skip
             if failed or (end < n and end % every == 0 and not all_finite(w[0], w[1])):
                 step = done + (failed or block)
                 self._count(step, m, h)
                 raise self._non_finite(t + step * h, step)
             done = end
-        exponential_end(x, w, float(kicks[m]), fields_into, params)
 
 
 class ExponentialVerlet(ExponentialKickDrift):

@@ -64,7 +64,7 @@ from .base import (
     check_options,
     step_blocks,
 )
-from .compiled_kick_drift import first_class, kick_drift_steps
+from .compiled_kick_drift import KernelAddresses, kick_drift_steps
 from .compositions import (
     BLANES_MOAN4,
     STRANG,
@@ -150,6 +150,7 @@ class KickDrift(Integrator):
         self._merged = self.composition.merged_coefficient
         self._fsal: tuple[np.ndarray, np.ndarray] | None = None  # (q, force(q)) of the last call
         self._h_last: float | None = None  # step of the last call (see _snap)
+        self._addresses = KernelAddresses()  # of the problem's kernels, for the compiled loops
 
     @classmethod
     def stability_limit(cls, max_frequency: float) -> float:
@@ -295,7 +296,8 @@ class KickDrift(Integrator):
         uninterrupted loop does there, and the next one opens with a kick of 0 (which adds
         ``±0`` to ``p``): the numbers are those of one call."""
         m, every = len(drifts), self.check_every
-        force_into, params = first_class(kernels.force_into, a, q, kernels.params), kernels.params
+        params = kernels.params
+        force_into = self._addresses.get(kernels, kernels.force_into, a, q, params)
         drift_array = np.asarray(drifts, dtype=float)
         done = 0
         for i, block in enumerate(step_blocks(n, should_stop, every)):

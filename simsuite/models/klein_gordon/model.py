@@ -293,24 +293,14 @@ class KGProblem:
             return None
         plan = fftw_numba.RealPlan(basis.n)
         empty = np.empty(0)
-        return {
+        c = {
             "ref": empty if basis.reference is None else np.ascontiguousarray(basis.reference),
             "mask": empty if self.mask is None else np.ascontiguousarray(self.mask, dtype=float),
             "potential": (kind, float(c1), float(c2)),
-            "plan": plan,  # owns the buffers and plans: its pointers are read from it per call
+            "plan": plan,  # owns the buffers and plans that the kernels' params point to
         }
-
-    @property
-    def kernels(self) -> KickDriftKernels | None:
-        """The compiled kernels the kick–drift integrators run whole steps on
-        (:mod:`~simsuite.models.klein_gordon.kernels`), or None where they do not apply (see
-        ``_compiled``). Built on each access from the live FFTW plan, so that a pickled problem
-        hands over the pointers of its own new plans."""
-        c = self._compiled
-        if c is None:
-            return None
         params = kg_kernels.params(
-            c["ref"], self.basis.minus_k2, c["mask"], c["potential"], self.mass2, c["plan"].args
+            c["ref"], basis.minus_k2, c["mask"], c["potential"], self.mass2, plan.args
         )
         modal = ModalKernels(
             modes_into=kg_kernels.modes_into,
@@ -318,7 +308,24 @@ class KGProblem:
             remainder_into=kg_kernels.modal_remainder_into,
             flow_factors=self.stacked_flow_factors,
         )
-        return KickDriftKernels(force_into=kg_kernels.force_into, params=params, modal=modal)
+        c["kernels"] = KickDriftKernels(kg_kernels.force_into, params, modal)
+        return c
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Without the compiled kernels: their params point into this process's FFTW plans, and
+        a copy plans anew when it first needs them."""
+        state = self.__dict__.copy()
+        if state.get("_compiled") is not None:
+            del state["_compiled"]
+        return state
+
+    @property
+    def kernels(self) -> KickDriftKernels | None:
+        """The compiled kernels the kick–drift integrators run whole steps on
+        (:mod:`~simsuite.models.klein_gordon.kernels`), or None where they do not apply (see
+        ``_compiled``)."""
+        c = self._compiled
+        return None if c is None else c["kernels"]
 
     @property
     def compiled_steps(self) -> bool:
