@@ -94,9 +94,10 @@ class ModalKernels:
     """Compiled modal pieces of an exponential second-order problem (see
     :class:`ModalSecondOrderProblem`), for the exponential kick–drift loops.
 
-    The functions are numba-jitted (``numba.njit``, preferably ``cache=True``) and write their
-    first arguments in place; ``params`` is :attr:`KickDriftKernels.params`. Rows are 1-D,
-    C-contiguous: ``q``, ``p`` float64 of the grid, ``a``, ``b``, ``g`` complex128 of the modes.
+    The functions are kernels as :attr:`KickDriftKernels.force_into` is (numba-jitted, returning
+    nothing, writing their first arguments in place); ``params`` is :attr:`KickDriftKernels.params`.
+    Rows are 1-D, C-contiguous: ``q``, ``p`` float64 of the grid, ``a``, ``b``, ``g`` complex128 of
+    the modes.
 
     Attributes
     ----------
@@ -134,6 +135,9 @@ class KickDriftKernels:
     force_into : numba function
         ``force_into(out, q, params)``: ``out`` ← ``a(q)`` as :meth:`SecondOrderProblem.acceleration`
         computes it, for 1-D C-contiguous float64 rows ``out`` and ``q`` (``out`` is not ``q``).
+        Jitted with ``numba.njit`` (``cache=True`` keeps it across processes), returning nothing
+        and raising nothing: the loops call its compiled code by address
+        (:func:`~simsuite.integrators.compiled_kick_drift.kernel_address`).
     params : tuple
         Everything the kernels read besides their array arguments (constant arrays, numbers, work
         buffers, FFT plan pointers), passed unchanged as their last argument. Valid for the
