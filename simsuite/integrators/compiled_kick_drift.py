@@ -81,6 +81,16 @@ def _wrapper_address(function, argtypes: tuple) -> int:
     return result.library.get_pointer_to_function(result.fndesc.llvm_cfunc_wrapper_name)
 
 
+def _array_kind(value) -> tuple | None:
+    """What numba's type of an array depends on (dtype, dimensions, layout, flags); None for
+    anything else."""
+    if not isinstance(value, np.ndarray):
+        return None
+    flags = value.flags
+    return (value.dtype.str, value.ndim, flags.c_contiguous, flags.f_contiguous, flags.writeable,
+            flags.aligned)  # fmt: skip
+
+
 def kernel_address(function, *args) -> int:
     """The address of ``function`` (numba-jitted, returning nothing) compiled for arguments of
     the types of ``args``, for :func:`call` (compiled, or loaded from the cache, once per process
@@ -91,21 +101,22 @@ def kernel_address(function, *args) -> int:
 
 class KernelAddresses:
     """The addresses an integrator took of one problem's kernels, kept while the problem hands
-    over the same kernels object (their argument types do not change then). Not pickled: the
-    addresses belong to their process."""
+    over the same kernels object and arrays of the same kinds (so the argument types are the
+    same). Not pickled: the addresses belong to their process."""
 
     def __init__(self):
         self._kernels: object = None
-        self._addresses: dict[object, int] = {}
+        self._addresses: dict[tuple, int] = {}
 
     def get(self, kernels: object, function, *args) -> int:
         """:func:`kernel_address` of ``function``, one of the jitted functions of ``kernels``,
-        for ``args``."""
+        for ``args`` (the other arguments, e.g. ``params``, belong to ``kernels``)."""
         if kernels is not self._kernels:
             self._kernels, self._addresses = kernels, {}
-        found = self._addresses.get(function)
+        key = (function, *(_array_kind(arg) for arg in args))
+        found = self._addresses.get(key)
         if found is None:
-            found = self._addresses[function] = kernel_address(function, *args)
+            found = self._addresses[key] = kernel_address(function, *args)
         return found
 
     def __getstate__(self) -> dict:
