@@ -28,7 +28,7 @@ typed by the signature, cache, but cost more to pass per call than a short run o
 
 from __future__ import annotations
 
-import functools
+from collections.abc import Callable
 
 import numba
 import numpy as np
@@ -72,7 +72,6 @@ def call(typingctx, address, args):
     return types.none(address, args), codegen
 
 
-@functools.lru_cache(maxsize=64)
 def _wrapper_address(function, argtypes: tuple) -> int:
     function.compile(argtypes)
     result = function.overloads[argtypes]
@@ -81,42 +80,52 @@ def _wrapper_address(function, argtypes: tuple) -> int:
     return result.library.get_pointer_to_function(result.fndesc.llvm_cfunc_wrapper_name)
 
 
-def _array_kind(value) -> tuple | None:
-    """What numba's type of an array depends on (dtype, dimensions, layout, flags); None for
-    anything else."""
-    if not isinstance(value, np.ndarray):
-        return None
-    flags = value.flags
-    return (value.dtype.str, value.ndim, flags.c_contiguous, flags.f_contiguous, flags.writeable,
-            flags.aligned)  # fmt: skip
+def _kind(value) -> object:
+    """What numba's type of ``value`` depends on, found without typing it: for an array its dtype,
+    dimensions, layout and flags, for a tuple the kinds of its items, else the Python type."""
+    if isinstance(value, np.ndarray):
+        flags = value.flags
+        return (value.dtype.str, value.ndim, flags.c_contiguous, flags.f_contiguous,
+                flags.writeable, flags.aligned)  # fmt: skip
+    if isinstance(value, tuple):
+        return (tuple, *(_kind(item) for item in value))
+    return type(value)
+
+
+_ADDRESSES: dict[tuple, int] = {}
 
 
 def kernel_address(function, *args) -> int:
     """The address of ``function`` (numba-jitted, returning nothing) compiled for arguments of
     the types of ``args``, for :func:`call` (compiled, or loaded from the cache, once per process
-    and signature; the dispatcher keeps the code alive). Typing the arguments takes a while:
-    callers keep the result (:class:`KernelAddresses`)."""
-    return _wrapper_address(function, tuple(numba.typeof(arg) for arg in args))
+    and signature; the dispatcher keeps the code alive)."""
+    key = (function, *(_kind(arg) for arg in args))
+    found = _ADDRESSES.get(key)
+    if found is None:
+        found = _ADDRESSES[key] = _wrapper_address(
+            function, tuple(numba.typeof(arg) for arg in args)
+        )
+    return found
 
 
 class KernelAddresses:
     """The addresses an integrator took of one problem's kernels, kept while the problem hands
-    over the same kernels object and arrays of the same kinds (so the argument types are the
-    same). Not pickled: the addresses belong to their process."""
+    over the same kernels object. Not pickled: the addresses belong to their process."""
 
     def __init__(self):
         self._kernels: object = None
-        self._addresses: dict[tuple, int] = {}
+        self._found: dict[object, tuple[int, ...]] = {}
 
-    def get(self, kernels: object, function, *args) -> int:
-        """:func:`kernel_address` of ``function``, one of the jitted functions of ``kernels``,
-        for ``args`` (the other arguments, e.g. ``params``, belong to ``kernels``)."""
+    def get(self, kernels: object, kind: object, take: Callable[[], tuple[int, ...]]):
+        """The addresses ``take()`` takes (:func:`kernel_address`) of functions of ``kernels``,
+        taken once per ``kind``: what the arguments the caller passes them can differ in from
+        call to call (e.g. the state's dtype and dimensions, when the caller makes the arrays
+        itself and so knows their layout)."""
         if kernels is not self._kernels:
-            self._kernels, self._addresses = kernels, {}
-        key = (function, *(_array_kind(arg) for arg in args))
-        found = self._addresses.get(key)
+            self._kernels, self._found = kernels, {}
+        found = self._found.get(kind)
         if found is None:
-            found = self._addresses[key] = kernel_address(function, *args)
+            found = self._found[kind] = take()
         return found
 
     def __getstate__(self) -> dict:

@@ -64,7 +64,7 @@ from .base import (
     check_options,
     step_blocks,
 )
-from .compiled_kick_drift import KernelAddresses, kick_drift_steps
+from .compiled_kick_drift import KernelAddresses, kernel_address, kick_drift_steps
 from .compositions import (
     BLANES_MOAN4,
     STRANG,
@@ -297,7 +297,11 @@ class KickDrift(Integrator):
         ``±0`` to ``p``): the numbers are those of one call."""
         m, every = len(drifts), self.check_every
         params = kernels.params
-        force_into = self._addresses.get(kernels, kernels.force_into, a, q, params)
+        (force_into,) = self._addresses.get(
+            kernels,
+            (q.dtype.str, q.ndim),  # a, q: C-contiguous rows made here
+            lambda: (kernel_address(kernels.force_into, a, q, params),),
+        )
         drift_array = np.asarray(drifts, dtype=float)
         done = 0
         for i, block in enumerate(step_blocks(n, should_stop, every)):
