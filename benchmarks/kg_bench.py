@@ -257,7 +257,7 @@ def fft_pair_time(n: int, calls: int) -> float:
     Python (``run.fft``), else scipy.fft."""
     model, _ = build(config(n, 1.0, "verlet"))
     plan, phi = model.basis.plan, model.phi0
-    if model.problem.compiled_steps:
+    if model.problem.kernels is not None:
         compiled = model.problem._compiled["plan"]
         compiled.real[:] = phi
         args = (compiled.execute_address, compiled.r2c, compiled.c2r)

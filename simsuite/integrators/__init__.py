@@ -20,6 +20,7 @@ from . import (  # noqa: F401  (registers them)
     discrete,
     dormand_prince,
     exponential_adams,
+    exponential_symplectic,
     reference,
     rk4ip,
     splitting,

@@ -8,7 +8,8 @@ With ``E(τ) = exp(L τ)`` (exact flow of ``du/dt = L u``, diagonal) and ``Φ_N(
 .. math:: S(h) = E(h/2)\\, Φ_N(h)\\, E(h/2).
 
 A symmetric composition ``S(w_m h) ⋯ S(w_1 h)`` with ``Σ w_k = 1`` raises the order: the method is
-the list of weights (:class:`Composition`). Consecutive linear half-steps are merged into one
+the list of weights (:class:`~simsuite.integrators.compositions.Composition`, whose outer
+coefficients are here the linear sub-steps). Consecutive linear half-steps are merged into one
 multiplication, ``E(w_k h/2) E(w_{k+1} h/2) = E((w_k + w_{k+1}) h/2)``, also across steps inside one
 :meth:`~SplitStep.advance` call (unless the problem filters after every step), so a composition of
 ``m`` Strang steps costs ``m`` nonlinear flows and ``m`` diagonal multiplications per step. The
@@ -34,7 +35,6 @@ References
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -47,79 +47,14 @@ from .base import (
     check_options,
     wants_filter,
 )
+from .compositions import STRANG, YOSHIDA4, YOSHIDA6, Composition
 
 __all__ = ["Composition", "STRANG", "YOSHIDA4", "YOSHIDA6", "SplitStep", "SSF2", "SSF4", "SSF6"]
 
 
-@dataclass(frozen=True)
-class Composition:
-    """A symmetric composition of Strang steps: ``S(w_m h) ∘ ⋯ ∘ S(w_1 h)``.
-
-    Attributes
-    ----------
-    name : str
-    weights : tuple of float
-        Strang sub-step weights, summing to 1, palindromic.
-    order : int
-    reference : str
-    """
-
-    name: str
-    weights: tuple[float, ...]
-    order: int
-    reference: str = ""
-
-    def __post_init__(self):
-        w = np.asarray(self.weights)
-        if abs(w.sum() - 1.0) > 1e-14 or not np.array_equal(w, w[::-1]):
-            raise ValueError(f"{self.name}: weights must be palindromic and sum to 1")
-
-    @property
-    def linear_coefficients(self) -> tuple[float, ...]:
-        """The ``m + 1`` linear sub-steps (in units of ``h``) around the ``m`` nonlinear ones."""
-        w = self.weights
-        mids = tuple(0.5 * (w[k] + w[k + 1]) for k in range(len(w) - 1))
-        return (0.5 * w[0], *mids, 0.5 * w[-1])
-
-    @property
-    def merged_coefficient(self) -> float:
-        """Linear sub-step joining two consecutive steps, ``(w_m + w_1)/2``."""
-        return 0.5 * (self.weights[-1] + self.weights[0])
-
-
-def _yoshida4() -> Composition:
-    """Yoshida's triple jump: ``w1 = 1/(2 - 2^(1/3))``, ``w0 = 1 - 2 w1`` (= ``-2^(1/3) w1``)."""
-    w1 = 1.0 / (2.0 - 2.0 ** (1.0 / 3.0))
-    w0 = 1.0 - 2.0 * w1
-    return Composition(
-        "yoshida4", (w1, w0, w1), 4, "Yoshida, Phys. Lett. A 150, 262 (1990), eq. (4.1)"
-    )
-
-
-def _yoshida6() -> Composition:
-    """Yoshida's sixth-order "solution A", seven Strang steps ``(w3, w2, w1, w0, w1, w2, w3)``.
-
-    ``w0 = 1 - 2 (w1 + w2 + w3)``; the digits are those of [HLW06], eq. (V.3.11) ("p6 s7").
-    """
-    w1 = -1.17767998417887100694641568096431573
-    w2 = 0.235573213359358133684793182978534602
-    w3 = 0.784513610477557263819497633866349876
-    w0 = 1.0 - 2.0 * (w1 + w2 + w3)
-    return Composition(
-        "yoshida6a",
-        (w3, w2, w1, w0, w1, w2, w3),
-        6,
-        "Yoshida, Phys. Lett. A 150, 262 (1990), Table 1, solution A",
-    )
-
-
-STRANG = Composition("strang", (1.0,), 2, "Strang, SIAM J. Numer. Anal. 5, 506 (1968)")
-YOSHIDA4 = _yoshida4()
-YOSHIDA6 = _yoshida6()
-
-
 class SplitStep(Integrator):
-    """Fixed-step split-step method defined by a :class:`Composition` of Strang steps.
+    """Fixed-step split-step method defined by a :class:`~.compositions.Composition` of Strang
+    steps.
 
     ``[t, t_target]`` is divided into ``ceil((t_target - t) / dt)`` equal steps. ``stats.n_rhs``
     counts calls of ``problem.nonlinear_flow``. The problem's ``filter`` is applied after every full
@@ -137,7 +72,7 @@ class SplitStep(Integrator):
         if not self.dt > 0:
             raise ValueError(f"{self.name} is a fixed-step method and needs dt > 0 (got {dt})")
         comp = self.composition
-        self._lin = comp.linear_coefficients
+        self._lin = comp.outer_coefficients
         self._cache = PropagatorCache(self._build, maxsize=2)
         self._shape: tuple[int, ...] | None = None
 
@@ -148,7 +83,7 @@ class SplitStep(Integrator):
         """Per cached step size (two) one ``exp(c h L)`` per distinct linear coefficient c; the
         state, the flow's result and four temporaries of the nonlinear flow and its FFTs."""
         comp = cls.composition
-        n_exp = len({*comp.linear_coefficients, comp.merged_coefficient} - {0.0}) if linear else 0
+        n_exp = len({*comp.outer_coefficients, comp.merged_coefficient} - {0.0}) if linear else 0
         return {"work arrays": 6.0, "propagators": 2.0 * n_exp}
 
     @property

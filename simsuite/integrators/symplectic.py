@@ -1,13 +1,17 @@
 """Symplectic integrators for second-order equations ``q'' = a(q)``: Störmer–Verlet and its
-compositions, and the exponential (impulse) Verlet method (fixed step).
+compositions (fixed step); their exponential (impulse) variants are in
+:mod:`~simsuite.integrators.exponential_symplectic`.
 
 Problems
 --------
-A :class:`SecondOrderProblem` supplies the force ``a(q)``, e.g. ``φ_xx - V'(φ)`` for a nonlinear
-Klein–Gordon field. The integrator state is one real array ``u`` of shape ``(2, *shape)`` with
-``u[0] = q`` and ``u[1] = p = q'``. The exponential methods also need the split
-``a(q) = A q + g(q)`` into a linear part ``A`` (e.g. ``∂_xx - m²``), whose exact flow the problem
-provides, and a remainder ``g`` (:class:`ExponentialSecondOrderProblem`).
+A :class:`~simsuite.integrators.second_order.SecondOrderProblem` supplies the force ``a(q)``, e.g.
+``φ_xx - V'(φ)`` for a nonlinear Klein–Gordon field. The integrator state is one real array ``u`` of
+shape ``(2, *shape)`` with ``u[0] = q`` and ``u[1] = p = q'``. The exponential methods
+(:mod:`~simsuite.integrators.exponential_symplectic`) also need the split ``a(q) = A q + g(q)``
+into a linear part ``A`` (e.g. ``∂_xx - m²``), whose exact flow the problem provides, and a
+remainder ``g``. A problem that declares compiled kernels (``problem.kernels``, a
+:class:`~simsuite.integrators.second_order.KickDriftKernels`) has whole runs of steps done by the
+compiled loops of :mod:`~simsuite.integrators.compiled_kick_drift`.
 
 Algorithm
 ---------
@@ -18,27 +22,19 @@ second-order, symplectic map
 .. math:: S(h) = K(h/2)\\, D(h)\\, K(h/2).
 
 A symmetric composition ``S(w_m h) ⋯ S(w_1 h)`` with ``Σ w_k = 1`` raises the order; the method is
-the list of weights (:class:`~simsuite.integrators.splitting.Composition`, shared with the split-step
-methods). Consecutive half kicks act at the same ``q`` and are merged,
+the list of weights (:class:`~simsuite.integrators.compositions.Composition`, shared with the
+split-step methods; Blanes–Moan's splitting has kick coefficients of its own). Consecutive half
+kicks act at the same ``q`` and are merged,
 ``K(w_k h/2) K(w_{k+1} h/2) = K((w_k + w_{k+1}) h/2)``, also across steps inside one
 :meth:`~KickDrift.advance` call, so a composition of ``m`` Verlet steps costs ``m`` force
 evaluations per step: the force at the end of a step is the first of the next one (FSAL), kept
 across :meth:`~KickDrift.advance` calls while the state passed in is the one returned.
 
-The exponential variant replaces the drift by the exact flow ``L(τ)`` of ``q'' = A q``
-(``problem.linear_flow``) and kicks with the remainder ``g`` only,
-
-.. math:: S(h) = K_g(h/2)\\, L(h)\\, K_g(h/2),
-
-the impulse method: exact for ``g ≡ 0`` at any step size, symplectic when ``g = -∇U_g``.
-
 Stability
 ---------
 For ``q'' = -ω² q`` Verlet is stable for ``h ω < 2`` and a composition for ``h ω max|w_k| < 2``
 (every sub-step stable; the true interval of the compositions is somewhat larger, see
-:meth:`KickDrift.stability_limit`). The exponential methods have no step-size limit from ``A``;
-the kicks still limit accuracy, and for a stiff remainder the impulse method shows resonances near
-``h ω ∈ π ℤ`` [GSS99].
+:meth:`KickDrift.stability_limit`).
 
 References
 ----------
@@ -49,20 +45,14 @@ References
 .. [Yos90] H. Yoshida, "Construction of higher order symplectic integrators",
    Phys. Lett. A 150, 262–268 (1990).
 .. [HLW06] E. Hairer, C. Lubich and G. Wanner, *Geometric Numerical Integration*, 2nd ed., Springer
-   (2006), Sec. II.4, V.3 (compositions) and XIII.1 (impulse / Deuflhard method).
-.. [Deu79] P. Deuflhard, "A study of extrapolation methods based on multistep schemes without
-   parasitic solutions", Z. Angew. Math. Phys. 30, 177–189 (1979).
-.. [GSS99] B. García-Archilla, J. M. Sanz-Serna and R. D. Skeel, "Long-time-step methods for
-   oscillatory differential equations", SIAM J. Sci. Comput. 20, 930–963 (1999).
+   (2006), Sec. II.4 and V.3 (compositions).
 """
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -74,179 +64,42 @@ from .base import (
     check_options,
     step_blocks,
 )
-from .splitting import STRANG, YOSHIDA4, YOSHIDA6, Composition
+from .compiled_kick_drift import KernelAddresses, kernel_address, kick_drift_steps
+from .compositions import (
+    BLANES_MOAN4,
+    STRANG,
+    YOSHIDA4,
+    YOSHIDA6,
+    YOSHIDA8,
+    Composition,
+    kick_drift_stable_step,
+)
+from .second_order import (
+    ExponentialSecondOrderProblem,
+    KickDriftKernels,
+    SecondOrderProblem,
+    kick_drift_kernels,
+)
 
 __all__ = [
     "SecondOrderProblem",
     "ExponentialSecondOrderProblem",
     "YOSHIDA8",
     "KickDrift",
-    "ExponentialKickDrift",
     "Verlet",
     "Yoshida4",
     "Yoshida6",
     "Yoshida8",
-    "ExponentialVerlet",
-    "ExponentialYoshida4",
-    "ExponentialYoshida6",
+    "BlanesMoan4",
+    "all_finite",
 ]
-
-
-@runtime_checkable
-class SecondOrderProblem(Protocol):
-    """``q'' = a(q)`` for a real ``q`` of any shape; the state is ``u = (q, q')``, shape ``(2, *shape)``.
-
-    Attributes
-    ----------
-    max_frequency : float
-        Largest frequency ``ω`` of the linearised problem (e.g. ``sqrt(k_max² + max V'')``); used to
-        refuse unstable steps. Optional: without it no check is made.
-
-    Problems may also run whole sequences of steps in compiled code: with ``compiled_steps`` true,
-    :class:`KickDrift` hands its coefficients to ``kick_drift_steps(q, p, a, kicks, drifts,
-    merged, steps, check_every)`` and the exponential methods to ``exponential_advance(u, kicks,
-    drifts, merged, steps, check_every)`` (in place; both return 0 or the step after which the
-    state was found non-finite) instead of calling the force once per sub-step. To stop between
-    blocks of steps (``should_stop``) the exponential methods use, when offered, the same steps
-    in parts on a modal state: ``w = exponential_modes(u)``, ``exponential_steps(w, kicks,
-    drifts, merged, steps, check_every)`` (returns as above) and ``exponential_finish(u, w,
-    last_kick)``.
-    """
-
-    max_frequency: float
-
-    def acceleration(self, q: np.ndarray) -> np.ndarray:
-        """Return ``a(q)`` as a new array of ``q``'s shape."""
-        ...
-
-
-@runtime_checkable
-class ExponentialSecondOrderProblem(SecondOrderProblem, Protocol):
-    """A :class:`SecondOrderProblem` split as ``a(q) = A q + g(q)`` for the exponential methods."""
-
-    def linear_flow(self, q: np.ndarray, p: np.ndarray, h: float) -> tuple[np.ndarray, np.ndarray]:
-        """Exact flow over time ``h`` (of either sign) of ``q'' = A q``: new arrays ``(q, p)``."""
-        ...
-
-    def remainder(self, q: np.ndarray) -> np.ndarray:
-        """Return ``g(q) = a(q) - A q`` as a new array."""
-        ...
-
-
-def _yoshida8() -> Composition:
-    """Yoshida's eighth-order "solution A", fifteen Verlet steps ``(w7, …, w1, w0, w1, …, w7)``.
-
-    ``w0 = 1 - 2 (w1 + … + w7)``; the fifteen digits printed in [Yos90], Table 2 (they satisfy the
-    order conditions to ~1e-12, far below any error measurable at order 8).
-    """
-    w = (
-        -1.61582374150097,
-        -2.44699182370524,
-        -0.716989419708120e-2,
-        2.44002732616735,
-        0.157739928123617,
-        1.82020630970714,
-        1.04242620869991,
-    )
-    w0 = 1.0 - 2.0 * sum(w)
-    return Composition(
-        "yoshida8a",
-        (*w[::-1], w0, *w),
-        8,
-        "Yoshida, Phys. Lett. A 150, 262 (1990), Table 2, solution A",
-    )
-
-
-YOSHIDA8 = _yoshida8()
-
-
-@dataclass(frozen=True)
-class KickDriftSplitting:
-    """A symmetric splitting ``K(b_0 h) D(a_1 h) K(b_1 h) ⋯ D(a_m h) K(b_m h)`` with its own kick
-    coefficients (a Runge–Kutta–Nyström splitting), read by :class:`KickDrift` like a
-    :class:`~simsuite.integrators.splitting.Composition`.
-
-    Attributes
-    ----------
-    weights : tuple of float
-        The drifts ``a_1..a_m`` (palindromic, sum 1).
-    linear_coefficients : tuple of float
-        The kicks ``b_0..b_m`` (palindromic, sum 1).
-    """
-
-    name: str
-    weights: tuple[float, ...]
-    linear_coefficients: tuple[float, ...]
-    order: int
-    reference: str = ""
-
-    def __post_init__(self):
-        for part in (self.weights, self.linear_coefficients):
-            w = np.asarray(part)
-            if abs(w.sum() - 1.0) > 1e-14 or not np.allclose(w, w[::-1], rtol=0, atol=1e-16):
-                raise ValueError(f"{self.name}: coefficients must be palindromic and sum to 1")
-        if len(self.linear_coefficients) != len(self.weights) + 1:
-            raise ValueError(f"{self.name}: needs one kick more than drifts")
-
-    @property
-    def merged_coefficient(self) -> float:
-        """Kick joining two consecutive steps, ``b_m + b_0``."""
-        return self.linear_coefficients[-1] + self.linear_coefficients[0]
-
-
-def _blanes_moan4() -> KickDriftSplitting:
-    """Blanes and Moan's optimised fourth-order RKN splitting "SRKN_6^b": six force evaluations
-    per step, with error coefficients far below those of the triple jump.
-
-    The last kick and the middle drift pair follow from consistency (``Σ a = Σ b = 1``).
-    """
-    a1, a2 = 0.245298957184271, 0.604872665711080
-    a3 = 0.5 - a1 - a2
-    b1, b2, b3 = 0.0829844064174052, 0.396309801498368, -0.0390563049223486
-    b4 = 1.0 - 2.0 * (b1 + b2 + b3)
-    return KickDriftSplitting(
-        "blanes_moan4",
-        (a1, a2, a3, a3, a2, a1),
-        (b1, b2, b3, b4, b3, b2, b1),
-        4,
-        "S. Blanes and P. C. Moan, J. Comput. Appl. Math. 142, 313 (2002), Table 3, SRKN_6^b",
-    )
-
-
-BLANES_MOAN4 = _blanes_moan4()
-
 
 _EPS = float(np.finfo(float).eps)
 
 
-@functools.cache
-def _stable_step(splitting: KickDriftSplitting) -> float:
-    """Largest ``x = hω`` such that the splitting's step for ``q'' = −ω² q`` is stable on all of
-    ``(0, x)``: the step is a 2×2 matrix of determinant 1, stable while ``|trace| < 2``. Found by a
-    scan in steps of 1e-3 and bisection to 1e-12."""
-
-    def trace(x: float) -> float:
-        m = np.eye(2)
-        kicks, drifts = splitting.linear_coefficients, splitting.weights
-        for k, kick in enumerate(kicks):
-            m = np.array([[1.0, 0.0], [-kick * x, 1.0]]) @ m
-            if k < len(drifts):
-                m = np.array([[1.0, drifts[k] * x], [0.0, 1.0]]) @ m
-        return float(np.trace(m))
-
-    x = 1e-3
-    while abs(trace(x)) < 2.0 and x < 100.0:
-        x += 1e-3
-    lo, hi = x - 1e-3, x
-    while hi - lo > 1e-12:
-        mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if abs(trace(mid)) < 2.0 else (lo, mid)
-    return lo
-
-
-def _all_finite(q: np.ndarray, p: np.ndarray) -> bool:
+def all_finite(q: np.ndarray, p: np.ndarray) -> bool:
     """Whether every entry of ``q`` and ``p`` is finite (no floating-point state to save and
-    restore, unlike a sum under ``np.errstate``: 3× cheaper on fields of 10³ points)."""
+    restore, unlike a sum under ``np.errstate``)."""
     return bool(np.isfinite(q).all() and np.isfinite(p).all())
 
 
@@ -272,7 +125,7 @@ class KickDrift(Integrator):
     """
 
     problem_kind: ClassVar[str] = "second_order"
-    composition: ClassVar[Composition | KickDriftSplitting]
+    composition: ClassVar[Composition]
     defaults: ClassVar[dict] = {"max_steps": 10**9, "check_every": 100}
 
     def __init__(self, problem, dt: float, rtol: float = 1e-9, atol: float = 1e-11, **options):
@@ -292,12 +145,12 @@ class KickDrift(Integrator):
                     f"{self.name}: dt = {self.dt:g} exceeds the stability limit {limit:g} for "
                     f"max_frequency = {float(omega):g}; use dt <= {limit:g} or another method"
                 )
-        # kick coefficients (units of h) around the m drifts; the numbers are the splitting's
-        # merged linear sub-steps, here multiplying the force
-        self._kicks = self.composition.linear_coefficients
+        # kick coefficients (units of h) around the m drifts: the composition's outer sub-steps
+        self._kicks = self.composition.outer_coefficients
         self._merged = self.composition.merged_coefficient
         self._fsal: tuple[np.ndarray, np.ndarray] | None = None  # (q, force(q)) of the last call
         self._h_last: float | None = None  # step of the last call (see _snap)
+        self._addresses = KernelAddresses()  # of the problem's kernels, for the compiled loops
 
     @classmethod
     def stability_limit(cls, max_frequency: float) -> float:
@@ -310,8 +163,8 @@ class KickDrift(Integrator):
         omega = abs(float(max_frequency))
         if omega == 0.0:
             return math.inf
-        if isinstance(cls.composition, KickDriftSplitting):
-            return _stable_step(cls.composition) / omega
+        if not cls.composition.of_base_steps:
+            return kick_drift_stable_step(cls.composition) / omega
         return 2.0 / (omega * max(abs(w) for w in cls.composition.weights))
 
     def reset(self) -> None:
@@ -364,13 +217,12 @@ class KickDrift(Integrator):
         self.stats.n_rhs += 1
         return np.asarray(self._force(q))
 
-    def _compiled(self, drift: bool = True) -> bool:
-        """Whether the problem runs the steps in compiled code (``compiled_steps``): those with
-        the plain drift ``q += τ p`` (``kick_drift_steps``; not for a subclass with a drift of its
-        own), or with ``drift=False`` the exponential methods' (``exponential_advance``)."""
-        if drift and type(self)._drift is not KickDrift._drift:
-            return False
-        return bool(getattr(self.problem, "compiled_steps", False))
+    def _kernels(self) -> KickDriftKernels | None:
+        """The problem's compiled kernels (``problem.kernels``) when this method runs on them: the
+        plain drift ``q += τ p`` only (not a subclass with a drift of its own)."""
+        if type(self)._drift is not KickDrift._drift:
+            return None
+        return kick_drift_kernels(self.problem)
 
     def _count(self, steps: int, m: int, h: float) -> None:
         """Add ``steps`` steps of ``m`` force evaluations each to the statistics."""
@@ -408,9 +260,10 @@ class KickDrift(Integrator):
         merged = self._merged * h
         force, drift, every = self._force, self._drift, self.check_every
 
-        if self._compiled():  # the same steps, compiled as a whole by the problem
+        kernels = self._kernels()
+        if kernels is not None:  # the same steps, compiled as a whole over the problem's force
             a = np.require(a, np.float64, ["C", "W"])
-            self._compiled_blocks(q, p, a, kicks, drifts, merged, n, t, h, should_stop)
+            self._compiled_blocks(q, p, a, kicks, drifts, merged, n, t, h, should_stop, kernels)
         else:
             p += np.multiply(a, kicks[0], out=tmp)
             for step in range(1, n + 1):
@@ -420,7 +273,7 @@ class KickDrift(Integrator):
                     if k < m - 1:
                         p += np.multiply(a, kicks[k + 1], out=tmp)
                 p += np.multiply(a, merged if step < n else kicks[m], out=tmp)
-                if step % every == 0 and step < n and not _all_finite(q, p):
+                if step % every == 0 and step < n and not all_finite(q, p):
                     self._count(step, m, h)
                     raise self._non_finite(t + step * h, step)
                 if should_stop is not None and step < n and should_stop():
@@ -428,18 +281,28 @@ class KickDrift(Integrator):
                     raise self._interrupted(t + step * h)
         self._count(n, m, h)
         x[0], x[1] = q, p  # no-op for the in-place drift; the exponential drift returns new arrays
-        if not _all_finite(x[0], x[1]):
+        if not all_finite(x[0], x[1]):
             raise self._non_finite(t_target, n)
         self._fsal = (x[0].copy(), a)
         return x, t_target
 
-    def _compiled_blocks(self, q, p, a, kicks, drifts, merged, n, t, h, should_stop) -> None:
-        """``n`` steps by ``problem.kick_drift_steps``, in blocks between ``should_stop`` checks
+    def _compiled_blocks(
+        self, q, p, a, kicks, drifts, merged, n, t, h, should_stop, kernels: KickDriftKernels
+    ) -> None:
+        """``n`` steps by :func:`~.compiled_kick_drift.kick_drift_steps` over the problem's
+        ``kernels.force_into``, in blocks between ``should_stop`` checks
         (:func:`~.base.step_blocks`, multiples of ``check_every`` so that the kernel checks the
         same steps). A block that does not end the call closes with the merged kick, as the
         uninterrupted loop does there, and the next one opens with a kick of 0 (which adds
         ``±0`` to ``p``): the numbers are those of one call."""
         m, every = len(drifts), self.check_every
+        params = kernels.params
+        (force_into,) = self._addresses.get(
+            kernels,
+            (q.dtype.str, q.ndim),  # a, q: C-contiguous rows made here
+            lambda: (kernel_address(kernels.force_into, a, q, params),),
+        )
+        drift_array = np.asarray(drifts, dtype=float)
         done = 0
         for i, block in enumerate(step_blocks(n, should_stop, every)):
             if i and should_stop():
@@ -448,138 +311,15 @@ class KickDrift(Integrator):
             end = done + block
             coefficients = [kicks[0] if done == 0 else 0.0, *kicks[1:m]]
             coefficients.append(kicks[m] if end == n else merged)
-            failed = self.problem.kick_drift_steps(
-                q, p, a, coefficients, drifts, merged, block, every
-            )
-            if failed or (end < n and end % every == 0 and not _all_finite(q, p)):
+            failed = kick_drift_steps(
+                q, p, a, np.asarray(coefficients, dtype=float), drift_array, float(merged),
+                int(block), int(every), force_into, params,
+            )  # fmt: skip
+            if failed or (end < n and end % every == 0 and not all_finite(q, p)):
                 step = done + (failed or block)
                 self._count(step, m, h)
                 raise self._non_finite(t + step * h, step)
             done = end
-
-
-class ExponentialKickDrift(KickDrift):
-    """Composition of impulse (exponential Verlet) steps ``K_g(h/2) L(h) K_g(h/2)``.
-
-    Needs an :class:`ExponentialSecondOrderProblem`; ``stats.n_rhs`` counts calls of
-    ``problem.remainder``. No step-size limit from the linear part (:meth:`stability_limit` is
-    infinite), but the kicks with ``g`` limit accuracy, and a stiff remainder makes the impulse
-    method resonant near ``h ω ∈ π ℤ`` [GSS99]: choose ``dt`` to resolve ``g``.
-    """
-
-    @classmethod
-    def memory_arrays(
-        cls, size: int, *, linear: bool = True, compiled: bool = False
-    ) -> dict[str, float]:
-        """The state, the mode coefficients (a, b), the remainder g and the transforms in and out
-        of the modal view (counted as 10); and the problem's flow factors cos ωτ, sin ωτ/ω,
-        −ω sin ωτ (three half-state arrays) for each distinct drift τ of two step sizes."""
-        n_drifts = len(set(cls.composition.weights))
-        return {"work arrays": 10.0, "flow factors": 3.0 * n_drifts}
-
-    @classmethod
-    def stability_limit(cls, max_frequency: float) -> float:
-        """``inf``: the linear part is integrated exactly (the remainder is not accounted for)."""
-        return math.inf
-
-    def _force(self, q: np.ndarray) -> np.ndarray:
-        return self.problem.remainder(q)
-
-    def _drift(
-        self, q: np.ndarray, p: np.ndarray, tau: float, tmp: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        return self.problem.linear_flow(q, p, tau)
-
-    def advance(
-        self, u: np.ndarray, t: float, t_target: float, should_stop: StopCheck | None = None
-    ) -> tuple[np.ndarray, float]:
-        """As :meth:`KickDrift.advance`; with a problem that offers a modal view (``to_modal``,
-        ``modal_remainder``, ``from_modal``) the state stays in mode space between
-        kicks, so that a sub-step costs one transform pair (for the remainder) instead of three.
-        Needs also ``modal_kick_flow(a, b, g, c, tau)``: the kick ``b += c g`` and the flow over
-        ``tau`` in one pass."""
-        if not hasattr(self.problem, "modal_remainder"):
-            return super().advance(u, t, t_target, should_stop)
-        u_in = np.asarray(u)
-        if u_in.ndim == 0 or u_in.shape[0] != 2:
-            raise ValueError(f"{self.name}: state must have shape (2, ...), got {u_in.shape}")
-        t, t_target = float(t), float(t_target)
-        n, h = self._fixed_steps(t, t_target)
-        h = self._snap(h, t, t_target)
-        if n == 0:
-            return u_in.copy(), t_target
-        problem = self.problem
-        x = np.array(u_in, dtype=np.result_type(u_in.dtype, np.float64))
-        m = len(self.composition.weights)
-        drifts = [w * h for w in self.composition.weights]
-        kicks = [c * h for c in self._kicks]
-        merged = self._merged * h
-        if self._compiled(drift=False):  # the same steps, transforms included, compiled
-            if should_stop is not None and hasattr(problem, "exponential_steps"):
-                self._compiled_modal_blocks(x, kicks, drifts, merged, n, t, h, should_stop)
-            else:
-                failed = problem.exponential_advance(x, kicks, drifts, merged, n, self.check_every)
-                self.stats.n_rhs += 1
-                if failed:
-                    self._count(failed, m, h)
-                    raise self._non_finite(t + failed * h, failed)
-            self._count(n, m, h)
-            if not _all_finite(x[0], x[1]):
-                raise self._non_finite(t_target, n)
-            return x, t_target
-        a, b = problem.to_modal(x[0], x[1])
-        # no force carried over from the last call: the modes of the returned state differ from
-        # the ones it was computed on by a transform round trip, and a restart must reproduce it
-        g = problem.modal_remainder(a)
-        self.stats.n_rhs += 1
-        remainder, kick_flow, every = (
-            problem.modal_remainder,
-            problem.modal_kick_flow,
-            self.check_every,
-        )
-        # the kick before each drift is fused with it: kicks[0] first, then the merged kick of two
-        # consecutive steps, and the last half kick alone at the end
-        before = kicks[:m]
-        for step in range(1, n + 1):
-            for k in range(m):
-                kick_flow(a, b, g, before[k] if (k or step == 1) else merged, drifts[k])
-                g = remainder(a)
-            if step % every == 0 and step < n and not _all_finite(a, b):
-                self._count(step, m, h)
-                raise self._non_finite(t + step * h, step)
-            if should_stop is not None and step < n and should_stop():
-                self._count(step, m, h)
-                raise self._interrupted(t + step * h)
-        b += kicks[m] * g
-        self._count(n, m, h)
-        x[0], x[1] = problem.from_modal(a, b)
-        if not _all_finite(x[0], x[1]):
-            raise self._non_finite(t_target, n)
-        return x, t_target
-
-    def _compiled_modal_blocks(self, x, kicks, drifts, merged, n, t, h, should_stop) -> None:
-        """``problem.exponential_advance`` in blocks between ``should_stop`` checks
-        (:func:`~.base.step_blocks`, multiples of ``check_every``): the modal state stays with
-        the problem's ``exponential_modes`` / ``exponential_steps`` / ``exponential_finish``, and
-        a block that continues another opens with the merged kick, so the numbers are those of
-        one call; ``x`` is written at the end only."""
-        problem, m, every = self.problem, len(drifts), self.check_every
-        w = problem.exponential_modes(x)
-        self.stats.n_rhs += 1
-        done = 0
-        for i, block in enumerate(step_blocks(n, should_stop, every)):
-            if i and should_stop():
-                self._count(done, m, h)
-                raise self._interrupted(t + done * h)
-            coefficients = [kicks[0] if done == 0 else merged, *kicks[1:]]
-            failed = problem.exponential_steps(w, coefficients, drifts, merged, block, every)
-            end = done + block
-            if failed or (end < n and end % every == 0 and not _all_finite(w[0], w[1])):
-                step = done + (failed or block)
-                self._count(step, m, h)
-                raise self._non_finite(t + step * h, step)
-            done = end
-        problem.exponential_finish(x, w, kicks[m])
 
 
 class Verlet(KickDrift):
@@ -614,7 +354,7 @@ class Yoshida4(KickDrift):
 class Yoshida6(KickDrift):
     """Yoshida's sixth-order composition of Verlet steps, solution A (seven sub-steps).
 
-    Weights ``(w3, w2, w1, w0, w1, w2, w3)`` as in :data:`~simsuite.integrators.splitting.YOSHIDA6`;
+    Weights ``(w3, w2, w1, w0, w1, w2, w3)`` as in :data:`~simsuite.integrators.compositions.YOSHIDA6`;
     seven force evaluations per step.
 
     Reference: H. Yoshida, Phys. Lett. A 150, 262 (1990); digits from Hairer, Lubich & Wanner,
@@ -644,37 +384,6 @@ class Yoshida8(KickDrift):
     description = "Yoshida eighth-order composition (solution A) of Verlet steps (symplectic)"
 
 
-class ExponentialVerlet(ExponentialKickDrift):
-    """Exponential Verlet (impulse method), order 2:
-
-    ``p ← p + h/2 g(q);  (q, p) ← L(h)(q, p);  p ← p + h/2 g(q)`` with ``L`` the exact flow of
-    ``q'' = A q``; one evaluation of the remainder ``g`` per step. Exact for ``g ≡ 0`` at any ``h``.
-    As a two-step scheme in ``q`` it is Deuflhard's trigonometric method.
-
-    References: P. Deuflhard, Z. Angew. Math. Phys. 30, 177 (1979); B. García-Archilla,
-    J. M. Sanz-Serna and R. D. Skeel, SIAM J. Sci. Comput. 20, 930 (1999); Hairer, Lubich & Wanner,
-    Geometric Numerical Integration (2006), Sec. XIII.1.
-    """
-
-    name = "exponential_verlet"
-    order = 2
-    composition = STRANG
-    description = "exponential (impulse) Verlet: exact linear flow, Strang-split remainder, order 2"
-
-
-class ExponentialYoshida4(ExponentialKickDrift):
-    """Yoshida's triple jump (weights of :class:`Yoshida4`) of exponential Verlet steps, order 4.
-
-    Three remainder evaluations per step; the linear flow is also taken backwards (``w0 < 0``).
-    Reference: H. Yoshida, Phys. Lett. A 150, 262 (1990).
-    """
-
-    name = "exponential_yoshida4"
-    order = 4
-    composition = YOSHIDA4
-    description = "Yoshida triple jump of exponential Verlet steps, order 4 (symplectic)"
-
-
 class BlanesMoan4(KickDrift):
     """Blanes and Moan's optimised fourth-order RKN splitting SRKN_6^b (six forces per step).
 
@@ -688,29 +397,3 @@ class BlanesMoan4(KickDrift):
     order = 4
     composition = BLANES_MOAN4
     description = "Blanes-Moan optimised fourth-order RKN splitting SRKN6b (symplectic)"
-
-
-class ExponentialBlanesMoan4(ExponentialKickDrift):
-    """Blanes and Moan's SRKN_6^b with the exact linear flow as the drift, order 4.
-
-    The RKN order conditions hold because the remainder kick depends on ``q`` only and the drift
-    is the flow of a quadratic Hamiltonian. Six remainder evaluations per step.
-    Reference: S. Blanes and P. C. Moan, J. Comput. Appl. Math. 142, 313–330 (2002).
-    """
-
-    name = "exponential_blanes_moan4"
-    order = 4
-    composition = BLANES_MOAN4
-    description = "Blanes-Moan SRKN6b splitting with the exact linear flow, order 4 (symplectic)"
-
-
-class ExponentialYoshida6(ExponentialKickDrift):
-    """Yoshida's sixth-order solution A (weights of :class:`Yoshida6`) of exponential Verlet steps.
-
-    Seven remainder evaluations per step. Reference: H. Yoshida, Phys. Lett. A 150, 262 (1990).
-    """
-
-    name = "exponential_yoshida6"
-    order = 6
-    composition = YOSHIDA6
-    description = "Yoshida sixth-order composition of exponential Verlet steps (symplectic)"

@@ -1,26 +1,25 @@
-"""Compiled Klein–Gordon kernels: the force, and whole runs of kick–drift steps with it.
+"""Compiled Klein–Gordon kernels: the force a(φ) = φ_xx − V′(φ), the energy and momentum, and the
+modal pieces of the exponential methods, on the periodic grid with FFTW executed from compiled code
+(:mod:`simsuite.spectral.fftw_numba`).
 
-A kick–drift composition (Störmer–Verlet, Yoshida, Blanes–Moan; :mod:`simsuite.integrators.symplectic`)
-evaluates the force a(φ) = φ_xx − V′(φ) once per sub-step. On the periodic grid that is one real FFT
-pair and three passes over the field; driven from Python the interpreter's share (calls, kernel
-dispatch, temporaries) costs more than the transforms. The kernels here run ``steps`` steps of a
-composition whose coefficients the integrator hands over, with FFTW executed from compiled code
-(:mod:`simsuite.spectral.fftw_numba`): the integrator keeps the method (its coefficients, FSAL, step counts,
-checks), the model the equation. Every operation is the one the Python path does, in the same order,
-so both give the same numbers (tested to round-off).
+The kick–drift integrators run whole steps in compiled loops over these kernels
+(:mod:`simsuite.integrators.compiled_kick_drift`; the problem declares them as
+:class:`~simsuite.integrators.second_order.KickDriftKernels`): the integrator keeps the method, the
+model the equation. Every operation is the one the Python path of
+:class:`~simsuite.models.klein_gordon.problem.KGProblem` does, in the same order, so both give the
+same numbers (tested to round-off).
 
 Potentials are selected by a code (``LINEAR``, ``PHI4``, ``SINE_GORDON``) with two parameters
 ``c1, c2``: m² (linear, sine-Gordon) or λ, v² (φ⁴). ``custom`` potentials stay on the Python path.
 
-Kick–drift (:func:`kick_drift_steps`), state (q, p) = (φ, π) on the grid::
+The kernels of the integrators take one ``params`` tuple as their last argument (:func:`params`):
+``(ref, minus_k2, mask, kind, c1, c2, m2, real, modes, fftw, r2c, c2r)`` with φ_ref (``ref``, empty
+for none), −k² per mode, the mode filter of V′ (``mask``, empty for none), the potential, the mass
+m² of the linear part, and the FFTW plan's buffers and pointers.
 
-    p += b_0 h a(q)
-    repeat steps:  for k = 1..m:  q += a_k h p;  a = a(q);  p += b_k h a   (b_m + b_0 merged between steps)
-
-Exponential (impulse) form (:func:`exponential_advance`), state = modes (a, b) of (φ − φ_ref, π): each
-sub-step is the kick b += c g followed by the exact flow of φ_tt = φ_xx − m²(φ − φ_ref) per mode,
-(a, b) ← (cos ωτ a + sin(ωτ)/ω b, −ω sin ωτ a + cos ωτ b), then g = modes of the remainder
-m²(φ − φ_ref) − V′(φ) (one inverse and one forward transform).
+Exponential (impulse) form: the modes (a, b) of (φ − φ_ref, π) (:func:`modes_into`,
+:func:`fields_into`), and the modes g of the remainder m²(φ − φ_ref) − V′(φ)
+(:func:`modal_remainder_into`: one inverse and one forward transform).
 """
 
 from __future__ import annotations
@@ -94,15 +93,6 @@ def energy_momentum(phi, pi, ref, slope, dx, k, k_odd, kind, c1, c2, real, modes
 
 
 @numba.njit(cache=True)
-def kick_rotate(a, b, g, c, cos, sin_over, minus_w_sin):
-    """In place: b ← b + c·g, then a ← cos·a + (sin ωh/ω)·b, b ← −ω sin ωh·a + cos·b."""
-    for j in range(a.size):
-        x, y = a[j], b[j] + c * g[j]
-        a[j] = cos[j] * x + sin_over[j] * y
-        b[j] = minus_w_sin[j] * x + cos[j] * y
-
-
-@numba.njit(cache=True)
 def scaled_sum_into(out, force, mask, m2, a):
     """out ← mask·force + m²·a (no mask when ``mask`` is None); ``out`` may be ``force``."""
     if mask is None:
@@ -111,14 +101,6 @@ def scaled_sum_into(out, force, mask, m2, a):
     else:
         for j in range(out.size):
             out[j] = mask[j] * force[j] + m2 * a[j]
-
-
-@numba.njit(cache=True)
-def _all_finite(x, y):
-    for j in range(x.size):
-        if not (np.isfinite(x[j]) and np.isfinite(y[j])):
-            return False
-    return True
 
 
 @numba.njit(cache=True, inline="always")
@@ -146,43 +128,7 @@ def _filtered_force(out, q, mask, kind, c1, c2, real, modes, fftw, r2c, c2r):
 
 
 @numba.njit(cache=True)
-def kick_drift_steps(
-    q, p, a, kicks, drifts, merged, steps, every, ref, minus_k2, mask, kind, c1, c2,
-    real, modes, fftw, r2c, c2r,
-):  # fmt: skip
-    """Run ``steps`` kick–drift steps in place (module docstring); ``a`` holds a(q) on entry and
-    on return. a(q) = φ_xx − V′(φ) as ``KGProblem.acceleration`` computes it (with ``mask``,
-    unless empty, filtering V′), the drift fused with loading the transform and the force with
-    the kick. Returns 0, or the step after which a check (every ``every`` steps, before the
-    last) found a non-finite state."""
-    m, n = drifts.size, q.size
-    shifted = ref.size > 0
-    for j in range(n):
-        p[j] += a[j] * kicks[0]
-    for step in range(1, steps + 1):
-        for k in range(m):
-            tau = drifts[k]
-            for j in range(n):
-                q[j] += p[j] * tau
-                real[j] = q[j] - ref[j] if shifted else q[j]
-            _laplacian_in_place(real, modes, minus_k2, fftw, r2c, c2r)
-            c = kicks[k + 1] if k < m - 1 else (merged if step < steps else kicks[m])
-            if mask.size:
-                a[:] = real
-                _filtered_force(a, q, mask, kind, c1, c2, real, modes, fftw, r2c, c2r)
-                for j in range(n):
-                    p[j] += a[j] * c
-            else:
-                for j in range(n):
-                    a[j] = real[j] - _dv(q[j], kind, c1, c2)
-                    p[j] += a[j] * c
-        if step % every == 0 and step < steps and not _all_finite(q, p):
-            return step
-    return 0
-
-
-@numba.njit(cache=True)
-def modal_remainder_into(g, a, ref, mask, kind, c1, c2, m2, real, modes, fftw, r2c, c2r):
+def _modal_remainder(g, a, ref, mask, kind, c1, c2, m2, real, modes, fftw, r2c, c2r):
     """g ← modes of m²(φ − φ_ref) − V′(φ) for φ − φ_ref with modes ``a``: m² a + modes of −V′(φ)
     (filtered by ``mask`` unless it is empty), as ``KGProblem.modal_remainder`` does."""
     n = real.size
@@ -230,63 +176,49 @@ def _field_of(out, c, ref, real, modes, fftw, c2r):
         out[:] = real
 
 
-@numba.njit(cache=True)
-def exponential_advance(
-    x, kicks, merged, cos, sin_over, minus_w_sin, steps, every, ref, mask, kind, c1, c2, m2,
-    real, modes, fftw, r2c, c2r,
-):  # fmt: skip
-    """Run ``steps`` impulse steps in place on the state ``x`` = (φ, π) on the grid: to the modes,
-    the remainder there, :func:`exponential_steps`, the last half kick b += b_m h g, and back.
-    Returns 0, or the step after which a check found a non-finite state (``x`` then unchanged).
-    The same as :func:`exponential_begin`, :func:`exponential_steps` (in as many parts as wanted:
-    the first kick of a later part is ``merged``) and :func:`exponential_end`."""
-    w = np.empty((3, modes.size), dtype=np.complex128)
-    exponential_begin(w, x, ref, mask, kind, c1, c2, m2, real, modes, fftw, r2c, c2r)
-    failed = exponential_steps(
-        w[0], w[1], w[2], kicks, merged, cos, sin_over, minus_w_sin, steps, every, ref, mask, kind,
-        c1, c2, m2, real, modes, fftw, r2c, c2r,
-    )  # fmt: skip
-    if failed:
-        return failed
-    exponential_end(x, w, kicks[kicks.size - 1], ref, real, modes, fftw, c2r)
-    return 0
+def params(ref, minus_k2, mask, potential, m2, plan_args) -> tuple:
+    """The ``params`` tuple of the integrators' kernels (module docstring): ``potential`` is
+    ``(kind, c1, c2)``, ``plan_args`` the plan's ``(real, modes, fftw, r2c, c2r)``."""
+    kind, c1, c2 = potential
+    return (ref, minus_k2, mask, int(kind), float(c1), float(c2), float(m2), *plan_args)
 
 
 @numba.njit(cache=True)
-def exponential_begin(w, x, ref, mask, kind, c1, c2, m2, real, modes, fftw, r2c, c2r):
-    """The modal state of :func:`exponential_steps` from the grid state ``x`` = (φ, π): rows
-    ``w[0]``, ``w[1]`` ← the modes (a, b) of φ − φ_ref and π, ``w[2]`` ← the remainder's modes g."""
-    _modes_of(w[0], x[0], ref, real, modes, fftw, r2c)
-    _modes_of(w[1], x[1], np.empty(0), real, modes, fftw, r2c)
-    modal_remainder_into(w[2], w[0], ref, mask, kind, c1, c2, m2, real, modes, fftw, r2c, c2r)
+def force_into(out, q, params):
+    """out ← a(q) = φ_xx − V′(φ) as ``KGProblem.acceleration`` computes it (with ``mask``, unless
+    empty, filtering V′): q − φ_ref loaded into the transform, ∂xx spectrally, then V′."""
+    ref, minus_k2, mask, kind, c1, c2, _, real, modes, fftw, r2c, c2r = params
+    n = q.size
+    shifted = ref.size > 0
+    for j in range(n):
+        real[j] = q[j] - ref[j] if shifted else q[j]
+    _laplacian_in_place(real, modes, minus_k2, fftw, r2c, c2r)
+    if mask.size:
+        out[:] = real
+        _filtered_force(out, q, mask, kind, c1, c2, real, modes, fftw, r2c, c2r)
+    else:
+        for j in range(n):
+            out[j] = real[j] - _dv(q[j], kind, c1, c2)
 
 
 @numba.njit(cache=True)
-def exponential_end(x, w, last, ref, real, modes, fftw, c2r):
-    """The last half kick b += ``last`` g on the modal state ``w`` = (a, b, g), and ``x`` ← the
-    grid state (φ, π) of (a, b)."""
-    b, g = w[1], w[2]
-    for j in range(b.size):
-        b[j] += last * g[j]
-    _field_of(x[0], w[0], ref, real, modes, fftw, c2r)
-    _field_of(x[1], b, np.empty(0), real, modes, fftw, c2r)
+def modal_remainder_into(g, a, params):
+    """g ← modes of m²(φ − φ_ref) − V′(φ) for φ − φ_ref with modes ``a`` (:func:`_modal_remainder`)."""
+    ref, _, mask, kind, c1, c2, m2, real, modes, fftw, r2c, c2r = params
+    _modal_remainder(g, a, ref, mask, kind, c1, c2, m2, real, modes, fftw, r2c, c2r)
 
 
 @numba.njit(cache=True)
-def exponential_steps(
-    a, b, g, kicks, merged, cos, sin_over, minus_w_sin, steps, every, ref, mask, kind, c1, c2,
-    m2, real, modes, fftw, r2c, c2r,
-):  # fmt: skip
-    """Run ``steps`` impulse steps in place on the modes (module docstring); ``g`` holds the
-    remainder's modes on entry and on return, row k of ``cos``, ``sin_over`` and ``minus_w_sin``
-    the flow of drift k. The last half kick b += b_m h g is left to the caller. Returns 0, or the
-    step after which a check found a non-finite state."""
-    m = cos.shape[0]
-    for step in range(1, steps + 1):
-        for k in range(m):
-            c = kicks[k] if (k or step == 1) else merged
-            kick_rotate(a, b, g, c, cos[k], sin_over[k], minus_w_sin[k])
-            modal_remainder_into(g, a, ref, mask, kind, c1, c2, m2, real, modes, fftw, r2c, c2r)
-        if step % every == 0 and step < steps and not _all_finite(a, b):
-            return step
-    return 0
+def modes_into(a, b, phi, pi, params):
+    """a, b ← the modes (rfft) of φ − φ_ref and π."""
+    ref, real, modes, fftw, r2c = params[0], params[7], params[8], params[9], params[10]
+    _modes_of(a, phi, ref, real, modes, fftw, r2c)
+    _modes_of(b, pi, np.empty(0), real, modes, fftw, r2c)
+
+
+@numba.njit(cache=True)
+def fields_into(phi, pi, a, b, params):
+    """φ, π ← the grid values (irfft) of the modes a (φ_ref added back) and b."""
+    ref, real, modes, fftw, c2r = params[0], params[7], params[8], params[9], params[11]
+    _field_of(phi, a, ref, real, modes, fftw, c2r)
+    _field_of(pi, b, np.empty(0), real, modes, fftw, c2r)

@@ -7,7 +7,9 @@ with V linear (½m²φ²), φ⁴ ((λ/4)(φ² − v²)²), sine-Gordon (m²(1 �
 shape (2, n). φ_xx is spectral in the basis of the boundary condition (:mod:`simsuite.spectral.bases`:
 periodic with an optional winding, antiperiodic, Neumann, Dirichlet).
 
-The model supplies three views of the same equation:
+The operators are those of :class:`~simsuite.models.klein_gordon.problem.KGProblem`, the config
+sections in :mod:`~simsuite.models.klein_gordon.config`. The problem supplies three views of the same
+equation:
 
 * second order, ``q'' = a(q)`` with a(φ) = φ_xx − V′(φ), for the symplectic integrators (Störmer–Verlet
   and its compositions);
@@ -23,23 +25,13 @@ at the two ends of the grid.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from simsuite.config import (
-    ConfigError,
-    IntegratorSection,
-    ModelSection,
-    RunConfig,
-    TimeSection,
-    param,
-    section,
-)
+from simsuite.config import ConfigError
 from simsuite.integrators import get_integrator
 from simsuite.models.base import (
     PROBE_DIM,
@@ -54,362 +46,18 @@ from simsuite.models.initial_checks import (
     check_finite_invariants,
     check_not_vanishing,
 )
-from simsuite.models.klein_gordon import kernels as kg_kernels
-from simsuite.models.klein_gordon.initial import Gaussian, KGContext, KGInitialCondition
-from simsuite.models.klein_gordon.kernels import kick_rotate, scaled_sum_into
-from simsuite.models.klein_gordon.potentials import Custom, Linear, Phi4, Potential, SineGordon
-from simsuite.spectral import fftw_numba
-from simsuite.spectral.bases import FieldBasis, PeriodicBasis, make_basis
-from simsuite.spectral.grids import BOUNDARY_CHOICES, GridSection, fft_workers
+from simsuite.models.klein_gordon.config import INTEGRATORS, KGConfig, PotentialSection
+from simsuite.models.klein_gordon.initial import KGContext
+from simsuite.models.klein_gordon.potentials import Phi4, SineGordon
+from simsuite.models.klein_gordon.problem import KGProblem
+from simsuite.spectral.bases import make_basis
+from simsuite.spectral.grids import BOUNDARY_CHOICES, fft_workers
 
-POTENTIALS = ("linear", "phi4", "sine_gordon", "custom")
+__all__ = ["KleinGordon", "KGConfig", "KGProblem", "PotentialSection"]
+
 _ENERGY_SCALE = (
     "E_s = integral of phi_t^2/2 + phi_x^2/2 + |V(phi)| dx at t = 0 (= energy[0] when V >= 0)"
 )
-
-
-@dataclass(frozen=True)
-class PotentialSection:
-    """``[potential]`` of the Klein–Gordon model."""
-
-    name: str = param("phi4", choices=POTENTIALS, doc="linear, phi4, sine_gordon or custom")
-    mass: float = param(
-        1.0,
-        ge=0.0,
-        doc="m of the linear (m^2 phi^2/2) and sine_gordon (m^2 (1 - cos phi)) potentials",
-    )
-    lambda_: float = param(2.0, gt=0.0, doc="lambda of phi4: V = lambda/4 (phi^2 - v^2)^2")
-    vacuum: float = param(
-        1.0,
-        doc="phi4: the vacuum v > 0 (kink width sqrt(2)/(sqrt(lambda) v)); custom: the vacuum "
-        "about which the linear part m^2 = V''(vacuum) is taken",
-    )
-    V: str = param("0.5*phi**2", doc="custom: V(phi), an expression in phi")
-    dV: str = param("phi", doc="custom: V'(phi), an expression in phi (checked against V)")
-
-    def check(self, source: str) -> None:
-        if self.name == "sine_gordon" and not self.mass > 0:
-            raise ConfigError(source, "potential.mass", self.mass, "must be > 0 for sine_gordon")
-        if self.name == "phi4" and not self.vacuum > 0:
-            raise ConfigError(source, "potential.vacuum", self.vacuum, "must be > 0 for phi4")
-        if self.name != "custom":
-            return
-        from simsuite import expressions
-
-        for key in ("V", "dV"):
-            try:  # parse, and compute once: some errors (1j % 2) only show when computed
-                expressions.evaluate(getattr(self, key), {"phi": np.linspace(-3.0, 3.0, 7)})
-            except expressions.ExpressionError as exc:
-                raise ConfigError(
-                    source, f"potential.{key}", getattr(self, key), str(exc)
-                ) from None
-        mismatch = self.build().derivative_mismatch()
-        if not mismatch < 1e-5:
-            raise ConfigError(
-                source,
-                "potential.dV",
-                self.dV,
-                f"must be the derivative of potential.V = {self.V!r} "
-                + (
-                    f"(they differ by {mismatch:.2g} on -3 <= phi <= 3)"
-                    if np.isfinite(mismatch)
-                    else "(V or dV is not finite somewhere on -3 <= phi <= 3)"
-                ),
-            )
-
-    def build(self) -> Potential:
-        if self.name == "linear":
-            return Linear(self.mass)
-        if self.name == "phi4":
-            return Phi4(self.lambda_, self.vacuum)
-        if self.name == "sine_gordon":
-            return SineGordon(self.mass)
-        return Custom(self.V, self.dV, self.vacuum)
-
-
-@dataclass(frozen=True)
-class KGConfig(RunConfig):
-    """Run config of the Klein–Gordon model."""
-
-    model: ModelSection = section(lambda: ModelSection(name="klein_gordon"))
-    time: TimeSection = section(lambda: TimeSection(t_final=50.0, dt=0.01, n_snapshots=101))
-    integrator: IntegratorSection = section(lambda: IntegratorSection(method="yoshida4"))
-    grid: GridSection = section(lambda: GridSection(x_min=-30.0, x_max=30.0))
-    potential: PotentialSection = section(PotentialSection)
-    initial_condition: KGInitialCondition = section(Gaussian)
-
-    def check(self) -> None:
-        super().check()
-        self.check_integrator(KleinGordon.integrators, "klein_gordon")
-        self.grid.check(
-            self.source,
-            "klein_gordon",
-            boundaries=KleinGordon.boundaries,
-            windings=True,
-            ic_name=self.initial_condition.type_name,
-        )
-        self.potential.check(self.source)
-        ic = self.initial_condition
-        if ic.potentials and self.potential.name not in ic.potentials:
-            raise ConfigError(
-                self.source,
-                "initial_condition.type",
-                ic.type_name,
-                "needs potential.name = "
-                + " or ".join(repr(p) for p in ic.potentials)
-                + f" (is {self.potential.name!r})",
-            )
-        ic.check(self.source, "initial_condition")
-
-
-class KGProblem:
-    """The Klein–Gordon operators on one basis (see the module docstring).
-
-    Parameters
-    ----------
-    basis : FieldBasis
-    potential : Potential
-    mask : ndarray or None
-        Mode filter applied to V′(φ) (dealiasing), or None.
-    max_field : float
-        Largest |φ| expected (the initial one), for the stability estimate ``max_frequency``.
-    """
-
-    filter_each_step = False
-
-    def __init__(
-        self, basis: FieldBasis, potential: Potential, mask: np.ndarray | None, max_field: float
-    ):
-        self.basis = basis
-        self.potential = potential
-        self.mask = mask
-        self.mass2 = max(float(potential.mass2), 0.0)
-        self.omega = np.sqrt(basis.k**2 + self.mass2)
-        curvature = potential.max_curvature(-max_field, max_field)
-        self.max_frequency = math.sqrt(basis.k_max * basis.k_max + max(curvature, 0.0))
-        self._flow_cache: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        n = basis.x.size
-        self._zeros = np.zeros(n)
-        # first-order form for the Runge–Kutta methods: y = (φ, π), y' = (π, a(φ)), no linear part
-        self.linear = np.zeros((2, n))
-
-    # -- second-order view -------------------------------------------------------------------------
-    def _potential_force(self, phi: np.ndarray) -> np.ndarray:
-        """−V′(φ), filtered when a mask is set."""
-        force = -self.potential.dV(phi)
-        if self.mask is None:
-            return force
-        return self.basis.apply_filter(force, self.mask, subtract_reference=False)
-
-    def acceleration(self, phi: np.ndarray) -> np.ndarray:
-        """a(φ) = φ_xx − V′(φ)."""
-        lap = self.basis.laplacian(phi)
-        if self.mask is None:
-            return self.potential.force_into(lap, lap, phi)  # elementwise: in place is safe
-        return lap + self._potential_force(phi)
-
-    def remainder(self, phi: np.ndarray) -> np.ndarray:
-        """a(φ) − A(φ − φ_ref) = m²(φ − φ_ref) − V′(φ)."""
-        ref = self.basis.reference
-        shifted = phi if ref is None else phi - ref
-        return self.mass2 * shifted + self._potential_force(phi)
-
-    def linear_flow(self, phi: np.ndarray, pi: np.ndarray, h: float):
-        """Exact flow over h of φ_tt = φ_xx − m²(φ − φ_ref), mode by mode:
-        a ← a cos ωh + b sin(ωh)/ω, b ← −a ω sin ωh + b cos ωh, ω² = k² + m²."""
-        cos, sin_over, minus_w_sin = self._flow_factors(h)
-        a = self.basis.to_modes(phi)
-        b = self.basis.to_modes(pi, subtract_reference=False)
-        a_new = cos * a + sin_over * b
-        b_new = minus_w_sin * a + cos * b
-        return self.basis.from_modes(a_new), self.basis.from_modes(b_new, add_reference=False)
-
-    # -- modal view (the exponential methods keep (φ, π) as mode coefficients between kicks) ------
-    def to_modal(self, phi: np.ndarray, pi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Mode coefficients (a, b) of φ − φ_ref and π."""
-        return self.basis.to_modes(phi), self.basis.to_modes(pi, subtract_reference=False)
-
-    def from_modal(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(φ, π) on the grid from their mode coefficients (φ_ref added back)."""
-        return self.basis.from_modes(a), self.basis.from_modes(b, add_reference=False)
-
-    def modal_kick_flow(self, a: np.ndarray, b: np.ndarray, g: np.ndarray, c: float, h: float):
-        """In place, the kick b ← b + c·g followed by the exact flow over h of
-        φ_tt = φ_xx − m²(φ − φ_ref) on the modes (as :meth:`linear_flow`, without the transforms;
-        one pass)."""
-        cos, sin_over, minus_w_sin = self._flow_factors(h)
-        kick_rotate(a, b, g, c, cos, sin_over, minus_w_sin)
-
-    def modal_remainder(self, a: np.ndarray) -> np.ndarray:
-        """Modes of g(φ) = m²(φ − φ_ref) − V′(φ) for φ with modes ``a``: m² a + modes of −V′(φ)
-        (filtered when a mask is set); one inverse and one forward transform."""
-        plan = getattr(self.basis, "plan", None)
-        if plan is not None:  # one pass through the plan's buffers, no copies
-            phi = plan.field(a)
-            if self.basis.reference is not None:
-                phi += self.basis.reference
-            self.potential.force_into(phi, self._zeros, phi)  # elementwise: in place is safe
-            force = np.empty_like(a)
-            scaled_sum_into(force, plan.modes_of_field(), self.mask, self.mass2, a)
-            return force
-        phi = self.basis.from_modes(a)
-        minus_dv = self.potential.force_into(phi, self._zeros, phi)
-        force = self.basis.to_modes(minus_dv, subtract_reference=False)
-        scaled_sum_into(force, force, self.mask, self.mass2, a)
-        return force
-
-    def _flow_factors(self, h: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """cos ωh, sin(ωh)/ω and −ω sin ωh per mode, cached per step size."""
-        factors = self._flow_cache.get(h)
-        if factors is None:
-            if len(self._flow_cache) >= 16:  # the sub-steps of a composition: a handful of sizes
-                self._flow_cache.clear()
-            wh = self.omega * h
-            sin_over = h * np.sinc(wh / np.pi)  # sin(ωh)/ω, = h at ω = 0
-            factors = (np.cos(wh), sin_over, -(self.omega**2) * sin_over)
-            self._flow_cache[h] = factors
-        return factors
-
-    # -- compiled runs of kick-drift steps (simsuite.models.klein_gordon.kernels) ----------------------------
-    @cached_property
-    def _compiled(self) -> dict[str, Any] | None:
-        """The compiled kernels' arguments that describe the equation, or None where they do not
-        apply: another basis than periodic, a custom potential, ``run.fft`` other than FFTW's
-        estimate plans, or no FFTW library for compiled code."""
-        basis, pot = self.basis, self.potential
-        if not isinstance(basis, PeriodicBasis) or basis.plan.backend != "fftw":
-            return None
-        if not fftw_numba.available():
-            return None
-        if isinstance(pot, Phi4):
-            kind, c1, c2 = kg_kernels.PHI4, pot.lam, pot.vacuum * pot.vacuum
-        elif isinstance(pot, SineGordon):
-            kind, c1, c2 = kg_kernels.SINE_GORDON, pot.mass2, 0.0
-        elif isinstance(pot, Linear):
-            kind, c1, c2 = kg_kernels.LINEAR, pot.mass2, 0.0
-        else:
-            return None
-        plan = fftw_numba.RealPlan(basis.n)
-        empty = np.empty(0)
-        return {
-            "ref": empty if basis.reference is None else np.ascontiguousarray(basis.reference),
-            "mask": empty if self.mask is None else np.ascontiguousarray(self.mask, dtype=float),
-            "potential": (kind, float(c1), float(c2)),
-            "plan": plan,  # owns the buffers and plans: its pointers are read from it per call
-        }
-
-    @property
-    def compiled_steps(self) -> bool:
-        """Whether :meth:`kick_drift_steps` and :meth:`exponential_advance` are available."""
-        return self._compiled is not None
-
-    def kick_drift_steps(
-        self, q, p, a, kicks, drifts, merged: float, steps: int, every: int
-    ) -> int:
-        """Compiled ``steps`` steps of the kick-drift composition with kick coefficients ``kicks``
-        (b_0..b_m, times h) and drifts ``drifts`` (a_1..a_m, times h), in place on the contiguous
-        rows ``q``, ``p``; ``a`` = a(q) on entry and return. Returns 0 or the step after which the
-        state was found non-finite (:func:`~simsuite.models.klein_gordon.kernels.kick_drift_steps`)."""
-        c = self._compiled
-        return kg_kernels.kick_drift_steps(
-            q, p, a, np.asarray(kicks, dtype=float), np.asarray(drifts, dtype=float), float(merged),
-            int(steps), int(every), c["ref"], self.basis.minus_k2, c["mask"], *c["potential"],
-            *c["plan"].args,
-        )  # fmt: skip
-
-    def exponential_advance(self, x, kicks, drifts, merged: float, steps: int, every: int) -> int:
-        """Compiled ``steps`` impulse steps with kicks ``kicks`` (b_0..b_m, times h) and drifts
-        ``drifts`` (times h), in place on the state ``x`` = (φ, π) on the grid, through the modes
-        as :meth:`to_modal`, :meth:`modal_remainder`, :meth:`modal_kick_flow` and
-        :meth:`from_modal` do it. Returns 0 or the step after which the state was found non-finite
-        (:func:`~simsuite.models.klein_gordon.kernels.exponential_advance`)."""
-        c = self._compiled
-        cos, sin_over, minus_w_sin = self._stacked_flow_factors(tuple(drifts))
-        return kg_kernels.exponential_advance(
-            x, np.asarray(kicks, dtype=float), float(merged), cos, sin_over, minus_w_sin,
-            int(steps), int(every), c["ref"], c["mask"], *c["potential"], self.mass2, *c["plan"].args,
-        )  # fmt: skip
-
-    # :meth:`exponential_advance` in parts (an integrator that checks for a stop between them):
-    # the modes stay in ``w`` between the parts, so the numbers are those of one call
-    def exponential_modes(self, x) -> np.ndarray:
-        """The modal state ``w`` = (a, b, g), shape (3, modes), of the grid state ``x`` = (φ, π)
-        (:func:`~simsuite.models.klein_gordon.kernels.exponential_begin`): one remainder evaluation."""
-        c = self._compiled
-        w = np.empty((3, c["plan"].modes.size), dtype=complex)
-        kg_kernels.exponential_begin(
-            w, x, c["ref"], c["mask"], *c["potential"], self.mass2, *c["plan"].args
-        )
-        return w
-
-    def exponential_steps(self, w, kicks, drifts, merged: float, steps: int, every: int) -> int:
-        """Compiled ``steps`` impulse steps in place on the modal state ``w`` of
-        :meth:`exponential_modes`; ``kicks[0]`` opens the first of them (``merged`` when they
-        continue earlier ones), the last half kick is left to :meth:`exponential_finish`.
-        Returns 0 or the step after which the state was found non-finite."""
-        c = self._compiled
-        cos, sin_over, minus_w_sin = self._stacked_flow_factors(tuple(drifts))
-        return kg_kernels.exponential_steps(
-            w[0], w[1], w[2], np.asarray(kicks, dtype=float), float(merged), cos, sin_over,
-            minus_w_sin, int(steps), int(every), c["ref"], c["mask"], *c["potential"], self.mass2,
-            *c["plan"].args,
-        )  # fmt: skip
-
-    def exponential_finish(self, x, w, last: float) -> None:
-        """The last half kick ``b += last g`` on ``w`` and ``x`` ← its grid state (φ, π)."""
-        c = self._compiled
-        real, modes, fftw, _, c2r = c["plan"].args
-        kg_kernels.exponential_end(x, w, float(last), c["ref"], real, modes, fftw, c2r)
-
-    def _stacked_flow_factors(self, drifts: tuple[float, ...]):
-        """:meth:`_flow_factors` of each drift, stacked into three (m, modes) arrays."""
-        cache = self.__dict__.setdefault("_stacked_cache", {})
-        stacked = cache.get(drifts)
-        if stacked is None:
-            if len(cache) >= 4:
-                cache.clear()
-            rows = [self._flow_factors(h) for h in drifts]
-            stacked = tuple(np.ascontiguousarray([r[i] for r in rows]) for i in range(3))
-            cache[drifts] = stacked
-        return stacked
-
-    # -- first-order view (dop853) -----------------------------------------------------------------
-    def nonlinear(self, y: np.ndarray) -> np.ndarray:
-        """(π, a(φ)) for y = (φ, π)."""
-        return np.stack((y[1], self.acceleration(y[0])))
-
-    def filter(self, y: np.ndarray) -> np.ndarray:
-        return y
-
-    # -- diagnostics -------------------------------------------------------------------------------
-    def invariants(self, y: np.ndarray) -> dict[str, float]:
-        """Energy and momentum. The gradient energy ½∫φ_x² is evaluated as
-        ½(s² L − ∫ w w_xx dx), w = φ − φ_ref (s the slope of φ_ref; integration by parts with w
-        satisfying the boundary condition), i.e. by Parseval with every mode the dynamics uses —
-        the Nyquist mode included, which a pointwise spectral φ_x drops for even n."""
-        basis = self.basis
-        phi, pi = y[0], y[1]
-        c = self._compiled
-        if c is not None and np.ndim(phi) == 1:  # the same sums, by Parseval, compiled
-            energy, momentum = kg_kernels.energy_momentum(
-                np.ascontiguousarray(phi, dtype=float), np.ascontiguousarray(pi, dtype=float),
-                c["ref"], basis.reference_slope, basis.dx, basis.k, basis.k_odd, *c["potential"],
-                *c["plan"].args[:4],
-            )  # fmt: skip
-            return {"energy": float(energy), "momentum": float(momentum)}
-        ref = basis.reference
-        w = phi if ref is None else phi - ref
-        lap, grad = basis.laplacian_and_gradient(phi)
-        gradient_energy = 0.5 * (basis.reference_slope**2 * basis.length - basis.integrate(w * lap))
-        energy = basis.integrate(0.5 * pi**2 + self.potential.V(phi)) + gradient_energy
-        return {"energy": energy, "momentum": -basis.integrate(pi * grad)}
-
-    def energy_scale(self, y: np.ndarray) -> float:
-        """E_s = ∫ (½φ_t² + ½φ_x² + |V(φ)|) dx: the energy of :meth:`invariants` (same derivatives
-        and quadrature) plus ∫ (|V| − V) dx, so E_s = E exactly where V ≥ 0 (every built-in
-        potential). E_s ≥ |E|, and E_s ≥ |P| since |φ_t φ_x| ≤ ½(φ_t² + φ_x²) (unit wave speed)."""
-        v = self.potential.V(y[0])
-        return float(self.invariants(y)["energy"] + self.basis.integrate(np.abs(v) - v))
 
 
 class KleinGordon(Model):
@@ -433,18 +81,7 @@ class KleinGordon(Model):
     )
     config_class = KGConfig
     boundaries = BOUNDARY_CHOICES
-    integrators = (
-        "yoshida4",
-        "verlet",
-        "yoshida6",
-        "yoshida8",
-        "exponential_verlet",
-        "exponential_yoshida4",
-        "exponential_yoshida6",
-        "blanes_moan4",
-        "exponential_blanes_moan4",
-        "dop853",
-    )
+    integrators = INTEGRATORS
 
     def __init__(self, cfg: KGConfig, problem: KGProblem, phi0: np.ndarray, pi0: np.ndarray):
         self.cfg = cfg
