@@ -1,4 +1,7 @@
-"""The Klein–Gordon model: ``model`` (config sections and the model class), its compiled kernels, initial
-conditions and exact solutions. Importing the package registers the model."""
+"""The Klein–Gordon model: ``config`` (its config sections), ``problem`` (the semi-discrete
+equation on a spectral basis, with the compiled kernels it hands the integrators), ``model`` (the
+model class), ``kernels`` (compiled physics: force, energy and momentum, modal remainder),
+``potentials``, ``initial`` (initial conditions) and ``exact`` (exact solutions). Importing the
+package registers the model."""
 
 from simsuite.models.klein_gordon import model  # noqa: F401  (registers the model)
