@@ -2,7 +2,7 @@
 
 Algorithm
 ---------
-Hult's RK4IP is the Lawson scheme of :mod:`simsuite.integrators.dormand_prince` with the classic RK4
+Hult's RK4IP is the Lawson scheme of :mod:`simsuite.integrators.lawson` with the classic RK4
 tableau and the interaction-picture reference at the midpoint of the step, ``θ = ½``. With
 ``E(τ) = exp(L τ)`` and ``u_I = E(h/2) u_n``::
 
@@ -34,10 +34,9 @@ from .base import (
     Integrator,
     StopCheck,
     check_options,
-    compiled_problem,
     wants_filter,
 )
-from .dormand_prince import LawsonStepper
+from .lawson import LawsonStepper, stepper_for
 from .tableaux import RK4, ButcherTableau
 
 __all__ = ["FixedLawsonRK", "RK4IP"]
@@ -91,24 +90,13 @@ class FixedLawsonRK(Integrator):
         n, h = self._fixed_steps(t, t_target)
         if n == 0:
             return u_in.copy(), t_target
-        lin = np.asarray(self.problem.linear)
-        dtype = np.result_type(u_in.dtype, lin.dtype, np.float64)
-        st = self._stepper
-        if st is None or st.shape != u_in.shape or st.dtype != dtype:
-            st = LawsonStepper(
-                self.tableau,
-                self.theta,
-                lin,
-                self.problem.nonlinear,
-                u_in.shape,
-                dtype,
-                compiled=compiled_problem(self.problem, "lawson_step"),
-            )
-            self._stepper = st
+        st = self._stepper = stepper_for(
+            self._stepper, self.tableau, self.theta, self.problem, u_in
+        )
         if self._warm_steps:
             st.cache.warm(self._warm_steps)
             self._warm_steps = []
-        cur = np.array(u_in.reshape(-1), dtype=dtype)
+        cur = np.array(u_in.reshape(-1), dtype=st.dtype)
         new = np.empty_like(cur)
         h, P = st.cache.get(h, max(abs(t), abs(t_target)))
         filt = wants_filter(self.problem)
