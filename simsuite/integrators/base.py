@@ -28,8 +28,9 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
-import numba
 import numpy as np
+
+from .jit_argument import JitArgument
 
 
 @runtime_checkable
@@ -60,28 +61,15 @@ class SemilinearProblem(Protocol):
         ...
 
 
-class JitArgument:
-    """A numba-jitted function to pass as an argument to another jitted function.
-
-    Numba types a dispatcher passed as an argument in Python at every call, which costs about as
-    much as a small compiled step; an object that carries its numba type (``_numba_type_``) is
-    typed at no cost and compiles to the same direct call. Compiled loops called once per step
-    from Python take their kernels this way.
-    """
-
-    def __init__(self, function):
-        self.function = function
-        self._numba_type_ = numba.typeof(function)
-
-
 @dataclass(frozen=True)
 class SemilinearKernels:
     """The compiled nonlinear part ``N`` of a semilinear problem, declared for compiled loops.
 
     Contract
     --------
-    ``nonlinear_into(out, u, params) -> None``, a numba-jitted function (``@numba.njit``; a
-    compiled loop takes it as an argument and calls it in nopython mode):
+    ``nonlinear_into(out, u, params) -> None``, a module-level numba-jitted function
+    (``@numba.njit(cache=True)``; a compiled loop takes it as an argument, as
+    :attr:`nonlinear_arg`, and calls it in nopython mode):
 
     * computes ``out = N(u)``, exactly what the problem's ``nonlinear(u)`` returns (the same
       arithmetic in the same order, so that compiled and Python loops agree bit for bit where they
