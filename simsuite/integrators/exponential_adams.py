@@ -92,15 +92,14 @@ from .base import (
     CHECK_EVERY,
     IntegrationError,
     Integrator,
-    Interrupted,
     PropagatorCache,
     StopCheck,
     check_options,
     semilinear_kernels,
-    step_blocks,
     wants_filter,
 )
 from .compiled_adams import adams_correct, adams_predict, adams_steps, store_row
+from .fixed_step import run_fixed_steps
 
 __all__ = ["adams_weights", "ExponentialAdams", "EtdAbm4", "EtdAbm6", "EtdAbm8"]
 
@@ -398,41 +397,13 @@ class ExponentialAdams(Integrator):
         work = np.empty((4, cur.size))  # rest (re, im) and the predictor's sum (re, im)
         kernels = None if (filt or len(shape) != 1) else semilinear_kernels(self.problem)
         value = None if kernels is None else kernels.work_array(cur.size)
-        m = 0
-        step = 0
+        m = 0  # position in the window of the frame
 
-        def interrupted() -> Interrupted:
-            self.stats.n_steps += step
-            self._forget()  # the history ends inside the interval: a next call starts afresh
-            return self._interrupted(t + step * h)
-
-        while step < n:
-            if step and should_stop is not None and should_stop():
-                raise interrupted()
-            if kernels is not None and self._count == self.steps:  # the same steps, compiled
-                # in blocks between stop checks: the kernel resumes from (head, m) and counts
-                # its non-finite checks from ``step``, and the check a block's end skips is made
-                # here, so blocks change no number
-                for i, block in enumerate(step_blocks(n - step, should_stop)):
-                    if i and should_stop():
-                        raise interrupted()
-                    done, self._head, m, finite = adams_steps(
-                        w, cur, w_pred, value, work, self._hist, self._columns,
-                        self._head, W.weights, W.frames, self._window, m, skew, h, block,
-                        CHECK_EVERY, step, kernels.nonlinear_arg, kernels.params,
-                    )  # fmt: skip
-                    self.stats.n_rhs += 2 * done
-                    step += done
-                    if finite and step < n and step % CHECK_EVERY == 0:
-                        finite = bool(np.isfinite(np.sum(cur)))
-                    if not finite:
-                        self.stats.n_steps += step
-                        raise self._blow_up(t + step * h)
-                continue
-            step += 1
-            t_step = t + (step - 1) * h
+        def python_step(step: int) -> None:
+            """Step number ``step`` from Python: a start-up step or a PECE step."""
+            nonlocal cur, m
             if self._count < self.steps:
-                cur = self._startup_step(cur, t_step, h)
+                cur = self._startup_step(cur, t + (step - 1) * h, h)
                 m = 0
             else:
                 m += 1
@@ -449,14 +420,37 @@ class ExponentialAdams(Integrator):
             if m == 0:
                 np.copyto(w, cur)
             self._push(self._nonlinear(cur, shape))
-            if step % CHECK_EVERY == 0 and step < n and not np.isfinite(np.sum(cur)):
-                self.stats.n_steps += step
-                raise self._blow_up(t + step * h)
-        self.stats.n_steps += n
-        self.stats.last_dt = h
-        if not np.all(np.isfinite(cur)):
-            self._forget()
-            raise self._blow_up(t_target)
+
+        def python_steps(done: int, count: int) -> int:
+            for k in range(1, count + 1):
+                python_step(done + k)
+            return count
+
+        def compiled_steps(done: int, count: int) -> int:
+            """The start-up from Python, then the same steps compiled: the loop resumes from
+            (head, m) and counts its non-finite checks from ``done``."""
+            nonlocal m
+            k = 0
+            while k < count and self._count < self.steps:
+                k += 1
+                python_step(done + k)
+                at_check = (done + k) % CHECK_EVERY == 0 and k < count
+                if at_check and not np.isfinite(np.sum(cur)):
+                    return k
+            if k == count:
+                return k
+            taken, self._head, m, _ = adams_steps(
+                w, cur, w_pred, value, work, self._hist, self._columns, self._head, W.weights,
+                W.frames, self._window, m, skew, h, count - k, CHECK_EVERY, done + k,
+                kernels.nonlinear_arg, kernels.params,
+            )  # fmt: skip
+            self.stats.n_rhs += 2 * taken
+            return k + taken
+
+        run_fixed_steps(
+            self, t, t_target, n, h, python_steps if kernels is None else compiled_steps,
+            lambda: cur, should_stop, compiled=kernels is not None, on_abort=self._forget,
+        )  # fmt: skip
         self._t_end = t_target
         self._last = cur.copy()
         return cur.reshape(shape), t_target

@@ -29,13 +29,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .base import (
-    CHECK_EVERY,
-    Integrator,
-    StopCheck,
-    check_options,
-    wants_filter,
-)
+from .base import Integrator, StopCheck, check_options, wants_filter
+from .fixed_step import run_fixed_steps
 from .lawson import LawsonStepper, stepper_for
 from .tableaux import RK4, ButcherTableau
 
@@ -100,29 +95,25 @@ class FixedLawsonRK(Integrator):
         new = np.empty_like(cur)
         h, P = st.cache.get(h, max(abs(t), abs(t_target)))
         filt = wants_filter(self.problem)
-        rhs0 = st.n_rhs
         f = None
-        for step in range(1, n + 1):
-            if f is None:
-                f = st.rhs(cur)
-            f = st.step(cur, f, P, new)
-            cur, new = new, cur
-            if filt:
-                np.copyto(cur, np.ravel(self.problem.filter(cur.reshape(st.shape))))
-                f = None
-            if step % CHECK_EVERY == 0 and step < n and not np.isfinite(np.sum(cur)):
-                self.stats.n_rhs += st.n_rhs - rhs0
-                self.stats.n_steps += step
-                raise self._blow_up(t + step * h)
-            if should_stop is not None and step < n and should_stop():
-                self.stats.n_rhs += st.n_rhs - rhs0
-                self.stats.n_steps += step
-                raise self._interrupted(t + step * h)
-        self.stats.n_rhs += st.n_rhs - rhs0
-        self.stats.n_steps += n
-        self.stats.last_dt = h
-        if not np.all(np.isfinite(cur)):
-            raise self._blow_up(t_target)
+
+        def take_steps(done: int, count: int) -> int:
+            nonlocal cur, new, f
+            for _ in range(count):
+                if f is None:
+                    f = st.rhs(cur)
+                f = st.step(cur, f, P, new)
+                cur, new = new, cur
+                if filt:
+                    np.copyto(cur, np.ravel(self.problem.filter(cur.reshape(st.shape))))
+                    f = None
+            return count
+
+        rhs0 = st.n_rhs
+        try:
+            run_fixed_steps(self, t, t_target, n, h, take_steps, lambda: cur, should_stop)
+        finally:
+            self.stats.n_rhs += st.n_rhs - rhs0
         return cur.reshape(st.shape), t_target
 
 
