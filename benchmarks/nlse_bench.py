@@ -167,7 +167,7 @@ def _repeat_transform_cubic(calls, g, scale, spectral, physical, address, forwar
 @numba.njit(cache=True)
 def _repeat_nonlinear_into(calls, out, u, g, scale, mask, spectral, physical, address, fwd, bwd):
     for _ in range(calls):
-        nlse_kernels.nonlinear_into(out, u, g, scale, mask, spectral, physical, address, fwd, bwd)
+        nlse_kernels.nonlinear_into(out, u, (g, scale, mask, spectral, physical, address, fwd, bwd))
 
 
 def _unimodular_spectrum(n: int) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""The compiled NLSE Lawson steps (models/nlse_kernels.py) and the complex FFTW plans they execute
+"""The compiled Lawson and Adams steps (integrators/compiled_lawson.py, compiled_adams.py) around
+the NLSE's compiled N (models/nlse/kernels.py) and the complex FFTW plans they execute
 (fftw_numba.ComplexPlan): the same numbers as the Python path to round-off, the same step-size
 decisions, the same statistics, and the physics unchanged."""
 
@@ -11,8 +12,8 @@ import numpy as np
 import pytest
 
 from simsuite.integrators import IntegrationError
-from simsuite.integrators.base import compiled_problem
-from simsuite.integrators.dormand_prince import LawsonStepper
+from simsuite.integrators.base import SemilinearKernels, semilinear_kernels
+from simsuite.integrators.lawson import LawsonStepper
 from simsuite.integrators.tableaux import DOP853, DOPRI5, RK4
 from simsuite.models.nlse import kernels as nlse_kernels
 from simsuite.models.nlse.exact import bright_soliton
@@ -60,9 +61,7 @@ def soliton_model(n=512, dealias="none", method="dop853", **keys):
 def _python_path(model):
     """Make the model's problem take the Python path (N evaluated from Python)."""
     model.problem.__dict__["_compiled"] = None
-    assert (
-        not model.problem.compiled_steps and compiled_problem(model.problem, "lawson_step") is None
-    )
+    assert not model.problem.compiled_steps and semilinear_kernels(model.problem) is None
 
 
 @pytest.mark.parametrize("dealias", ["none", "two_thirds", "exponential"])
@@ -72,10 +71,14 @@ def test_compiled_nonlinearity_is_the_python_one_bit_for_bit(dealias):
     problem = model.problem
     assert problem.compiled_steps
     u = model.initial_state() * np.exp(0.3j * np.arange(256))
-    plan, mask = problem._compiled
+    kernels = problem.kernels
+    assert isinstance(kernels, SemilinearKernels)
     out = np.empty_like(u)
-    nlse_kernels.nonlinear_into(out, u, problem.g, problem.fft.inverse_scale, mask, *plan.args)
+    kernels.nonlinear_into(out, u, kernels.params)
     np.testing.assert_array_equal(out, problem.nonlinear(u))
+    in_place = u.copy()
+    nlse_kernels.nonlinear_into(in_place, in_place, kernels.params)  # out may be u
+    np.testing.assert_array_equal(in_place, out)
 
 
 @pytest.mark.parametrize("tableau", [DOP853, DOPRI5, RK4], ids=["dop853", "dopri5", "rk4"])
@@ -86,9 +89,9 @@ def test_one_compiled_step_is_the_python_step_to_round_off(tableau, dealias):
     u = model.initial_state()
     theta = 0.5 if tableau is RK4 else 0.0
     results = []
-    for compiled in (problem, None):
+    for kernels in (problem.kernels, None):
         st = LawsonStepper(
-            tableau, theta, problem.linear, problem.nonlinear, u.shape, u.dtype, compiled=compiled
+            tableau, theta, problem.linear, problem.nonlinear, u.shape, u.dtype, kernels=kernels
         )
         P = st.propagators(0.02)
         out = np.empty_like(u)
@@ -152,7 +155,7 @@ def test_compiled_soliton_meets_the_acceptance_tolerance():
     model, stepper = soliton_model(
         time__t_final=20.0, integrator__rtol=1e-12, integrator__atol=1e-14
     )
-    assert compiled_problem(model.problem, "lawson_step") is model.problem
+    assert semilinear_kernels(model.problem) is not None
     u, _ = stepper.advance(model.initial_state(), 0.0, 20.0)
     error = np.max(np.abs(model.psi(u) - bright_soliton(model.grid.x, 20.0, 2.0, 1.0, -10.0)))
     assert error <= 1e-9
@@ -171,9 +174,9 @@ def test_compiled_steps_only_where_they_apply():
     two_d = np.stack([model.initial_state()] * 2)
     st = LawsonStepper(
         DOP853, 0.0, model.problem.linear, model.problem.nonlinear, two_d.shape, complex,
-        compiled=model.problem,
+        kernels=model.problem.kernels,
     )  # fmt: skip
-    assert st.compiled is None  # 1-D states only
+    assert st.kernels is None  # 1-D states only
 
 
 def test_pickled_problem_plans_anew_and_steps_the_same():
@@ -244,7 +247,7 @@ def test_compiled_error_norm_is_the_numpy_norm(method, norm, damped):
     )
     u = model.initial_state()
     st = stepper._prepare(u)
-    assert st.compiled is not None
+    assert st.kernels is not None
     P = st.propagators(0.05)
     new = np.empty_like(u)
     st.step(u, st.rhs(u), P, new)

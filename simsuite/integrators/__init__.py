@@ -14,6 +14,14 @@ Registered methods (``get_integrator(name)``):
 * ``exponential_verlet``, ``exponential_yoshida4``, ``exponential_yoshida6`` — the same with the exact
   flow of the linear part as the drift (no CFL limit from it);
 * ``map`` — a model's own discrete-time step rule (Couzin schooling).
+
+Layout: :mod:`.base` (problem protocol, :class:`~.base.SemilinearKernels`, the ``Integrator``
+registry), :mod:`.fixed_step` (the loop of the fixed-step methods), :mod:`.lawson` (one
+integrating-factor Runge–Kutta step) with :mod:`.compiled_lawson`, :mod:`.dormand_prince` (the
+adaptive driver) with :mod:`.step_control`, :mod:`.rk4ip`, :mod:`.exponential_adams` with
+:mod:`.adams_weights` and :mod:`.compiled_adams`, :mod:`.tableaux` and :mod:`.kernels` (shared stage
+sums). Compiled loops take a model's kernels as arguments (:mod:`.jit_argument`); nothing here
+imports a model.
 """
 
 from . import (  # noqa: F401  (registers them)

@@ -15,16 +15,22 @@ where ``u`` is the state in its spectral representation (e.g. the Fourier coeffi
 is diagonal in that representation (an array, e.g. ``-1j * k**2 / 2`` for the NLSE) and ``N`` is the
 nonlinear part, evaluated pseudo-spectrally by the model. Splitting methods additionally need the
 exact flow of ``du/dt = N(u)`` over a step, which the model provides as ``nonlinear_flow``.
+
+A problem that can evaluate ``N`` inside compiled code declares it with one attribute, ``kernels``:
+a :class:`SemilinearKernels` (or None). The integrators then compile their own loops around it
+(:mod:`.compiled_lawson`, :mod:`.compiled_adams`); the model never learns which integrators exist.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
+
+from .jit_argument import JitArgument
 
 
 @runtime_checkable
@@ -38,6 +44,9 @@ class SemilinearProblem(Protocol):
     """
 
     linear: np.ndarray
+    #: Compiled ``N`` for the integrators' compiled loops, or None (Python loops only). A problem
+    #: without the attribute counts as None.
+    kernels: SemilinearKernels | None
 
     def nonlinear(self, u: np.ndarray) -> np.ndarray:
         """Return ``N(u)`` as a new array of the state's shape."""
@@ -50,6 +59,55 @@ class SemilinearProblem(Protocol):
     def filter(self, u: np.ndarray) -> np.ndarray:
         """Apply the dealiasing filter to a state (identity when none is configured)."""
         ...
+
+
+@dataclass(frozen=True)
+class SemilinearKernels:
+    """The compiled nonlinear part ``N`` of a semilinear problem, declared for compiled loops.
+
+    Contract
+    --------
+    ``nonlinear_into(out, u, params) -> None``, a module-level numba-jitted function
+    (``@numba.njit(cache=True)``; a compiled loop takes it as an argument, as
+    :attr:`nonlinear_arg`, and calls it in nopython mode):
+
+    * computes ``out = N(u)``, exactly what the problem's ``nonlinear(u)`` returns (the same
+      arithmetic in the same order, so that compiled and Python loops agree bit for bit where they
+      evaluate ``N`` alike), any dealiasing mask included;
+    * ``u`` and ``out`` are 1-D C-contiguous complex128 arrays of the state's size ``n``; ``u`` is
+      only read and may be the same array as ``out`` (in place); no allocation, nothing returned;
+    * ``params`` is :attr:`params`, passed through unchanged: the constants and work buffers the
+      kernel needs (e.g. the nonlinearity, FFT plans and their buffers, a mask), a tuple that numba
+      can type (arrays, floats, ints). The kernel may overwrite buffers held in ``params`` but no
+      other state, so that calls are independent of each other.
+
+    ``buffer``, optional: a 1-D complex128 array of size ``n`` in which the kernel works anyway
+    (e.g. an FFT plan's input and output). A caller may assemble its argument there and pass it as
+    ``u``, and/or pass it as ``out``: the kernel then skips the copy in or out. Its content is lost
+    at the next call.
+
+    Compiled loops use these kernels for 1-D complex states only; other states take the Python
+    loops.
+    """
+
+    nonlinear_into: Any
+    params: tuple
+    buffer: np.ndarray | None = None
+    #: :attr:`nonlinear_into` as the compiled loops take it (:class:`JitArgument`)
+    nonlinear_arg: JitArgument = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "nonlinear_arg", JitArgument(self.nonlinear_into))
+
+    def work_array(self, size: int) -> np.ndarray:
+        """:attr:`buffer`, or a new array of ``size`` complex numbers when there is none."""
+        return self.buffer if self.buffer is not None else np.empty(size, complex)
+
+
+def semilinear_kernels(problem) -> SemilinearKernels | None:
+    """The problem's declared :class:`SemilinearKernels`, None when it declares none."""
+    kernels = getattr(problem, "kernels", None)
+    return kernels if isinstance(kernels, SemilinearKernels) else None
 
 
 class IntegrationError(RuntimeError):
@@ -335,20 +393,6 @@ def wants_filter(problem) -> bool:
 
 
 FAILURE_HINT = "reduce dt, enable dealiasing or raise n_points"
-
-
-def compiled_problem(problem, kernel: str):
-    """``problem`` if it runs the named compiled stepping kernel itself (``compiled_steps`` is true
-    and it has the method ``kernel``, e.g. ``"lawson_step"`` or ``"adams_steps"``), else None.
-
-    A problem offers such kernels when it can evaluate ``N`` inside compiled code: the integrator
-    then hands it whole steps, with its own coefficients, instead of calling ``nonlinear`` from
-    Python (see :class:`~.dormand_prince.LawsonStepper` and :class:`~.exponential_adams.
-    ExponentialAdams` for the signatures).
-    """
-    if getattr(problem, "compiled_steps", False) and hasattr(problem, kernel):
-        return problem
-    return None
 
 
 #: Steps between the cheap non-finite checks (one sum over the state) of fixed-step methods.

@@ -46,12 +46,9 @@ state passed in is the one returned (checked by a hash), and it is part of the r
 
 Coefficients
 ------------
-``β_j(z)`` is computed by Gauss–Legendre quadrature (64 points) for ``|z| ≤ 16``, where the
-integrand is a smooth entire function, and for ``|z| > 16`` by repeated integration by parts,
-``β = Σ_m [ℓ^{(m)}(0) e^{z} − ℓ^{(m)}(1)] / z^{m+1}`` (exact, finite, free of cancellation for large
-``|z|``). Against a high-precision reference both are within 3e-14 of the largest weight, and
-within 5e-14 of each other on ``15 ≤ |z| ≤ 40`` (tested). Weights and the ``A + 1`` factors are
-computed once per step size.
+``β_j(z)`` is computed by :func:`~.adams_weights.adams_weights` (Gauss–Legendre quadrature for
+small ``|z|``, repeated integration by parts for large ``|z|``; see :mod:`.adams_weights`). Weights
+and the ``A + 1`` factors are computed once per step size.
 
 Limitations
 -----------
@@ -80,172 +77,42 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-import numba
 import numpy as np
-from numpy.polynomial import Polynomial
-from numpy.polynomial.legendre import leggauss
 
+from .adams_weights import QUADRATURE_POINTS, QUADRATURE_RADIUS, adams_weights
 from .base import (
     CHECK_EVERY,
     IntegrationError,
     Integrator,
-    Interrupted,
     PropagatorCache,
     StopCheck,
     check_options,
-    compiled_problem,
-    step_blocks,
+    semilinear_kernels,
     wants_filter,
 )
+from .compiled_adams import adams_correct, adams_predict, adams_steps, store_row
+from .fixed_step import run_fixed_steps
 
-__all__ = ["adams_weights", "ExponentialAdams", "EtdAbm4", "EtdAbm6", "EtdAbm8"]
+__all__ = [
+    "adams_weights",
+    "QUADRATURE_POINTS",
+    "QUADRATURE_RADIUS",
+    "ExponentialAdams",
+    "EtdAbm4",
+    "EtdAbm6",
+    "EtdAbm8",
+]
 
-#: ``|z|`` up to which the weights are computed by Gauss–Legendre quadrature (its rounding grows
-#: with ``|z|``: ~3e-14 at 24; the expansion by parts is within 5e-16 from ``|z| = 15`` up).
-QUADRATURE_RADIUS = 16.0
-#: Gauss–Legendre points (exact to round-off for ``|z| ≤ QUADRATURE_RADIUS`` and degree ≤ 10).
-QUADRATURE_POINTS = 64
 #: Frame factors kept per step size: at most this many elements in all (16 MB of complex128).
 FRAME_BUDGET = 2**20
 #: Longest window between two rotations of the state.
 MAX_WINDOW = 64
 #: Tolerance of the Dormand–Prince start-up steps.
 STARTUP_RTOL = 1e-13
-
-
-def lagrange_basis(nodes: Sequence[float]) -> list[Polynomial]:
-    """The Lagrange basis polynomials ``ℓ_j`` of ``nodes`` (``ℓ_j(nodes[i]) = δ_ij``)."""
-    nodes = np.asarray(nodes, dtype=float)
-    if nodes.size == 1:
-        return [Polynomial([1.0])]
-    basis = []
-    for j, node in enumerate(nodes):
-        others = np.delete(nodes, j)
-        basis.append(Polynomial.fromroots(others) / np.prod(node - others))
-    return basis
-
-
-def adams_weights(z: np.ndarray, nodes: Sequence[float]) -> np.ndarray:
-    """``β_j(z) = ∫_0^1 exp((1 − θ) z) ℓ_j(θ) dθ`` for the Lagrange basis ``ℓ_j`` of ``nodes``.
-
-    Parameters
-    ----------
-    z : array_like, complex
-        ``h L`` (any shape).
-    nodes : sequence of float
-        Interpolation nodes in units of ``h`` relative to ``t_n`` (``0, −1, …`` for the predictor).
-
-    Returns
-    -------
-    ndarray, shape ``z.shape + (len(nodes),)``
-        The weights, last axis over ``j``.
-
-    Notes
-    -----
-    Gauss–Legendre quadrature with :data:`QUADRATURE_POINTS` points for ``|z| ≤``
-    :data:`QUADRATURE_RADIUS`; for larger ``|z|`` the exact expansion by parts
-    ``Σ_{m=0}^{deg} [ℓ^{(m)}(0) e^{z} − ℓ^{(m)}(1)] / z^{m+1}``.
-    """
-    z = np.asarray(z, dtype=complex)
-    basis = lagrange_basis(nodes)
-    flat = z.reshape(-1)
-    out = np.empty((flat.size, len(basis)), dtype=complex)
-    small = np.abs(flat) <= QUADRATURE_RADIUS
-    if np.any(small):
-        x, wq = leggauss(QUADRATURE_POINTS)
-        theta, wq = 0.5 * (x + 1.0), 0.5 * wq
-        values = np.array([b(theta) for b in basis])  # (p, M)
-        kernel = np.exp(np.multiply.outer(flat[small], 1.0 - theta)) * wq  # (n_small, M)
-        out[small] = kernel @ values.T
-    large = ~small
-    if np.any(large):
-        zl = flat[large]
-        ez = np.exp(zl)
-        for j, b in enumerate(basis):
-            acc = np.zeros_like(zl)
-            power = zl.copy()
-            derivative = b
-            for _ in range(b.degree() + 1):
-                acc += (derivative(0.0) * ez - derivative(1.0)) / power
-                derivative = derivative.deriv()
-                power *= zl
-            out[large, j] = acc
-    return out.reshape(z.shape + (len(basis),))
-
-
-# -- compiled step kernels -------------------------------------------------------------------------
-# History and weights are stored as separate real and imaginary (p, n) arrays: the weighted sums
-# then vectorise (measured 12 µs against 20 µs for interleaved complex numbers, p = 8, n = 2048).
-# Few arguments: numba checks the type of each one at every call.
-@numba.njit(cache=True)
-def adams_predict(w, hist, cols, weights, frame, skew, h, w_pred, u_pred, work):
-    """``w̃ = w + h e^{−L τ} Σ_j β_j N_{n−j}`` and ``ũ = e^{L τ} w̃``; the corrector's history sum
-    ``Σ_{j≥1} β̂_j N_{n+1−j}`` goes to ``work[0] + i work[1]``.
-
-    ``hist[0|1, cols[j]]`` is ``N_{n−j}`` (real, imaginary); ``weights[0|1]`` are the predictor's
-    ``β_j`` and ``weights[2|3]`` the corrector's; ``frame[0]`` is ``e^{L τ}`` and ``frame[1]``
-    ``e^{−L τ}`` (unused when ``skew``: it is the conjugate).
-    """
-    p, n = hist.shape[1], hist.shape[2]
-    rest_re, rest_im, acc_re, acc_im = work[0], work[1], work[2], work[3]
-    work[:] = 0.0
-    for j in range(p):
-        xr, xi = hist[0, cols[j]], hist[1, cols[j]]
-        br, bi = weights[0, j], weights[1, j]
-        if j < p - 1:  # both sums in one pass over N_{n-j}
-            cr, ci = weights[2, j + 1], weights[3, j + 1]
-            for i in range(n):
-                a, b = xr[i], xi[i]
-                acc_re[i] += br[i] * a - bi[i] * b
-                acc_im[i] += br[i] * b + bi[i] * a
-                rest_re[i] += cr[i] * a - ci[i] * b
-                rest_im[i] += cr[i] * b + ci[i] * a
-        else:
-            for i in range(n):
-                a, b = xr[i], xi[i]
-                acc_re[i] += br[i] * a - bi[i] * b
-                acc_im[i] += br[i] * b + bi[i] * a
-    _advance_frame(w, acc_re, acc_im, frame, skew, h, w_pred, u_pred)
-
-
-@numba.njit(cache=True)
-def _advance_frame(w, inc_re, inc_im, frame, skew, h, w_out, u_out):
-    """``w_out = w + h e^{−L τ} inc`` and ``u_out = e^{L τ} w_out``, in real arithmetic."""
-    for i in range(w.size):
-        er, ei = frame[0, i].real, frame[0, i].imag
-        if skew:
-            fr, fi = er, -ei
-        else:
-            fr, fi = frame[1, i].real, frame[1, i].imag
-        tr, ti = inc_re[i], inc_im[i]
-        wr = w[i].real + h * (fr * tr - fi * ti)
-        wi = w[i].imag + h * (fr * ti + fi * tr)
-        w_out[i] = complex(wr, wi)
-        u_out[i] = complex(er * wr - ei * wi, er * wi + ei * wr)
-
-
-@numba.njit(cache=True)
-def adams_correct(w, work, weights, n_pred, frame, skew, h, u):
-    """``w ← w + h e^{−L τ} (β̂_0 N(ũ) + rest)`` and ``u = e^{L τ} w`` (arguments as
-    :func:`adams_predict`'s; ``work[2|3]`` is overwritten)."""
-    for i in range(w.size):
-        cr, ci = weights[2, 0, i], weights[3, 0, i]
-        nr, ni = n_pred[i].real, n_pred[i].imag
-        work[2, i] = cr * nr - ci * ni + work[0, i]
-        work[3, i] = cr * ni + ci * nr + work[1, i]
-    _advance_frame(w, work[2], work[3], frame, skew, h, w, u)
-
-
-@numba.njit(cache=True)
-def store_row(hist, row, value):
-    """``hist[:, row] = (value.real, value.imag)``."""
-    for i in range(value.size):
-        hist[0, row, i] = value[i].real
-        hist[1, row, i] = value[i].imag
 
 
 @dataclass
@@ -331,7 +198,7 @@ class ExponentialAdams(Integrator):
         ``exp(±L m h)`` of a window of ``FRAME_BUDGET / size`` steps, the step's work vectors;
         and the larger of the two passing peaks: the Gauss–Legendre quadrature of the weights
         (``2 QUADRATURE_POINTS`` values per point) and the Dormand–Prince start-up stepper."""
-        from .dormand_prince import LawsonStepper
+        from .lawson import LawsonStepper
         from .tableaux import DOP853
 
         p = cls.steps
@@ -467,43 +334,15 @@ class ExponentialAdams(Integrator):
         w = cur.copy()
         w_pred, u_pred = np.empty_like(cur), np.empty_like(cur)
         work = np.empty((4, cur.size))  # rest (re, im) and the predictor's sum (re, im)
-        compiled = (
-            None if (filt or len(shape) != 1) else compiled_problem(self.problem, "adams_steps")
-        )
-        m = 0
-        step = 0
+        kernels = None if (filt or len(shape) != 1) else semilinear_kernels(self.problem)
+        value = None if kernels is None else kernels.work_array(cur.size)
+        m = 0  # position in the window of the frame
 
-        def interrupted() -> Interrupted:
-            self.stats.n_steps += step
-            self._forget()  # the history ends inside the interval: a next call starts afresh
-            return self._interrupted(t + step * h)
-
-        while step < n:
-            if step and should_stop is not None and should_stop():
-                raise interrupted()
-            if compiled is not None and self._count == self.steps:  # the same steps, compiled
-                # in blocks between stop checks: the kernel resumes from (head, m) and counts
-                # its non-finite checks from ``step``, and the check a block's end skips is made
-                # here, so blocks change no number
-                for i, block in enumerate(step_blocks(n - step, should_stop)):
-                    if i and should_stop():
-                        raise interrupted()
-                    done, self._head, m, finite = compiled.adams_steps(
-                        w, cur, w_pred, work, self._hist, self._columns, self._head, W.weights,
-                        W.frames, self._window, m, skew, h, block, CHECK_EVERY, step,
-                    )  # fmt: skip
-                    self.stats.n_rhs += 2 * done
-                    step += done
-                    if finite and step < n and step % CHECK_EVERY == 0:
-                        finite = bool(np.isfinite(np.sum(cur)))
-                    if not finite:
-                        self.stats.n_steps += step
-                        raise self._blow_up(t + step * h)
-                continue
-            step += 1
-            t_step = t + (step - 1) * h
+        def python_step(step: int) -> None:
+            """Step number ``step`` from Python: a start-up step or a PECE step."""
+            nonlocal cur, m
             if self._count < self.steps:
-                cur = self._startup_step(cur, t_step, h)
+                cur = self._startup_step(cur, t + (step - 1) * h, h)
                 m = 0
             else:
                 m += 1
@@ -520,14 +359,37 @@ class ExponentialAdams(Integrator):
             if m == 0:
                 np.copyto(w, cur)
             self._push(self._nonlinear(cur, shape))
-            if step % CHECK_EVERY == 0 and step < n and not np.isfinite(np.sum(cur)):
-                self.stats.n_steps += step
-                raise self._blow_up(t + step * h)
-        self.stats.n_steps += n
-        self.stats.last_dt = h
-        if not np.all(np.isfinite(cur)):
-            self._forget()
-            raise self._blow_up(t_target)
+
+        def python_steps(done: int, count: int) -> int:
+            for k in range(1, count + 1):
+                python_step(done + k)
+            return count
+
+        def compiled_steps(done: int, count: int) -> int:
+            """The start-up from Python, then the same steps compiled: the loop resumes from
+            (head, m) and counts its non-finite checks from ``done``."""
+            nonlocal m
+            k = 0
+            while k < count and self._count < self.steps:
+                k += 1
+                python_step(done + k)
+                at_check = (done + k) % CHECK_EVERY == 0 and k < count
+                if at_check and not np.isfinite(np.sum(cur)):
+                    return k
+            if k == count:
+                return k
+            taken, self._head, m, _ = adams_steps(
+                w, cur, w_pred, value, work, self._hist, self._columns, self._head, W.weights,
+                W.frames, self._window, m, skew, h, count - k, CHECK_EVERY, done + k,
+                kernels.nonlinear_arg, kernels.params,
+            )  # fmt: skip
+            self.stats.n_rhs += 2 * taken
+            return k + taken
+
+        run_fixed_steps(
+            self, t, t_target, n, h, python_steps if kernels is None else compiled_steps,
+            lambda: cur, should_stop, compiled=kernels is not None, on_abort=self._forget,
+        )  # fmt: skip
         self._t_end = t_target
         self._last = cur.copy()
         return cur.reshape(shape), t_target

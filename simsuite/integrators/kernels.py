@@ -2,7 +2,7 @@
 
 Stage sums such as ``v0 + h·Σ_j a_ij K_j`` are fused into one pass over memory. They deliberately avoid
 BLAS (``np.dot``): a threaded BLAS in several processes at once (pytest-xdist, Dask workers) spins on
-oversubscribed cores and was measured 14× slower than these loops in that setting.
+oversubscribed cores.
 
 The kernels work on *real views* of the state (``z.view(np.float64)`` for a complex array, the array
 itself for a real one), so that real Butcher coefficients multiply real numbers: two products per
@@ -24,8 +24,8 @@ def weighted_sum_into(out: np.ndarray, K: np.ndarray, coeffs: np.ndarray):
     The loop over ``m`` is innermost, so it vectorises and carries no dependency chain; every
     element is still summed over ``j`` in order (the bits do not depend on the loop order). Rows
     are added four per pass, ``((((out + c_j K_j) + c_{j+1} K_{j+1}) + …)``, the same additions in
-    the same order as one row per pass with a quarter of the traffic through ``out`` (measured
-    1.2–1.6× faster for 12 rows of 1024–4096 numbers). ``out`` must not overlap ``K``.
+    the same order as one row per pass with a quarter of the traffic through ``out``. ``out`` must
+    not overlap ``K``.
     """
     s = coeffs.size
     c0 = coeffs[0]

@@ -2,7 +2,7 @@
 
 Algorithm
 ---------
-Hult's RK4IP is the Lawson scheme of :mod:`simsuite.integrators.dormand_prince` with the classic RK4
+Hult's RK4IP is the Lawson scheme of :mod:`simsuite.integrators.lawson` with the classic RK4
 tableau and the interaction-picture reference at the midpoint of the step, ``θ = ½``. With
 ``E(τ) = exp(L τ)`` and ``u_I = E(h/2) u_n``::
 
@@ -29,15 +29,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .base import (
-    CHECK_EVERY,
-    Integrator,
-    StopCheck,
-    check_options,
-    compiled_problem,
-    wants_filter,
-)
-from .dormand_prince import LawsonStepper
+from .base import Integrator, StopCheck, check_options, wants_filter
+from .fixed_step import run_fixed_steps
+from .lawson import LawsonStepper, stepper_for
 from .tableaux import RK4, ButcherTableau
 
 __all__ = ["FixedLawsonRK", "RK4IP"]
@@ -91,50 +85,35 @@ class FixedLawsonRK(Integrator):
         n, h = self._fixed_steps(t, t_target)
         if n == 0:
             return u_in.copy(), t_target
-        lin = np.asarray(self.problem.linear)
-        dtype = np.result_type(u_in.dtype, lin.dtype, np.float64)
-        st = self._stepper
-        if st is None or st.shape != u_in.shape or st.dtype != dtype:
-            st = LawsonStepper(
-                self.tableau,
-                self.theta,
-                lin,
-                self.problem.nonlinear,
-                u_in.shape,
-                dtype,
-                compiled=compiled_problem(self.problem, "lawson_step"),
-            )
-            self._stepper = st
+        st = self._stepper = stepper_for(
+            self._stepper, self.tableau, self.theta, self.problem, u_in
+        )
         if self._warm_steps:
             st.cache.warm(self._warm_steps)
             self._warm_steps = []
-        cur = np.array(u_in.reshape(-1), dtype=dtype)
+        cur = np.array(u_in.reshape(-1), dtype=st.dtype)
         new = np.empty_like(cur)
         h, P = st.cache.get(h, max(abs(t), abs(t_target)))
         filt = wants_filter(self.problem)
-        rhs0 = st.n_rhs
         f = None
-        for step in range(1, n + 1):
-            if f is None:
-                f = st.rhs(cur)
-            f = st.step(cur, f, P, new)
-            cur, new = new, cur
-            if filt:
-                np.copyto(cur, np.ravel(self.problem.filter(cur.reshape(st.shape))))
-                f = None
-            if step % CHECK_EVERY == 0 and step < n and not np.isfinite(np.sum(cur)):
-                self.stats.n_rhs += st.n_rhs - rhs0
-                self.stats.n_steps += step
-                raise self._blow_up(t + step * h)
-            if should_stop is not None and step < n and should_stop():
-                self.stats.n_rhs += st.n_rhs - rhs0
-                self.stats.n_steps += step
-                raise self._interrupted(t + step * h)
-        self.stats.n_rhs += st.n_rhs - rhs0
-        self.stats.n_steps += n
-        self.stats.last_dt = h
-        if not np.all(np.isfinite(cur)):
-            raise self._blow_up(t_target)
+
+        def take_steps(done: int, count: int) -> int:
+            nonlocal cur, new, f
+            for _ in range(count):
+                if f is None:
+                    f = st.rhs(cur)
+                f = st.step(cur, f, P, new)
+                cur, new = new, cur
+                if filt:
+                    np.copyto(cur, np.ravel(self.problem.filter(cur.reshape(st.shape))))
+                    f = None
+            return count
+
+        rhs0 = st.n_rhs
+        try:
+            run_fixed_steps(self, t, t_target, n, h, take_steps, lambda: cur, should_stop)
+        finally:
+            self.stats.n_rhs += st.n_rhs - rhs0
         return cur.reshape(st.shape), t_target
 
 

@@ -30,6 +30,7 @@ from simsuite.config import (
     param,
     section,
 )
+from simsuite.integrators.base import SemilinearKernels
 from simsuite.models.base import (
     PROBE_DIM,
     Coordinate,
@@ -141,12 +142,12 @@ class NLSEProblem:
     def filter(self, u: np.ndarray) -> np.ndarray:
         return u if self.mask is None else u * self.mask
 
-    # -- compiled Lawson steps (the optional protocol of dormand_prince.LawsonStepper) -------------
+    # -- compiled N for the integrators' compiled loops -------------------------------------------
     @cached_property
     def _compiled(self) -> tuple[fftw_numba.ComplexPlan, np.ndarray] | None:
-        """The FFTW plan and mask (empty for none) of the compiled steps, or None where compiled
-        steps do not apply: ``run.fft`` other than FFTW's estimate plans (whose results the compiled
-        plans reproduce), threaded transforms (``run.threads > 1`` from n = THREADS_FROM on; the
+        """The FFTW plan and mask (empty for none) of the compiled kernel, or None where it does
+        not apply: ``run.fft`` other than FFTW's estimate plans (whose results the compiled plans
+        reproduce), threaded transforms (``run.threads > 1`` from n = THREADS_FROM on; the
         compiled plans are single-threaded), or no FFTW library for compiled code."""
         if self.fft.backend != "fftw" or not fftw_numba.available():
             return None
@@ -156,33 +157,22 @@ class NLSEProblem:
         return fftw_numba.ComplexPlan(self.grid.n), mask
 
     @property
+    def kernels(self) -> SemilinearKernels | None:
+        """N compiled (:func:`~simsuite.models.nlse.kernels.nonlinear_into`, bit for bit
+        :meth:`nonlinear`) for the integrators' compiled loops, or None where it does not apply."""
+        if self._compiled is None:
+            return None
+        plan, mask = self._compiled
+        return SemilinearKernels(
+            nlse_kernels.nonlinear_into,
+            (self.g, self.fft.inverse_scale, mask, *plan.args),
+            buffer=plan.spectral,
+        )
+
+    @property
     def compiled_steps(self) -> bool:
-        """Whether :meth:`lawson_step` and :meth:`adams_steps` are available."""
+        """Whether :attr:`kernels` is available."""
         return self._compiled is not None
-
-    def lawson_step(
-        self, u, f, out, f_out, v0, K, a, b, fwd, bwd, end, end_bwd, h, last_stage
-    ) -> None:
-        """One compiled integrating-factor Runge–Kutta step on 1-D states
-        (:func:`~simsuite.models.nlse.kernels.lawson_step`, which documents the arguments)."""
-        plan, mask = self._compiled
-        nlse_kernels.lawson_step(
-            u, f, out, f_out, v0, K, a, b, fwd, bwd, end, end_bwd, float(h), bool(last_stage),
-            self.g, self.fft.inverse_scale, mask, *plan.args,
-        )  # fmt: skip
-
-    def adams_steps(
-        self, w, u, w_pred, work, hist, columns, head, weights, frames, window, m, skew, h, steps,
-        check_every, offset,
-    ) -> tuple[int, int, int, bool]:  # fmt: skip
-        """Compiled exponential Adams steps on 1-D states
-        (:func:`~simsuite.models.nlse.kernels.adams_steps`, which documents the arguments)."""
-        plan, mask = self._compiled
-        return nlse_kernels.adams_steps(
-            w, u, w_pred, work, hist, columns, int(head), weights, frames, int(window), int(m),
-            bool(skew), float(h), int(steps), int(check_every), int(offset),
-            self.g, self.fft.inverse_scale, mask, *plan.args,
-        )  # fmt: skip
 
 
 class NLSE(Model):
