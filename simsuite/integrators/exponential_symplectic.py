@@ -32,7 +32,7 @@ import math
 import numpy as np
 
 from .base import StopCheck, step_blocks
-from .compiled_kick_drift import exponential_run, kernel_address
+from .compiled_kick_drift import exponential_run
 from .compositions import BLANES_MOAN4, STRANG, YOSHIDA4, YOSHIDA6
 from .second_order import KickDriftKernels, ModalSecondOrderProblem, kick_drift_kernels
 from .symplectic import KickDrift, all_finite
@@ -152,15 +152,10 @@ class ExponentialKickDrift(KickDrift):
         modal, params = kernels.modal, kernels.params
         cos, sin_over, minus_w_sin = modal.flow_factors(tuple(drifts))
         w = np.empty((3, cos.shape[1]), dtype=complex)
-        q, p, a, b, g = x[0], x[1], w[0], w[1], w[2]
-        modes_into, remainder_into, fields_into = self._addresses.get(
-            kernels,
-            (x.dtype.str, x.ndim),  # x, w: C-contiguous arrays made here
-            lambda: (
-                kernel_address(modal.modes_into, a, b, q, p, params),
-                kernel_address(modal.remainder_into, g, a, params),
-                kernel_address(modal.fields_into, q, p, a, b, params),
-            ),
+        modes_into, remainder_into, fields_into = (
+            modal.modes_arg,
+            modal.remainder_arg,
+            modal.fields_arg,
         )
         self.stats.n_rhs += 1  # the remainder of the first block's begin
         done = 0

@@ -64,7 +64,7 @@ from .base import (
     check_options,
     step_blocks,
 )
-from .compiled_kick_drift import KernelAddresses, kernel_address, kick_drift_steps
+from .compiled_kick_drift import kick_drift_steps
 from .compositions import (
     BLANES_MOAN4,
     STRANG,
@@ -150,7 +150,6 @@ class KickDrift(Integrator):
         self._merged = self.composition.merged_coefficient
         self._fsal: tuple[np.ndarray, np.ndarray] | None = None  # (q, force(q)) of the last call
         self._h_last: float | None = None  # step of the last call (see _snap)
-        self._addresses = KernelAddresses()  # of the problem's kernels, for the compiled loops
 
     @classmethod
     def stability_limit(cls, max_frequency: float) -> float:
@@ -296,12 +295,7 @@ class KickDrift(Integrator):
         uninterrupted loop does there, and the next one opens with a kick of 0 (which adds
         ``±0`` to ``p``): the numbers are those of one call."""
         m, every = len(drifts), self.check_every
-        params = kernels.params
-        (force_into,) = self._addresses.get(
-            kernels,
-            (q.dtype.str, q.ndim),  # a, q: C-contiguous rows made here
-            lambda: (kernel_address(kernels.force_into, a, q, params),),
-        )
+        force_into, params = kernels.force_arg, kernels.params
         drift_array = np.asarray(drifts, dtype=float)
         done = 0
         for i, block in enumerate(step_blocks(n, should_stop, every)):
