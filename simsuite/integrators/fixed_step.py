@@ -67,10 +67,6 @@ def run_fixed_steps(
     """Take ``n`` steps of size ``h`` from ``t`` to ``t_target`` by ``take_steps`` (module
     docstring); on return ``integrator.stats`` counts them and the state is finite."""
     stats = integrator.stats
-    if blow_up is None:
-
-        def blow_up(time: float, done: int) -> Exception:
-            return integrator._blow_up(time)
 
     def stop(error: Callable[[float, int], Exception], done: int) -> Exception:
         """``error`` at the time reached after ``done`` steps, counted first."""
@@ -79,19 +75,16 @@ def run_fixed_steps(
         stats.n_steps += done
         return error(t + done * h, done)
 
-    def interrupted(time: float, done: int) -> Exception:
-        return integrator._interrupted(time)
-
     if compiled:
         blocks = base.step_blocks(n, should_stop, multiple)
     elif should_stop is not None:
         blocks = itertools.repeat(1, n)
     else:
-        blocks = iter([n])
+        blocks = (n,)
     done = 0
     for i, block in enumerate(blocks):
         if i and should_stop is not None and should_stop():
-            raise stop(interrupted, done)
+            raise stop(lambda time, done: integrator._interrupted(time), done)
         end = done + block
         while done < end:
             count = end - done if compiled else min(end - done, check_every - done % check_every)
@@ -101,10 +94,10 @@ def run_fixed_steps(
             if ok and done < n and done % check_every == 0:
                 ok = finite() if finite is not None else bool(np.isfinite(np.sum(state())))
             if not ok:
-                raise stop(blow_up, done)
+                raise stop(blow_up or (lambda time, done: integrator._blow_up(time)), done)
     stats.n_steps += n
     stats.last_dt = h
     if not (finite() if finite is not None else np.all(np.isfinite(state()))):
         if on_abort is not None:
             on_abort()
-        raise blow_up(t_target, n)
+        raise blow_up(t_target, n) if blow_up is not None else integrator._blow_up(t_target)
