@@ -272,9 +272,7 @@ class KickDrift(Integrator):
                         p += np.multiply(a, kicks[k + 1], out=tmp)
                 p += np.multiply(a, merged if step < n else kicks[m], out=tmp)
             self._count(count, m, h)
-            if (
-                done + count == n
-            ):  # no-op for the in-place drift; the exponential one returns new arrays
+            if done + count == n:  # a no-op for the in-place drift, not for the exponential one
                 x[0], x[1] = q, p
                 q, p = x[0], x[1]
             return count
