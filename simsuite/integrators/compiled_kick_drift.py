@@ -18,28 +18,19 @@ Exponential (impulse) form (:func:`exponential_steps`), state = modes ``(a, b)``
 ``q'' = A q`` per mode, ``(a, b) ← (cos ωτ a + sin(ωτ)/ω b, −ω sin ωτ a + cos ωτ b)``
 (:func:`kick_rotate`), then ``g`` = the modes of the remainder.
 
-The kernels reach the loops as the addresses of their compiled code (:func:`kernel_address`,
-called by :func:`call`), integers as the FFTW plans are (:mod:`simsuite.spectral.fftw_numba`), so
-that the loops compiled for them load from numba's on-disk cache in every process. (A jitted
-function passed as such is typed by the function object itself, which the cache of another process
-cannot match: the loops would be compiled anew in each. Numba's first-class function objects,
-typed by the signature, cache, but cost more to pass per call than a short run of steps.)
+The kernels reach the loops as arguments, wrapped as
+:class:`~simsuite.integrators.jit_argument.JitArgument` (the kernels objects carry them:
+``force_arg``, ``modes_arg``, ...), as the semilinear loops take theirs: typed without Python, keyed
+by module and name so that the loops compiled for them load from numba's on-disk cache in every
+process, and called directly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numba
 import numpy as np
-from llvmlite import ir
-from numba.core import types
-from numba.extending import intrinsic
 
 __all__ = [
-    "call",
-    "kernel_address",
-    "KernelAddresses",
     "all_finite",
     "kick_drift_steps",
     "kick_rotate",
@@ -48,91 +39,6 @@ __all__ = [
     "exponential_end",
     "exponential_run",
 ]
-
-
-@intrinsic
-def call(typingctx, address, args):
-    """Compiled code only: call the function at ``address`` (:func:`kernel_address`) with the
-    arguments in the tuple ``args``; it returns nothing. The function must have been compiled for
-    exactly the types of ``args`` (as :func:`kernel_address` does for the objects passed here)."""
-    if not isinstance(address, types.Integer) or not isinstance(args, types.BaseTuple):
-        return None
-
-    def codegen(context, builder, signature, llargs):
-        # the C-callable wrapper numba makes of a jitted function: the arguments' value types in,
-        # the result's value type out
-        arg_types = signature.args[1].types
-        values = [builder.extract_value(llargs[1], k) for k in range(len(arg_types))]
-        function_type = ir.FunctionType(
-            context.get_value_type(types.none), [context.get_value_type(t) for t in arg_types]
-        )
-        builder.call(builder.inttoptr(llargs[0], function_type.as_pointer()), values)
-        return context.get_dummy_value()
-
-    return types.none(address, args), codegen
-
-
-def _wrapper_address(function, argtypes: tuple) -> int:
-    function.compile(argtypes)
-    result = function.overloads[argtypes]
-    if result.signature.return_type != types.none:
-        raise TypeError(f"{function.__name__}: a kernel must return nothing")
-    return result.library.get_pointer_to_function(result.fndesc.llvm_cfunc_wrapper_name)
-
-
-def _kind(value) -> object:
-    """What numba's type of ``value`` depends on, found without typing it: for an array its dtype,
-    dimensions, layout and flags, for a tuple the kinds of its items, else the Python type."""
-    if isinstance(value, np.ndarray):
-        flags = value.flags
-        return (value.dtype.str, value.ndim, flags.c_contiguous, flags.f_contiguous,
-                flags.writeable, flags.aligned)  # fmt: skip
-    if isinstance(value, tuple):
-        return (tuple, *(_kind(item) for item in value))
-    return type(value)
-
-
-_ADDRESSES: dict[tuple, int] = {}
-
-
-def kernel_address(function, *args) -> int:
-    """The address of ``function`` (numba-jitted, returning nothing) compiled for arguments of
-    the types of ``args``, for :func:`call` (compiled, or loaded from the cache, once per process
-    and signature; the dispatcher keeps the code alive)."""
-    key = (function, *(_kind(arg) for arg in args))
-    found = _ADDRESSES.get(key)
-    if found is None:
-        found = _ADDRESSES[key] = _wrapper_address(
-            function, tuple(numba.typeof(arg) for arg in args)
-        )
-    return found
-
-
-class KernelAddresses:
-    """The addresses an integrator took of one problem's kernels, kept while the problem hands
-    over the same kernels object. Not pickled: the addresses belong to their process."""
-
-    def __init__(self):
-        self._kernels: object = None
-        self._found: dict[object, tuple[int, ...]] = {}
-
-    def get(self, kernels: object, kind: object, take: Callable[[], tuple[int, ...]]):
-        """The addresses ``take()`` takes (:func:`kernel_address`) of functions of ``kernels``,
-        taken once per ``kind``: what the arguments the caller passes them can differ in from
-        call to call (e.g. the state's dtype and dimensions, when the caller makes the arrays
-        itself and so knows their layout)."""
-        if kernels is not self._kernels:
-            self._kernels, self._found = kernels, {}
-        found = self._found.get(kind)
-        if found is None:
-            found = self._found[kind] = take()
-        return found
-
-    def __getstate__(self) -> dict:
-        return {}
-
-    def __setstate__(self, state: dict) -> None:
-        self.__init__()
 
 
 @numba.njit(cache=True)
@@ -147,7 +53,7 @@ def all_finite(x, y):
 @numba.njit(cache=True)
 def kick_drift_steps(q, p, a, kicks, drifts, merged, steps, every, force_into, params):
     """Run ``steps`` kick–drift steps in place on the rows ``q``, ``p`` (module docstring); ``a``
-    holds a(q) on entry and on return, the kernel at address ``force_into`` evaluates it
+    holds a(q) on entry and on return, the kernel ``force_into`` evaluates it
     (``force_into(a, q, params)``). ``kicks`` are b_0..b_m and ``drifts`` a_1..a_m (times h),
     ``merged`` the kick joining two steps. Returns 0,
     or the step after which a check (every ``every`` steps, before the last) found a non-finite
@@ -160,7 +66,7 @@ def kick_drift_steps(q, p, a, kicks, drifts, merged, steps, every, force_into, p
             tau = drifts[k]
             for j in range(n):
                 q[j] += p[j] * tau
-            call(force_into, (a, q, params))
+            force_into(a, q, params)
             c = kicks[k + 1] if k < m - 1 else (merged if step < steps else kicks[m])
             for j in range(n):
                 p[j] += a[j] * c
@@ -182,8 +88,8 @@ def kick_rotate(a, b, g, c, cos, sin_over, minus_w_sin):
 def exponential_begin(w, x, modes_into, remainder_into, params):
     """The modal state of :func:`exponential_steps` from the grid state ``x`` = (q, p): rows
     ``w[0]``, ``w[1]`` ← the modes (a, b) of q − q_ref and p, ``w[2]`` ← the remainder's modes g."""
-    call(modes_into, (w[0], w[1], x[0], x[1], params))
-    call(remainder_into, (w[2], w[0], params))
+    modes_into(w[0], w[1], x[0], x[1], params)
+    remainder_into(w[2], w[0], params)
 
 
 @numba.njit(cache=True)
@@ -193,7 +99,7 @@ def exponential_end(x, w, last, fields_into, params):
     b, g = w[1], w[2]
     for j in range(b.size):
         b[j] += last * g[j]
-    call(fields_into, (x[0], x[1], w[0], b, params))
+    fields_into(x[0], x[1], w[0], b, params)
 
 
 @numba.njit(cache=True)
@@ -212,7 +118,7 @@ def exponential_steps(
         for k in range(m):
             c = kicks[k] if (k or step == 1) else merged
             kick_rotate(a, b, g, c, cos[k], sin_over[k], minus_w_sin[k])
-            call(remainder_into, (g, a, params))
+            remainder_into(g, a, params)
         if step % every == 0 and step < steps and not all_finite(a, b):
             return step
     return 0

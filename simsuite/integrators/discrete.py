@@ -12,6 +12,7 @@ from typing import ClassVar, Protocol, runtime_checkable
 import numpy as np
 
 from .base import IntegrationError, Integrator, StopCheck, check_options
+from .fixed_step import run_fixed_steps
 
 
 @runtime_checkable
@@ -66,18 +67,27 @@ class DiscreteMap(Integrator):
                 self.stats.n_steps,
             )
         state = np.array(u, copy=True)
-        for k in range(1, n + 1):
-            state = self.problem.step(state)
-            self.stats.n_steps += 1
-            self.stats.n_rhs += 1
-            if (k % self.check_every == 0 or k == n) and not np.isfinite(np.sum(state)):
-                time = t + k * self.dt
-                raise IntegrationError(
-                    f"{self.name}: non-finite state at t = {time:.6g} (step {self.stats.n_steps})",
-                    time,
-                    self.stats.n_steps,
-                )
-            if should_stop is not None and k < n and should_stop():
-                raise self._interrupted(t + k * self.dt)
-        self.stats.last_dt = self.dt
+        if n == 0:  # nothing to take or check
+            self.stats.last_dt = self.dt
+            return state, float(t_target)
+
+        def take_steps(done: int, count: int) -> int:
+            nonlocal state
+            for _ in range(count):
+                state = self.problem.step(state)
+                self.stats.n_rhs += 1
+            return count
+
+        def non_finite(time: float, done: int) -> IntegrationError:
+            return IntegrationError(
+                f"{self.name}: non-finite state at t = {time:.6g} (step {self.stats.n_steps})",
+                time,
+                self.stats.n_steps,
+            )
+
+        run_fixed_steps(
+            self, t, t_target, n, self.dt, take_steps, lambda: state, should_stop,
+            check_every=self.check_every, finite=lambda: bool(np.isfinite(np.sum(state))),
+            blow_up=non_finite,
+        )  # fmt: skip
         return state, float(t_target)

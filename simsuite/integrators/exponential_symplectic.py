@@ -31,9 +31,10 @@ import math
 
 import numpy as np
 
-from .base import StopCheck, step_blocks
-from .compiled_kick_drift import exponential_run, kernel_address
+from .base import StopCheck
+from .compiled_kick_drift import exponential_run
 from .compositions import BLANES_MOAN4, STRANG, YOSHIDA4, YOSHIDA6
+from .fixed_step import run_fixed_steps
 from .second_order import KickDriftKernels, ModalSecondOrderProblem, kick_drift_kernels
 from .symplectic import KickDrift, all_finite
 
@@ -99,87 +100,91 @@ class ExponentialKickDrift(KickDrift):
         if n == 0:
             return u_in.copy(), t_target
         x = np.array(u_in, dtype=np.result_type(u_in.dtype, np.float64))
-        m = len(self.composition.weights)
         drifts = [w * h for w in self.composition.weights]
         kicks = [c * h for c in self._kicks]
         merged = self._merged * h
         if compiled:  # the same steps, transforms included, compiled
-            self._compiled_modal_blocks(x, kicks, drifts, merged, n, t, h, should_stop, kernels)
-            self._count(n, m, h)
-            if not all_finite(x[0], x[1]):
-                raise self._non_finite(t_target, n)
-            return x, t_target
+            take_steps, finite = self._compiled_modal_steps(x, kicks, drifts, merged, n, h, kernels)
+        else:
+            take_steps, finite = self._python_modal_steps(x, kicks, drifts, merged, n, h)
+        run_fixed_steps(
+            self, t, t_target, n, h, take_steps, lambda: x, should_stop, compiled=compiled,
+            multiple=self.check_every, check_every=self.check_every, finite=finite,
+            blow_up=self._non_finite,
+        )  # fmt: skip
+        return x, t_target
+
+    def _python_modal_steps(self, x, kicks, drifts, merged, n, h):
+        """``take_steps`` and ``finite`` for :func:`~.fixed_step.run_fixed_steps`: the impulse
+        steps on the modes ``(a, b)`` of the problem's modal view, ``x`` ← the grid state after the
+        last one; ``finite`` tests the modes until then, ``x`` after."""
+        problem, m = self.problem, len(drifts)
         a, b = problem.to_modal(x[0], x[1])
         # no force carried over from the last call: the modes of the returned state differ from
         # the ones it was computed on by a transform round trip, and a restart must reproduce it
         g = problem.modal_remainder(a)
         self.stats.n_rhs += 1
-        remainder, kick_flow, every = (
-            problem.modal_remainder,
-            problem.modal_kick_flow,
-            self.check_every,
-        )
+        remainder, kick_flow = problem.modal_remainder, problem.modal_kick_flow
         # the kick before each drift is fused with it: kicks[0] first, then the merged kick of two
         # consecutive steps, and the last half kick alone at the end
         before = kicks[:m]
-        for step in range(1, n + 1):
-            for k in range(m):
-                kick_flow(a, b, g, before[k] if (k or step == 1) else merged, drifts[k])
-                g = remainder(a)
-            if step % every == 0 and step < n and not all_finite(a, b):
-                self._count(step, m, h)
-                raise self._non_finite(t + step * h, step)
-            if should_stop is not None and step < n and should_stop():
-                self._count(step, m, h)
-                raise self._interrupted(t + step * h)
-        b += kicks[m] * g
-        self._count(n, m, h)
-        x[0], x[1] = problem.from_modal(a, b)
-        if not all_finite(x[0], x[1]):
-            raise self._non_finite(t_target, n)
-        return x, t_target
+        closed = False
 
-    def _compiled_modal_blocks(
-        self, x, kicks, drifts, merged, n, t, h, should_stop, kernels: KickDriftKernels
-    ) -> None:
-        """``n`` impulse steps by the loops of :mod:`~.compiled_kick_drift` over the problem's
-        modal kernels, in blocks between ``should_stop`` checks (:func:`~.base.step_blocks`,
-        multiples of ``check_every``; one block without ``should_stop``): the modal state
-        ``w`` = (a, b, g) stays here between blocks, and a block that continues another opens
-        with the merged kick, so the numbers are those of one call; ``x`` is written at the end
-        only."""
+        def take_steps(done: int, count: int) -> int:
+            nonlocal g, b, closed
+            for step in range(done + 1, done + count + 1):
+                for k in range(m):
+                    kick_flow(a, b, g, before[k] if (k or step == 1) else merged, drifts[k])
+                    g = remainder(a)
+            self._count(count, m, h)
+            if done + count == n:
+                b += kicks[m] * g
+                x[0], x[1] = problem.from_modal(a, b)
+                closed = True
+            return count
+
+        def finite() -> bool:
+            return all_finite(x[0], x[1]) if closed else all_finite(a, b)
+
+        return take_steps, finite
+
+    def _compiled_modal_steps(self, x, kicks, drifts, merged, n, h, kernels: KickDriftKernels):
+        """``take_steps`` and ``finite`` for :func:`~.fixed_step.run_fixed_steps`: impulse steps
+        by the loops of :mod:`~.compiled_kick_drift` over the problem's modal kernels, in blocks
+        of multiples of ``check_every``: the modal state ``w`` = (a, b, g) stays here between
+        blocks, and a block that continues another opens with the merged kick, so the numbers are
+        those of one call; ``x`` is written at the end only (``finite`` tests the modes until
+        then, ``x`` after)."""
         m, every = len(drifts), self.check_every
         modal, params = kernels.modal, kernels.params
         cos, sin_over, minus_w_sin = modal.flow_factors(tuple(drifts))
         w = np.empty((3, cos.shape[1]), dtype=complex)
-        q, p, a, b, g = x[0], x[1], w[0], w[1], w[2]
-        modes_into, remainder_into, fields_into = self._addresses.get(
-            kernels,
-            (x.dtype.str, x.ndim),  # x, w: C-contiguous arrays made here
-            lambda: (
-                kernel_address(modal.modes_into, a, b, q, p, params),
-                kernel_address(modal.remainder_into, g, a, params),
-                kernel_address(modal.fields_into, q, p, a, b, params),
-            ),
+        modes_into, remainder_into, fields_into = (
+            modal.modes_arg,
+            modal.remainder_arg,
+            modal.fields_arg,
         )
         self.stats.n_rhs += 1  # the remainder of the first block's begin
-        done = 0
-        for i, block in enumerate(step_blocks(n, should_stop, every)):
-            if i and should_stop():
-                self._count(done, m, h)
-                raise self._interrupted(t + done * h)
+        closed = False
+
+        def take_steps(done: int, count: int) -> int:
+            nonlocal closed
             coefficients = [kicks[0] if done == 0 else merged, *kicks[1:]]
-            end = done + block
+            end = done + count
             failed = exponential_run(
                 x, w, np.asarray(coefficients, dtype=float), float(merged), cos, sin_over,
-                minus_w_sin, int(block), int(every), done == 0, end == n, modes_into,
+                minus_w_sin, int(count), int(every), done == 0, end == n, modes_into,
                 remainder_into, fields_into, params,
             )  # fmt: skip
-            if failed or (end < n and end % every == 0 and not all_finite(w[0], w[1])):
-                step = done + (failed or block)
-                self._count(step, m, h)
-                raise self._non_finite(t + step * h, step)
-            done = end
+            taken = failed or count
+            self._count(taken, m, h)
+            closed = done + taken == n
+            return taken
+
+        def finite() -> bool:
+            return all_finite(x[0], x[1]) if closed else all_finite(w[0], w[1])
+
+        return take_steps, finite
 
 
 class ExponentialVerlet(ExponentialKickDrift):

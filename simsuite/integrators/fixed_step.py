@@ -24,6 +24,14 @@ and return how many were taken.
 
 ``state()`` returns the current state (only read, for the checks); ``on_abort()``, when given, runs
 before either exception is raised (e.g. to drop a history that ends inside the interval).
+
+Options of integrators with checks of their own
+-----------------------------------------------
+``check_every`` replaces ``CHECK_EVERY`` above (an integrator's option of that name); ``finite()``,
+when given, replaces both checks (``sum(state())`` between steps, every entry of ``state()`` at the
+end), e.g. an entrywise test that cannot overflow, the one a compiled loop makes; ``blow_up(t, done)``,
+when given, makes the error instead of ``integrator._blow_up(t)``, knowing the number ``done`` of
+steps taken in this call.
 """
 
 from __future__ import annotations
@@ -52,41 +60,44 @@ def run_fixed_steps(
     compiled: bool = False,
     multiple: int = 1,
     on_abort: Callable[[], None] | None = None,
+    check_every: int = CHECK_EVERY,
+    finite: Callable[[], bool] | None = None,
+    blow_up: Callable[[float, int], Exception] | None = None,
 ) -> None:
     """Take ``n`` steps of size ``h`` from ``t`` to ``t_target`` by ``take_steps`` (module
     docstring); on return ``integrator.stats`` counts them and the state is finite."""
     stats = integrator.stats
 
-    def stop(error: Callable[[float], Exception], done: int) -> Exception:
+    def stop(error: Callable[[float, int], Exception], done: int) -> Exception:
         """``error`` at the time reached after ``done`` steps, counted first."""
         if on_abort is not None:
             on_abort()
         stats.n_steps += done
-        return error(t + done * h)
+        return error(t + done * h, done)
 
     if compiled:
         blocks = base.step_blocks(n, should_stop, multiple)
     elif should_stop is not None:
         blocks = itertools.repeat(1, n)
     else:
-        blocks = iter([n])
+        blocks = (n,)
     done = 0
     for i, block in enumerate(blocks):
         if i and should_stop is not None and should_stop():
-            raise stop(integrator._interrupted, done)
+            raise stop(lambda time, done: integrator._interrupted(time), done)
         end = done + block
         while done < end:
-            count = end - done if compiled else min(end - done, CHECK_EVERY - done % CHECK_EVERY)
+            count = end - done if compiled else min(end - done, check_every - done % check_every)
             taken = take_steps(done, count)
             done += taken
-            finite = taken == count
-            if finite and done < n and done % CHECK_EVERY == 0:
-                finite = bool(np.isfinite(np.sum(state())))
-            if not finite:
-                raise stop(integrator._blow_up, done)
+            ok = taken == count
+            if ok and done < n and done % check_every == 0:
+                ok = finite() if finite is not None else bool(np.isfinite(np.sum(state())))
+            if not ok:
+                raise stop(blow_up or (lambda time, done: integrator._blow_up(time)), done)
     stats.n_steps += n
     stats.last_dt = h
-    if not np.all(np.isfinite(state())):
+    if not (finite() if finite is not None else np.all(np.isfinite(state()))):
         if on_abort is not None:
             on_abort()
-        raise integrator._blow_up(t_target)
+        raise blow_up(t_target, n) if blow_up is not None else integrator._blow_up(t_target)

@@ -1,7 +1,9 @@
 """Jitted functions as arguments of other jitted functions: typed cheaply, cached across processes.
 
 The integrators' compiled loops take the model's kernels as arguments
-(:class:`~.base.SemilinearKernels`), so that one loop serves every model. Numba accepts a dispatcher
+(:class:`~.base.SemilinearKernels`, :class:`~.second_order.KickDriftKernels` and
+:class:`~.second_order.ModalKernels`, which carry them wrapped here), so that one loop serves
+every model. Numba accepts a dispatcher
 as an argument (``types.Dispatcher``), but with two costs: it types the argument in Python at every
 call (about as long as a small compiled step, paid at every step of a loop driven from Python), and
 its type is keyed by the dispatcher object, which differs from process to process, so that a loop

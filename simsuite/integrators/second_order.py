@@ -15,10 +15,12 @@ single methods.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
+
+from .jit_argument import JitArgument
 
 __all__ = [
     "SecondOrderProblem",
@@ -119,6 +121,15 @@ class ModalKernels:
     fields_into: Any
     remainder_into: Any
     flow_factors: Callable[[tuple[float, ...]], tuple[np.ndarray, np.ndarray, np.ndarray]]
+    #: the three kernels as the compiled loops take them (:class:`~.jit_argument.JitArgument`)
+    modes_arg: JitArgument = field(init=False, repr=False, compare=False)
+    fields_arg: JitArgument = field(init=False, repr=False, compare=False)
+    remainder_arg: JitArgument = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "modes_arg", JitArgument(self.modes_into))
+        object.__setattr__(self, "fields_arg", JitArgument(self.fields_into))
+        object.__setattr__(self, "remainder_arg", JitArgument(self.remainder_into))
 
 
 @dataclass(frozen=True)
@@ -135,9 +146,9 @@ class KickDriftKernels:
     force_into : numba function
         ``force_into(out, q, params)``: ``out`` ← ``a(q)`` as :meth:`SecondOrderProblem.acceleration`
         computes it, for 1-D C-contiguous float64 rows ``out`` and ``q`` (``out`` is not ``q``).
-        Jitted with ``numba.njit`` (``cache=True`` keeps it across processes), returning nothing
-        and raising nothing: the loops call its compiled code by address
-        (:func:`~simsuite.integrators.compiled_kick_drift.kernel_address`).
+        A module-level ``numba.njit`` function (``cache=True`` keeps it across processes),
+        returning nothing: the loops take it as an argument, as :attr:`force_arg`
+        (:class:`~simsuite.integrators.jit_argument.JitArgument`), and call it directly.
     params : tuple
         Everything the kernels read besides their array arguments (constant arrays, numbers, work
         buffers, FFT plan pointers), passed unchanged as their last argument. Valid for the
@@ -149,6 +160,11 @@ class KickDriftKernels:
     force_into: Any
     params: tuple
     modal: ModalKernels | None = None
+    #: :attr:`force_into` as the compiled loops take it (:class:`~.jit_argument.JitArgument`)
+    force_arg: JitArgument = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "force_arg", JitArgument(self.force_into))
 
 
 def kick_drift_kernels(problem) -> KickDriftKernels | None:

@@ -51,7 +51,7 @@ References
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import numpy as np
@@ -62,9 +62,8 @@ from .base import (
     Integrator,
     StopCheck,
     check_options,
-    step_blocks,
 )
-from .compiled_kick_drift import KernelAddresses, kernel_address, kick_drift_steps
+from .compiled_kick_drift import kick_drift_steps
 from .compositions import (
     BLANES_MOAN4,
     STRANG,
@@ -74,6 +73,7 @@ from .compositions import (
     Composition,
     kick_drift_stable_step,
 )
+from .fixed_step import run_fixed_steps
 from .second_order import (
     ExponentialSecondOrderProblem,
     KickDriftKernels,
@@ -150,7 +150,6 @@ class KickDrift(Integrator):
         self._merged = self.composition.merged_coefficient
         self._fsal: tuple[np.ndarray, np.ndarray] | None = None  # (q, force(q)) of the last call
         self._h_last: float | None = None  # step of the last call (see _snap)
-        self._addresses = KernelAddresses()  # of the problem's kernels, for the compiled loops
 
     @classmethod
     def stability_limit(cls, max_frequency: float) -> float:
@@ -225,9 +224,9 @@ class KickDrift(Integrator):
         return kick_drift_kernels(self.problem)
 
     def _count(self, steps: int, m: int, h: float) -> None:
-        """Add ``steps`` steps of ``m`` force evaluations each to the statistics."""
+        """Add the ``m`` force evaluations of each of ``steps`` steps to the statistics (the steps
+        themselves are counted by :func:`~.fixed_step.run_fixed_steps`)."""
         self.stats.n_rhs += m * steps
-        self.stats.n_steps += steps
         self.stats.last_dt = h
 
     def _non_finite(self, t: float, step: int) -> IntegrationError:
@@ -260,66 +259,64 @@ class KickDrift(Integrator):
         merged = self._merged * h
         force, drift, every = self._force, self._drift, self.check_every
 
-        kernels = self._kernels()
-        if kernels is not None:  # the same steps, compiled as a whole over the problem's force
-            a = np.require(a, np.float64, ["C", "W"])
-            self._compiled_blocks(q, p, a, kicks, drifts, merged, n, t, h, should_stop, kernels)
-        else:
-            p += np.multiply(a, kicks[0], out=tmp)
-            for step in range(1, n + 1):
+        def python_steps(done: int, count: int) -> int:
+            """Steps ``done + 1 .. done + count``; the state ends in ``x`` after the last."""
+            nonlocal q, p, a
+            if done == 0:
+                p += np.multiply(a, kicks[0], out=tmp)
+            for step in range(done + 1, done + count + 1):
                 for k in range(m):
                     q, p = drift(q, p, drifts[k], tmp)
                     a = force(q)
                     if k < m - 1:
                         p += np.multiply(a, kicks[k + 1], out=tmp)
                 p += np.multiply(a, merged if step < n else kicks[m], out=tmp)
-                if step % every == 0 and step < n and not all_finite(q, p):
-                    self._count(step, m, h)
-                    raise self._non_finite(t + step * h, step)
-                if should_stop is not None and step < n and should_stop():
-                    self._count(step, m, h)
-                    raise self._interrupted(t + step * h)
-        self._count(n, m, h)
-        x[0], x[1] = q, p  # no-op for the in-place drift; the exponential drift returns new arrays
-        if not all_finite(x[0], x[1]):
-            raise self._non_finite(t_target, n)
+            self._count(count, m, h)
+            if done + count == n:  # a no-op for the in-place drift, not for the exponential one
+                x[0], x[1] = q, p
+                q, p = x[0], x[1]
+            return count
+
+        kernels = self._kernels()
+        if kernels is not None:  # the same steps, compiled as a whole over the problem's force
+            a = np.require(a, np.float64, ["C", "W"])
+            take_steps = self._compiled_steps(q, p, a, kicks, drifts, merged, n, h, kernels)
+        else:
+            take_steps = python_steps
+        run_fixed_steps(
+            self, t, t_target, n, h, take_steps, lambda: x, should_stop,
+            compiled=kernels is not None, multiple=every, check_every=every,
+            finite=lambda: all_finite(q, p), blow_up=self._non_finite,
+        )  # fmt: skip
         self._fsal = (x[0].copy(), a)
         return x, t_target
 
-    def _compiled_blocks(
-        self, q, p, a, kicks, drifts, merged, n, t, h, should_stop, kernels: KickDriftKernels
-    ) -> None:
-        """``n`` steps by :func:`~.compiled_kick_drift.kick_drift_steps` over the problem's
-        ``kernels.force_into``, in blocks between ``should_stop`` checks
-        (:func:`~.base.step_blocks`, multiples of ``check_every`` so that the kernel checks the
-        same steps). A block that does not end the call closes with the merged kick, as the
-        uninterrupted loop does there, and the next one opens with a kick of 0 (which adds
+    def _compiled_steps(
+        self, q, p, a, kicks, drifts, merged, n, h, kernels: KickDriftKernels
+    ) -> Callable[[int, int], int]:
+        """``take_steps`` for :func:`~.fixed_step.run_fixed_steps`: steps by
+        :func:`~.compiled_kick_drift.kick_drift_steps` over the problem's ``kernels.force_into``,
+        in place on ``q``, ``p``, ``a``, in blocks of multiples of ``check_every`` (the kernel
+        checks the same steps). A block that does not end the call closes with the merged kick, as
+        the uninterrupted loop does there, and the next one opens with a kick of 0 (which adds
         ``±0`` to ``p``): the numbers are those of one call."""
         m, every = len(drifts), self.check_every
-        params = kernels.params
-        (force_into,) = self._addresses.get(
-            kernels,
-            (q.dtype.str, q.ndim),  # a, q: C-contiguous rows made here
-            lambda: (kernel_address(kernels.force_into, a, q, params),),
-        )
+        force_into, params = kernels.force_arg, kernels.params
         drift_array = np.asarray(drifts, dtype=float)
-        done = 0
-        for i, block in enumerate(step_blocks(n, should_stop, every)):
-            if i and should_stop():
-                self._count(done, m, h)
-                raise self._interrupted(t + done * h)
-            end = done + block
+
+        def take_steps(done: int, count: int) -> int:
+            end = done + count
             coefficients = [kicks[0] if done == 0 else 0.0, *kicks[1:m]]
             coefficients.append(kicks[m] if end == n else merged)
             failed = kick_drift_steps(
                 q, p, a, np.asarray(coefficients, dtype=float), drift_array, float(merged),
-                int(block), int(every), force_into, params,
+                int(count), int(every), force_into, params,
             )  # fmt: skip
-            if failed or (end < n and end % every == 0 and not all_finite(q, p)):
-                step = done + (failed or block)
-                self._count(step, m, h)
-                raise self._non_finite(t + step * h, step)
-            done = end
+            taken = failed or count
+            self._count(taken, m, h)
+            return taken
+
+        return take_steps
 
 
 class Verlet(KickDrift):
