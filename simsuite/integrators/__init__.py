@@ -16,7 +16,7 @@ Registered methods (``get_integrator(name)``):
 * ``map`` — a model's own discrete-time step rule (Couzin schooling).
 
 Layout: :mod:`.base` (problem protocol, :class:`~.base.SemilinearKernels`, the ``Integrator``
-registry), :mod:`.fixed_step` (the loop of the fixed-step methods), :mod:`.lawson` (one
+registry), :mod:`.fixed_step` (the loop every fixed-step method runs: rk4ip, exponential Adams, split-step, kick-drift, map), :mod:`.lawson` (one
 integrating-factor Runge–Kutta step) with :mod:`.compiled_lawson`, :mod:`.dormand_prince` (the
 adaptive driver) with :mod:`.step_control`, :mod:`.rk4ip`, :mod:`.exponential_adams` with
 :mod:`.adams_weights` and :mod:`.compiled_adams`, :mod:`.tableaux` and :mod:`.kernels` (shared stage

@@ -40,7 +40,6 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .base import (
-    CHECK_EVERY,
     Integrator,
     PropagatorCache,
     StopCheck,
@@ -48,6 +47,7 @@ from .base import (
     wants_filter,
 )
 from .compositions import STRANG, YOSHIDA4, YOSHIDA6, Composition
+from .fixed_step import run_fixed_steps
 
 __all__ = ["Composition", "STRANG", "YOSHIDA4", "YOSHIDA6", "SplitStep", "SSF2", "SSF4", "SSF6"]
 
@@ -145,30 +145,25 @@ class SplitStep(Integrator):
             return e * x
 
         x = u_in if first is None else first * u_in  # never write into the caller's array
-        for step in range(n):
-            for k in range(m):
-                x = flow(x, weights[k])
-                if k < m - 1:
-                    x = linear(x, inner[k])
-            if filt:
-                x = np.asarray(self.problem.filter(linear(x, last)))
-                if step < n - 1:
-                    x = linear(x, first)
-            else:
-                x = linear(x, merged if step < n - 1 else last)
-            if (step + 1) % CHECK_EVERY == 0 and step < n - 1 and not np.isfinite(np.sum(x)):
-                self.stats.n_steps += step + 1
-                raise self._blow_up(t + (step + 1) * h)
-            if should_stop is not None and step < n - 1 and should_stop():
-                self.stats.n_rhs += (step + 1) * m
-                self.stats.n_steps += step + 1
-                raise self._interrupted(t + (step + 1) * h)
+
+        def take_steps(done: int, count: int) -> int:
+            nonlocal x
+            for step in range(done, done + count):
+                for k in range(m):
+                    x = flow(x, weights[k])
+                    if k < m - 1:
+                        x = linear(x, inner[k])
+                if filt:
+                    x = np.asarray(self.problem.filter(linear(x, last)))
+                    if step < n - 1:
+                        x = linear(x, first)
+                else:
+                    x = linear(x, merged if step < n - 1 else last)
+            self.stats.n_rhs += count * m
+            return count
+
+        run_fixed_steps(self, t, t_target, n, h, take_steps, lambda: x, should_stop)
         x = np.array(x, copy=x is u_in)
-        self.stats.n_rhs += n * m
-        self.stats.n_steps += n
-        self.stats.last_dt = h
-        if not np.all(np.isfinite(x)):
-            raise self._blow_up(t_target)
         return x, t_target
 
 
