@@ -16,12 +16,15 @@ Registered methods (``get_integrator(name)``):
 * ``map`` — a model's own discrete-time step rule (Couzin schooling).
 
 Layout: :mod:`.base` (problem protocol, :class:`~.base.SemilinearKernels`, the ``Integrator``
-registry), :mod:`.fixed_step` (the loop every fixed-step method runs: rk4ip, exponential Adams, split-step, kick-drift, map), :mod:`.lawson` (one
+registry), :mod:`.fixed_step` (the loop every fixed-step method runs), :mod:`.lawson` (one
 integrating-factor Runge–Kutta step) with :mod:`.compiled_lawson`, :mod:`.dormand_prince` (the
 adaptive driver) with :mod:`.step_control`, :mod:`.rk4ip`, :mod:`.exponential_adams` with
 :mod:`.adams_weights` and :mod:`.compiled_adams`, :mod:`.tableaux` and :mod:`.kernels` (shared stage
-sums). Compiled loops take a model's kernels as arguments (:mod:`.jit_argument`); nothing here
-imports a model.
+sums); :mod:`.compositions` (the weights of Strang, Yoshida and Blanes–Moan compositions),
+:mod:`.splitting` (split-step), :mod:`.symplectic` and :mod:`.exponential_symplectic` (kick–drift)
+over :mod:`.second_order` (:class:`~.second_order.KickDriftKernels`) with
+:mod:`.compiled_kick_drift`, :mod:`.discrete` (a model's own map). Compiled loops take a model's
+kernels as arguments (:mod:`.jit_argument`); nothing here imports a model.
 """
 
 from . import (  # noqa: F401  (registers them)
