@@ -73,6 +73,29 @@ def test_a_users_numba_cache_dir_is_respected_and_numba_imported_first_is_covere
     assert Path(_python(code, env, tmp_path)) == expected
 
 
+def test_the_integrators_compiled_loops_load_from_the_cache_in_a_new_process(tmp_path):
+    """The compiled loops take a model's kernels as arguments (``JitArgument``); a second process
+    must load them from numba's cache, not compile them again (each compile costs seconds)."""
+    code = (
+        "import simsuite\n"
+        "from simsuite.run_setup import build\n"
+        "for name, method in (('nlse', 'dop853'), ('nlse', 'etd_abm4'), ('klein_gordon', 'verlet'),"
+        " ('klein_gordon', 'exponential_verlet')):\n"
+        "    cfg = simsuite.load_config({'model': {'name': name}, 'integrator': {'method': method},"
+        " 'grid': {'n_points': 64}})\n"
+        "    model, stepper = build(cfg)\n"
+        "    stepper.advance(model.initial_state(), 0.0, 0.05)\n"
+    )
+    env = _env_without_numba_cache(NUMBA_CACHE_DIR=str(tmp_path / "numba"), NUMBA_DEBUG_CACHE="1")
+    first = _python(code, env, tmp_path)
+    second = _python(code, env, tmp_path)
+    loops = ("lawson_step", "adams_steps", "kick_drift_steps", "exponential_run")
+    for loop in loops:
+        assert any(loop in line and "data saved" in line for line in first.splitlines()), loop
+        assert any(loop in line and "data loaded" in line for line in second.splitlines()), loop
+    assert "data saved" not in second
+
+
 def test_a_change_to_any_kernel_module_starts_a_fresh_cache_folder(tmp_path):
     """numba checks a cached kernel against its own file only; a kernel that calls (or is handed)
     kernels of other modules would go stale when only those change. The fingerprint covers every
