@@ -12,7 +12,10 @@ serial dewi-kadita baseline on the same school, and two "floors": numba kernels 
 positions and headings of every pair a search visits once and accumulate Σ (c_j − c_i)·v̂_j per agent
 (``fastmath``, so the reads may be vectorised; ``prange`` over agents as the step): all N² ordered pairs
 (the all-pairs search), or every pair of the 27-cell stencils of simsuite's cell list (cell building
-not timed). The floor of the search ``auto`` picks is the one the figures use.
+not timed). The floor of the search ``auto`` picks is the one the figures use. Both floors are
+plain loops in the kernels' (N, 3) layout, not tuned: where the cell list's stencils cover the whole
+school (N = 1600) the cell floor reads the same N² pairs faster than the all-pairs floor, so compare
+the two rows before reading the all-pairs floor as a hard lower bound.
 
 Sparse case. The school of ``couzin_bench.py`` (ball of radius 5 N^{1/3}, r_a = 15: ~27 neighbours
 within r_a inside) at N = 10⁴, 10⁵, 10⁶ (``--sparse-sizes``), each an actual run of 100 consecutive
