@@ -7,8 +7,9 @@ r_a = 15 (Δr_a = 12), field of perception α = 270°, turning rate 40°/s, τ =
 open space, at N = 100, 400, 1600, 6400. Periodic case: N = 1600 in a cube of side
 L = c (4πN/3)^{1/3} (the same density, 6 cells per axis).
 
-Baseline (measured in this process): a re-implementation of the dewi-kadita package's cost, written
-in its style: an O(N²) ``numba.njit`` loop over all ordered pairs that, for every pair, allocates the
+Baseline (measured in this process; in ``couzin_common.py``, with the timing below, shared with
+``couzin_dense_sparse.py``): a re-implementation of the dewi-kadita package's cost, written in its
+style: an O(N²) ``numba.njit`` loop over all ordered pairs that, for every pair, allocates the
 displacement ``pos[j] - pos[i]`` and the temporaries of its minimum image ``d - L*np.round(d/L)`` (the
 package always runs in a periodic box; in open space the box is made 4× wider than the school, so
 the image is never shifted but is still computed), takes the distance and the norms of both vectors
@@ -57,16 +58,30 @@ Figures (printed last, one per line):
   N = 100 000 run, in minutes (with ``--quick``: a smaller run, extrapolated to 10⁵ agents with the
   fitted cell-list exponent). A real run whose school condenses costs more per step later on.
 
+Then the dense and sparse cases of issue 20 (``couzin_dense_sparse.py``, whose docstring defines them
+and their figures; ``--no-dense``, ``--no-sparse`` skip them), their figures printed after the above:
+``couzin_dense_ms_per_step_N{N}``, ``couzin_dense_ns_per_interacting_pair_N{N}``,
+``couzin_dense_speedup_N{N}``, ``couzin_dense_speedup_target_N{N}`` (N = 1600 and 6400 only),
+``couzin_dense_floor_ratio_N{N}`` for each dense N (torus parameters, canonical density; default 1600
+and 6400, quick 200); ``couzin_sparse_ms_per_step_N{N}`` for each sparse N (default 10⁴, 10⁵, 10⁶; quick
+1000, 4000), ``couzin_sparse_scaling_exponent``, ``couzin_sparse_steps_run_N{S}`` and
+``couzin_sparse_peak_rss_mib_N{S}`` (S the largest sparse N), ``couzin_torus_steps_measured_N{T}``,
+``couzin_torus_ms_per_step_N{T}``, ``couzin_torus_projected_minutes_N{T}_1000_steps`` (T = 10⁵, quick
+1000). With ``--quick`` the dense case is timed like the table (one short block).
+
 Usage: ``python benchmarks/couzin_bench.py [--quick] [--sizes N ...] [--threads T] [--large-n N]
-[--periodic-n N]``. The last lines are the figures, one per line.
+[--periodic-n N] [--[no-]dense] [--[no-]sparse] [--dense-sizes N ...] [--sparse-sizes N ...]
+[--sparse-steps S] [--sparse-budget SECONDS] [--torus-n N] [--torus-steps S]``. The last lines are the
+figures, one per line.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
-import os
+import sys
 import time
+from pathlib import Path
 
 import numba
 import numpy as np
@@ -77,6 +92,21 @@ from simsuite.models.couzin.neighbours import NEIGHBOUR_SEARCHES, choose_neighbo
 from simsuite.models.couzin.params import StepParams
 from simsuite.models.couzin.turning import draw_noise
 
+HERE = str(Path(__file__).resolve().parent)
+if HERE not in sys.path:  # the sibling modules below
+    sys.path.insert(0, HERE)
+from couzin_common import (  # noqa: E402
+    baseline_box,
+    baseline_step,
+    baseline_stepper,
+    fit_exponent,
+    load_average,
+    time_per_step,
+)
+from couzin_dense_sparse import run_dense, run_sparse  # noqa: E402
+
+__all__ = ["baseline_box", "baseline_step", "main", "school", "step_params"]
+
 C_BALL = 5.0  # ball radius c N^(1/3): (r_a/c)^3 = 27 neighbours within r_a inside the school
 R_R, R_O, R_A = 1.0, 3.0, 15.0
 FOV_DEG, TURNING_RATE_DEG = 270.0, 40.0
@@ -85,7 +115,6 @@ ORIENTATION_WEIGHT = 1.0
 LARGE_N, LARGE_STEPS = 100_000, 20
 PROJECTED_N, PROJECTED_STEPS = 100_000, 1000
 SEED = 2002
-SLOW = 2.0  # seconds: a step this long is timed twice only
 
 
 def step_params(box: float = 0.0, compat: bool = False) -> StepParams:
@@ -136,168 +165,6 @@ def mean_neighbours(pos: np.ndarray, box: float) -> float:
     return (float(tree.count_neighbors(tree, R_A)) - len(pos)) / len(pos)
 
 
-# ---------------------------------------------------------------------------------------------------
-# baseline: the dewi-kadita package's all-pairs loop, in its allocating style
-
-
-@numba.njit
-def _baseline_displacement(xi, xj, box):
-    """Minimum-image c_j − c_i, with a fresh array for every intermediate, as the package did."""
-    d = xj - xi
-    return d - box * np.round(d / box)
-
-
-@numba.njit
-def _baseline_visible(v, d, cos_fov):
-    """Visibility by the clamped cosine between v and d, both norms recomputed for every pair."""
-    v_norm = math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2])
-    d_norm = math.sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2])
-    if v_norm < 1e-10 or d_norm < 1e-10:
-        return True
-    cos_angle = (v[0] * d[0] + v[1] * d[1] + v[2] * d[2]) / (v_norm * d_norm)
-    return max(-1.0, min(1.0, cos_angle)) > cos_fov
-
-
-@numba.njit
-def _baseline_unit(v):
-    """v/|v| as a new array, or zeros when |v| < 1e-10."""
-    norm = math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2])
-    if norm < 1e-10:
-        return np.zeros(3)
-    return v / norm
-
-
-@numba.njit
-def _baseline_agent(
-    i, pos, vel, new_vel, box, r_r, r_o, r_a, cos_fov, max_turn, noise_sd, speed, w
-):
-    """New velocity of agent i: zone sums over all others, interpolated turn, additive noise."""
-    n = pos.shape[0]
-    v = vel[i]
-    own = _baseline_unit(v)
-    repulsion = np.zeros(3)
-    orientation = np.zeros(3)
-    attraction = np.zeros(3)
-    n_r = n_o = n_a = 0
-    for j in range(n):
-        if j == i:
-            continue
-        d = _baseline_displacement(pos[i], pos[j], box)
-        dist = math.sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2])
-        if dist < 1e-10 or not _baseline_visible(v, d, cos_fov):
-            continue
-        r_hat = d / dist
-        if dist < r_r:
-            repulsion -= r_hat
-            n_r += 1
-        elif dist < r_o:
-            vj = vel[j]
-            vj_norm = math.sqrt(vj[0] * vj[0] + vj[1] * vj[1] + vj[2] * vj[2])
-            if vj_norm > 1e-10:
-                orientation += vj / vj_norm
-                n_o += 1
-        elif dist < r_a:
-            attraction += r_hat
-            n_a += 1
-    if n_r > 0:
-        desired = _baseline_unit(repulsion)
-    elif n_o > 0 or n_a > 0:
-        desired = _baseline_unit(w * orientation + attraction)
-    else:
-        desired = own.copy()
-    if desired[0] == 0.0 and desired[1] == 0.0 and desired[2] == 0.0:
-        desired = own.copy()
-    angle = np.arccos(max(-1.0, min(1.0, np.sum(own * desired))))
-    if angle <= max_turn:
-        heading = desired
-    else:
-        f = max_turn / angle
-        heading = _baseline_unit(own + f * (desired - own))
-        if heading[0] == 0.0 and heading[1] == 0.0 and heading[2] == 0.0:
-            heading = own.copy()
-    if noise_sd > 0.0:
-        # numba's in-kernel generator, as the package drew its noise
-        kick = np.array([np.random.randn(), np.random.randn(), np.random.randn()])  # noqa: NPY002
-        noisy = _baseline_unit(heading + noise_sd * kick)
-        if noisy[0] != 0.0 or noisy[1] != 0.0 or noisy[2] != 0.0:
-            heading = noisy
-    new_vel[i] = heading * speed
-
-
-@numba.njit
-def _baseline_serial(pos, vel, *args):
-    new_vel = np.empty_like(vel)
-    for i in range(pos.shape[0]):
-        _baseline_agent(i, pos, vel, new_vel, *args)
-    return new_vel
-
-
-@numba.njit(parallel=True)
-def _baseline_prange(pos, vel, *args):
-    new_vel = np.empty_like(vel)
-    for i in numba.prange(pos.shape[0]):
-        _baseline_agent(i, pos, vel, new_vel, *args)
-    return new_vel
-
-
-_BASELINE_KERNELS = {False: _baseline_serial, True: _baseline_prange}
-
-
-def baseline_box(pos: np.ndarray, box: float) -> float:
-    """The box the baseline works in: ``box``, or in open space one 4× the school's extent."""
-    if box > 0.0:
-        return box
-    return 4.0 * float(np.max(pos.max(axis=0) - pos.min(axis=0))) + 4.0 * R_A
-
-
-def baseline_step(
-    pos: np.ndarray, vel: np.ndarray, box: float, noise_sd: float = NOISE_SD, parallel=False
-) -> tuple[np.ndarray, np.ndarray]:
-    """One baseline step: new velocities (speed s) from the all-pairs loop, then c ← c + τ v, wrapped."""
-    params = step_params()
-    vel = _BASELINE_KERNELS[parallel](
-        pos,
-        vel,
-        box,
-        R_R,
-        R_O,
-        R_A,
-        params.cos_half_fov,
-        params.max_turn,
-        noise_sd,
-        SPEED,
-        ORIENTATION_WEIGHT,
-    )
-    return np.mod(pos + vel * DT, box), vel
-
-
-# ---------------------------------------------------------------------------------------------------
-# timing
-
-
-def time_per_step(steppers: dict, block: float, repeats: int) -> dict[str, float]:
-    """Seconds per call of each stepper: best over ``repeats`` blocks of consecutive calls lasting
-    about ``block`` seconds, of the mean per call. The blocks of the different steppers take turns,
-    so that load from other processes falls on all of them alike. A stepper whose single call
-    exceeds ``block`` runs one call per block; one exceeding :data:`SLOW` is timed twice only."""
-    best, calls, rounds = {}, {}, {}
-    for name, step_once in steppers.items():
-        start = time.perf_counter()
-        step_once()
-        best[name] = time.perf_counter() - start
-        calls[name] = max(1, int(block / best[name]))
-        rounds[name] = min(1, repeats) if best[name] > SLOW else repeats
-    for round_ in range(repeats):
-        for name, step_once in steppers.items():
-            if round_ >= rounds[name]:
-                continue
-            start = time.perf_counter()
-            for _ in range(calls[name]):
-                step_once()
-            best[name] = min(best[name], (time.perf_counter() - start) / calls[name])
-    return best
-
-
 def simsuite_stepper(pos, head, params: StepParams, neighbours: str):
     """A closure taking one simsuite step (noise drawn, then ``step``) from the school given here
     per call."""
@@ -305,17 +172,6 @@ def simsuite_stepper(pos, head, params: StepParams, neighbours: str):
 
     def step_once():
         kernels.step(pos, head, params, draw_noise(rng, pos.shape[0], params), neighbours)
-
-    return step_once
-
-
-def baseline_stepper(pos, head, box: float, parallel: bool):
-    """A closure taking one baseline step from the school given here per call."""
-    box = baseline_box(pos, box)
-    pos, vel = np.mod(pos, box), SPEED * head
-
-    def step_once():
-        baseline_step(pos, vel, box, parallel=parallel)
 
     return step_once
 
@@ -330,18 +186,7 @@ def warm_up(prange_baseline: bool) -> None:
             for neighbours in NEIGHBOUR_SEARCHES:
                 simsuite_stepper(pos, head, params, neighbours)()
         for parallel in (False, True) if prange_baseline else (False,):
-            baseline_stepper(pos, head, box, parallel)()
-
-
-def fit_exponent(points: dict[int, float], n_min: int) -> tuple[float, list[int]]:
-    """Slope of log t against log N over the points with N ≥ ``n_min`` (all when fewer than 2)."""
-    sizes = sorted(n for n in points if n >= n_min)
-    if len(sizes) < 2:
-        sizes = sorted(points)
-    if len(sizes) < 2:
-        return math.nan, sizes
-    slope = np.polyfit(np.log(sizes), np.log([points[n] for n in sizes]), 1)[0]
-    return float(slope), sizes
+            baseline_stepper(pos, head, box, step_params(), parallel)()
 
 
 def _row(n, label, seconds, base=None, pairs=False, extra=""):
@@ -370,9 +215,10 @@ class Case:
         self.box = periodic_side(n) if periodic else 0.0
         params = step_params(self.box)
         self.chosen = choose_neighbour_search(self.pos, params)
-        self.steppers = {"serial": baseline_stepper(self.pos, head, self.box, False)}
+        base = step_params()
+        self.steppers = {"serial": baseline_stepper(self.pos, head, self.box, base, False)}
         if prange_baseline:
-            self.steppers["prange"] = baseline_stepper(self.pos, head, self.box, True)
+            self.steppers["prange"] = baseline_stepper(self.pos, head, self.box, base, True)
         for neighbours in NEIGHBOUR_SEARCHES:
             self.steppers[neighbours] = simsuite_stepper(self.pos, head, params, neighbours)
         compat = step_params(self.box, compat=True)
@@ -391,14 +237,6 @@ class Case:
                 name == "auto" and self.chosen != "cell"
             )
             _row(self.n, label, seconds, times["serial"], pairs=pairs)
-
-
-def load_average() -> str:
-    """The system's 1, 5 and 15 minute load averages: other processes make parallel steps wait."""
-    if not hasattr(os, "getloadavg"):
-        return "load average: unknown"
-    one, five, fifteen = os.getloadavg()
-    return f"load average: {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cpus"
 
 
 def long_run(n: int, steps: int) -> tuple[float, str]:
@@ -423,6 +261,61 @@ def long_run(n: int, steps: int) -> tuple[float, str]:
     return mean, chosen
 
 
+def add_dense_sparse_options(parser: argparse.ArgumentParser) -> None:
+    """Options of the dense and sparse cases (:mod:`couzin_dense_sparse`)."""
+    on_off = argparse.BooleanOptionalAction
+    parser.add_argument("--dense", action=on_off, default=True, help="run the dense case")
+    parser.add_argument("--sparse", action=on_off, default=True, help="run the sparse case")
+    parser.add_argument(
+        "--dense-sizes",
+        type=int,
+        nargs="+",
+        help="dense school sizes (default 1600 6400; quick 200)",
+    )
+    parser.add_argument(
+        "--sparse-sizes",
+        type=int,
+        nargs="+",
+        help="sparse school sizes (default 10000 100000 1000000; quick 1000 4000)",
+    )
+    parser.add_argument(
+        "--sparse-steps", type=int, help="steps of each sparse run (default 100; quick 3)"
+    )
+    parser.add_argument(
+        "--sparse-budget",
+        type=float,
+        default=300.0,
+        help="seconds after which a sparse run stops early (default 300)",
+    )
+    parser.add_argument(
+        "--torus-n", type=int, help="agents of the torus run (default 100000; quick 1000)"
+    )
+    parser.add_argument(
+        "--torus-steps", type=int, help="measured steps of the torus run (default 5; quick 2)"
+    )
+
+
+def run_dense_sparse(args: argparse.Namespace, block: float, repeats: int) -> dict[str, float]:
+    """The dense and sparse cases the options ask for; their figures."""
+    figures = {}
+    if args.dense:
+        sizes = args.dense_sizes or ([200] if args.quick else [1600, 6400])
+        figures.update(run_dense(sizes, block, repeats))
+    if args.sparse:
+        figures.update(
+            run_sparse(
+                args.sparse_sizes or ([1000, 4000] if args.quick else [10**4, 10**5, 10**6]),
+                args.sparse_steps or (3 if args.quick else 100),
+                args.sparse_budget,
+                lambda n: school(n, False),
+                step_params(),
+                args.torus_n or (1000 if args.quick else 100_000),
+                args.torus_steps or (2 if args.quick else 5),
+            )
+        )
+    return figures
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -443,6 +336,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--periodic-n", type=int, help="agents of the periodic case (default 1600; quick 400)"
     )
+    add_dense_sparse_options(parser)
     args = parser.parse_args(argv)
     sizes = args.sizes or ([50, 100] if args.quick else [100, 400, 1600, 6400])
     large_n = args.large_n or (400 if args.quick else LARGE_N)
@@ -503,6 +397,7 @@ def main(argv: list[str] | None = None) -> None:
     figures["couzin_scaling_exponent_cell"] = exponent_cell
     figures["couzin_scaling_exponent_baseline"] = exponent_base
     figures["couzin_projected_minutes_1e5_agents_1000_steps"] = projected
+    figures.update(run_dense_sparse(args, block, repeats))
     for name, value in figures.items():
         print(f"{name}: {value:.2f}")
 
