@@ -44,14 +44,18 @@ Figures (printed last, one per line):
 
 A speedup of 0 means that no simsuite run reached the baseline's error.
 
-Usage: ``python benchmarks/kg_bench.py [--quick] [--n N] [--t-final T]``. The last lines are the
-figures, one per line.
+Usage: ``python benchmarks/kg_bench.py [--quick] [--n N] [--t-final T] [--json PATH [--note TEXT]]``.
+The last lines are the figures, one per line. ``--json PATH`` also saves every measured row, the
+baseline's included, with the figures and the run's circumstances (date, cores, load average,
+commit; ``--note`` adds a remark such as "loaded machine"), for ``benchmarks/work_precision.py``.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
+import sys
 import time
 from pathlib import Path
 from typing import NamedTuple
@@ -62,6 +66,11 @@ import scipy.fft as sfft
 from simsuite.config import ConfigError, load_config
 from simsuite.runner import build
 from simsuite.spectral import fftw_numba
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:  # the sibling module below
+    sys.path.insert(0, HERE)
+import bench_record  # noqa: E402
 
 CONFIG = Path(__file__).resolve().parents[1] / "configs" / "kg_collision.toml"
 SAMPLES = 100  # energy sample times per run
@@ -328,6 +337,21 @@ def _print_row(label: str, run: Run, phi_ref: np.ndarray) -> None:
     )
 
 
+def _row(method: str, options: dict, label: str, run: Run | None, phi_ref, **extra) -> dict:
+    """One row as ``--json`` saves it (``run`` None: refused by the config)."""
+    row = {"method": method, "options": dict(options), "label": label, "baseline": False, **extra}
+    if run is not None:
+        row.update(
+            steps=run.steps,
+            n_rhs=run.n_rhs,
+            wall_s=run.wall,
+            step_us=1e6 * run.wall / run.steps,
+            energy_error=run.energy_error(),
+            field_error=run.field_error(phi_ref),
+        )
+    return row
+
+
 def _speedup(base: Run, runs: list[Run], ok) -> float:
     """Baseline time over the fastest run for which ``ok(run)`` holds (0 when none does)."""
     walls = [run.wall for run in runs if ok(run)]
@@ -341,10 +365,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--t-final", type=float, default=100.0, help="end time of the run (default 100)"
     )
+    parser.add_argument("--json", metavar="PATH", help="also save the measured rows to PATH")
+    parser.add_argument("--note", help="a remark saved with --json (e.g. 'loaded machine')")
     args = parser.parse_args(argv)
     n, t_final = args.n, args.t_final
     repeats = 1 if args.quick else 2
     candidates = [CANDIDATES[i] for i in QUICK] if args.quick else CANDIDATES
+    meta = bench_record.metadata(
+        args.note, argv, quick=args.quick, repeats=repeats, fftw_numba=fftw_numba.available()
+    )
     for method in ("verlet", "dop853"):  # compile the kernels outside the timings
         simsuite_run(64, 0.1, method, 1, dt=0.01)
 
@@ -360,6 +389,17 @@ def main(argv: list[str] | None = None) -> None:
     )
     _print_row("seed: leapfrog numpy.fft", base, phi_ref)
     print(f"  (the baseline's own energy, every step: max dE/E = {base_own:.2e})")
+    rows = [
+        _row(
+            "seed",
+            {"dt": base_dt},
+            "seed: leapfrog numpy.fft",
+            base,
+            phi_ref,
+            baseline=True,
+            own_energy_error=base_own,
+        )
+    ]
     runs = []
     for method, options in candidates:
         options = dict(options)
@@ -372,9 +412,13 @@ def main(argv: list[str] | None = None) -> None:
             if exc.key != "time.dt":
                 raise
             print(f"{label:<34} refused: {exc.allowed.split(',')[0]}")
+            rows.append(_row(method, options, label, None, phi_ref, refused=exc.allowed))
             continue
         _print_row(label, run, phi_ref)
         runs.append(run)
+        rows.append(
+            _row(method, options, label, run, phi_ref, at_leapfrog_dt=label.endswith("'s)"))
+        )
 
     step_time = verlet_step_time(n, t_final, 1 if args.quick else 5)
     calls = 200 if args.quick else 5000
@@ -393,6 +437,20 @@ def main(argv: list[str] | None = None) -> None:
     }
     for name, value in figures.items():
         print(f"{name}: {value:.2f}")
+    if args.json:
+        problem = {
+            "name": "kg_collision (phi^4 kink-antikink collision)",
+            "config": "configs/kg_collision.toml",
+            "n": n,
+            "t_final": t_final,
+            "energy_samples": SAMPLES + 1,
+            "reference": {"method": "yoshida6", "dt": REFERENCE_DT, "distance_to_2dt": ref_error},
+            "errors": {
+                "energy_error": "max_k |E(t_k) - E(0)|/|E(0)| over the sample times",
+                "field_error": "max |phi(t_final) - phi_ref|",
+            },
+        }
+        bench_record.write(args.json, "kg", meta, problem, rows, figures)
 
 
 if __name__ == "__main__":

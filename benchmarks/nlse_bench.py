@@ -35,12 +35,17 @@ a share of a whole dop853 run, i.e. with the stage sums, exponentials, error nor
 (``nlse_stage_cost_vs_two_ffts``), and the same for etd_abm8 (``nlse_etd_step_cost_vs_two_ffts``:
 time per evaluation of N).
 
-Usage: ``python benchmarks/nlse_bench.py [--quick]``. The last lines are the figures, one per line.
+Usage: ``python benchmarks/nlse_bench.py [--quick] [--sizes N ...] [--json PATH [--note TEXT]]``.
+The last lines are the figures, one per line. ``--json PATH`` also saves every measured row, the
+baseline's included, with the figures and the run's circumstances (date, cores, load average,
+commit; ``--note`` adds a remark such as "loaded machine"), for ``benchmarks/work_precision.py``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 import time
 
 import numba
@@ -53,6 +58,11 @@ from simsuite.models.nlse import kernels as nlse_kernels
 from simsuite.models.nlse.exact import bright_soliton
 from simsuite.runner import build
 from simsuite.spectral import fftw_numba
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:  # the sibling module below
+    sys.path.insert(0, HERE)
+import bench_record  # noqa: E402
 
 T_FINAL = 20.0
 ETA, VELOCITY, X0 = 2.0, 1.0, -10.0
@@ -263,6 +273,24 @@ def stage_cost_ratio(n: int, repeats: int, method: str, **options) -> float:
     return wall / n_rhs / two_fft_time(n)
 
 
+SEED_OPTIONS = {"rtol": 1e-9, "atol": 1e-11, "max_step": 0.1}  # seed_baseline's solve_ivp
+
+
+def _row(n, method, options, label, baseline, wall, error, to_ref, n_rhs) -> dict:
+    """One measured row as ``--json`` saves it."""
+    return {
+        "n": n,
+        "method": method,
+        "options": dict(options),
+        "label": label,
+        "baseline": baseline,
+        "wall_s": wall,
+        "error_exact": error,
+        "error_reference": to_ref,
+        "n_rhs": n_rhs,
+    }
+
+
 def _speedup(base_wall: float, walls: list[float], accepted: list[bool]) -> float:
     """Baseline time over the fastest accepted run (0 when none is)."""
     ok = [wall for wall, good in zip(walls, accepted, strict=True) if good]
@@ -275,9 +303,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--sizes", type=int, nargs="+", default=[512, 2048], help="grid sizes (default 512 2048)"
     )
+    parser.add_argument("--json", metavar="PATH", help="also save the measured rows to PATH")
+    parser.add_argument("--note", help="a remark saved with --json (e.g. 'loaded machine')")
     args = parser.parse_args(argv)
     repeats = 1 if args.quick else 2
     candidates = [CANDIDATES[i] for i in QUICK] if args.quick else CANDIDATES
+    meta = bench_record.metadata(
+        args.note,
+        argv,
+        quick=args.quick,
+        repeats=repeats,
+        sizes=args.sizes,
+        fftw_numba=fftw_numba.available(),
+    )
+    rows, floors = [], {}
     for method in ("dop853", "etd_abm8"):
         simsuite_run(64, method, 1)  # compile the kernels outside the timings
     figures, levels = {}, (1e-8, 1e-10)
@@ -294,6 +333,9 @@ def main(argv: list[str] | None = None) -> None:
         base_ref = float(np.max(np.abs(base_psi - reference)))
         label = "seed: solve_ivp DOP853"
         print(f"{n:>5} {label:<28} {base_wall:9.3f} {base_err:10.2e} {base_ref:9.1e} {base_rhs:8d}")
+        rows.append(
+            _row(n, "seed", SEED_OPTIONS, label, True, base_wall, base_err, base_ref, base_rhs)
+        )
         walls, errors, time_errors = [], [], []
         for method, options in candidates:
             wall, psi, n_rhs = simsuite_solution(n, method, repeats, **dict(options))
@@ -301,10 +343,12 @@ def main(argv: list[str] | None = None) -> None:
             to_ref = float(np.max(np.abs(psi - reference)))
             label = method + " " + ",".join(f"{k}={v:g}" for k, v in options.items())
             print(f"{n:>5} {label:<28} {wall:9.3f} {err:10.2e} {to_ref:9.1e} {n_rhs:8d}")
+            rows.append(_row(n, method, options, label, False, wall, err, to_ref, n_rhs))
             walls.append(wall)
             errors.append(err)
             time_errors.append(to_ref)
         print(f"{n:>5} floor (reference run vs exact soliton): {floor:.3e}")
+        floors[str(n)] = floor
         vs_exact = [err <= base_err for err in errors]
         vs_reference = [err <= base_ref for err in time_errors]
         figures[f"nlse_floor_n{n}"] = floor
@@ -335,6 +379,22 @@ def main(argv: list[str] | None = None) -> None:
             print(f"{name}: {value:.3g}" if "floor" in name else f"{name}: {value:.2f}")
     for name in headline:  # the figures the issue asks for, last
         print(f"{name}: {figures[name]:.2f}")
+    if args.json:
+        problem = {
+            "name": "nlse bright soliton",
+            "eta": ETA,
+            "velocity": VELOCITY,
+            "x0": X0,
+            "t_final": T_FINAL,
+            "domain": [-25.0, 25.0],
+            "reference": {"method": REFERENCE[0], **REFERENCE[1]},
+            "floor": floors,
+            "errors": {
+                "error_exact": "max |psi - psi_exact| at t_final",
+                "error_reference": "max |psi - psi_reference| at t_final (time error)",
+            },
+        }
+        bench_record.write(args.json, "nlse", meta, problem, rows, figures)
 
 
 if __name__ == "__main__":
