@@ -35,7 +35,8 @@ extensions = [
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
 exclude_patterns = ["_build", "_ext", "**.ipynb_checkpoints", "auto_examples/**/*.ipynb"]
-templates_path: list[str] = []
+# _templates/autosummary/class.rst: the class pages of the API reference
+templates_path = ["_templates"]
 
 # -- MyST (the guide pages are Markdown) -----------------------------------------------------------
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
@@ -51,6 +52,11 @@ autodoc_preserve_defaults = True
 napoleon_google_docstring = False
 napoleon_numpy_docstring = True
 napoleon_use_rtype = False
+# a type such as {"shannon", "renyi"} becomes literals, "optional" stays prose
+napoleon_preprocess_types = True
+# types of an "Attributes" entry come from the docstring only, never from the class annotations
+# (RunConfig's annotations name its section classes, which the config reference documents instead)
+napoleon_attr_annotations = False
 
 # Broken cross-references are errors (with -W); names of other packages cannot resolve offline
 # (no intersphinx inventories), so only they are exempt.
@@ -59,6 +65,10 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(numpy|np|xarray|xr|matplotlib|mpl|scipy|numba|dask|distributed|netCDF4)(\..*)?"),
     (r"py:.*", r"(pathlib|os|collections|typing|concurrent|argparse|types|dataclasses)\..*"),
     (r"py:.*", r"(ndarray|array_like|array-like|Dataset|DataArray|Figure|Axes|Path|optional)"),
+    # the NumPy docstring vocabulary for a function argument (the builtin callable is no class)
+    (r"py:class", r"callable"),
+    # numpy.typing.ArrayLike, imported for type checkers only: the signatures hold the bare name
+    (r"py:class", r"ArrayLike"),
 ]
 
 # -- HTML -----------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ The run's own resolved config (the ``config_toml`` attribute every output carrie
 the file and how its grid was built; ``[diagnostics]`` keys in it, or overrides such as
 ``{"diagnostics.renyi_orders": "1, 2"}``, choose the orders and options. The model says which
 diagnostics apply (its ``diagnostics``) and what shape its state has (``state_sizes``): field
-models get the diagnostics of :mod:`simsuite.diagnostics.fields`, the Couzin model those of
+models get the diagnostics of ``simsuite.diagnostics.fields``, the Couzin model those of
 :mod:`simsuite.diagnostics.schooling` (the seven entropies, the Oceanic Schooling Index, the order index
 and nearest-neighbour statistics), all on the ``t`` dimension.
 

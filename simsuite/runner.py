@@ -148,7 +148,7 @@ def run(
         Replace an existing file at the output path (refused otherwise).
     restart
         An incomplete output of this config to continue from its checkpoint (``output`` is then
-        ignored); see :mod:`simsuite.io.checkpoint`.
+        ignored); see ``simsuite.io.checkpoint``.
 
     Raises
     ------

@@ -93,6 +93,8 @@ def animate(
 
 #: What an animation draws, by the name a model gives in its ``animation``: ``scene(ds)`` returns
 #: the figure and ``update(k)``, which shows snapshot ``k``.
+#:
+#: :meta hide-value:
 SCENES: dict[str, Callable[[xr.Dataset], tuple[Figure, Callable[[int], list]]]] = {}
 
 
@@ -107,7 +109,7 @@ def scene(name: str) -> Callable:
 
 
 def scene_of(model: str, source: str = "<dataset>") -> Callable:
-    """The scene the model ``model`` declares (its ``animation``), or :class:`ConfigError` when it
+    """The scene the model ``model`` declares (its ``animation``), or :class:`~simsuite.ConfigError` when it
     declares none."""
     name = get_model(model).animation
     if name not in SCENES:

@@ -40,6 +40,8 @@ DRIFT_FLOOR = 1e-17
 
 
 def is_complex(ds: xr.Dataset) -> bool:
+    """Whether the dataset holds a complex field ψ (the NLSE, stored as ``psi_real`` and
+    ``psi_imag``) rather than a real one (Klein–Gordon φ)."""
     return "psi_real" in ds.variables
 
 
@@ -124,11 +126,11 @@ def _palette(count: int) -> list:
 
 @standard_figure("invariants")
 def invariant_drift(ds: xr.Dataset) -> Figure:
-    """|I − I0| / s of every invariant I against t, on a log scale: ``<name>_rel_error``, the
-    drift relative to the invariant's natural scale s (its attribute ``natural_scale``: E_s for
+    r""":math:`|I - I_0| / s` of every invariant I against t, on a log scale: ``<name>_rel_error``,
+    the drift relative to the invariant's natural scale s (its attribute ``natural_scale``: E_s for
     the Klein–Gordon energy and momentum, a charge unit for the topological charge, N, √(NK) and
-    ½K + ½|g|∫|ψ|⁴ for the NLSE). Drawn from the second snapshot; values below
-    :data:`DRIFT_FLOOR` are drawn at the floor."""
+    :math:`\tfrac12 K + \tfrac12 |g| \int |\psi|^4 \, dx` for the NLSE). Drawn from the second
+    snapshot; values below ``DRIFT_FLOOR`` (1e-17) are drawn at the floor."""
     names = [name for name in ds.data_vars if str(name).endswith("_rel_error")]
     figure = new_figure(7.0, 4.0)
     ax = figure.add_subplot()
@@ -223,14 +225,16 @@ def _probe_trajectory(ds: xr.Dataset, x: float | None) -> tuple[np.ndarray, np.n
 
 
 def has_entropies(ds: xr.Dataset) -> bool:
+    """Whether the dataset holds the entropy diagnostics (those of ``simsuite analyze``), so that
+    :func:`entropy_timeseries` applies."""
     return "shannon_entropy" in ds.variables
 
 
 @standard_figure("field_entropy", file_name="entropy", applies=has_entropies)
 def entropy_timeseries(ds: xr.Dataset) -> Figure:
-    """The per-snapshot entropies of :func:`simsuite.diagnostics.fields.field_diagnostics`, one
+    r"""The per-snapshot entropies of ``simsuite.diagnostics.fields.field_diagnostics``, one
     axes per family, each scaled to its own data, t shared: the differential Shannon entropy of
-    |f|²; the Shannon entropy of the energy density (Klein–Gordon kinks); the Rényi entropies
+    :math:`|f|^2`; the Shannon entropy of the energy density (Klein–Gordon kinks); the Rényi entropies
     H_α and the Tsallis entropies S_q, each order drawn as its change since t = 0 (its initial
     value in the legend: orders differ by far more in level — S_0.5 ≈ 18 against S_2 ≈ 1 for a
     φ⁴ pair — than in time); the normalised spectral and permutation entropies on [0, 1]. Raises

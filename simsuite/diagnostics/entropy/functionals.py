@@ -1,9 +1,11 @@
-"""Entropy functionals of a probability vector, and the differential entropies of a field.
+r"""Entropy functionals of a probability vector, and the differential entropies of a field.
 
-* :func:`shannon` H = −Σ p ln p [Sha48]_, :func:`renyi` H_α = ln(Σ p^α)/(1 − α) [Ren61]_,
-  :func:`tsallis` S_q = (1 − Σ p^q)/(q − 1) [Tsa88]_, on probabilities (or counts) along an axis;
-* :func:`field_entropy` — their differential (continuous) forms for the density ρ = |f|²/∫|f|² dx of
-  a field on a grid, which do not depend on the resolution [CT06]_; :func:`field_entropies` — all of
+* :func:`shannon` :math:`H = -\sum p \ln p` [Sha48]_,
+  :func:`renyi` :math:`H_\alpha = \ln(\sum p^\alpha)/(1 - \alpha)` [Ren61]_,
+  :func:`tsallis` :math:`S_q = (1 - \sum p^q)/(q - 1)` [Tsa88]_, on probabilities (or counts) along
+  an axis;
+* :func:`field_entropy` — their differential (continuous) forms for the density
+  :math:`\rho = |f|^2 / \int |f|^2 \, dx` of a field on a grid, which do not depend on the resolution [CT06]_; :func:`field_entropies` — all of
   them at once, from one density and one logarithm.
 """
 
@@ -154,17 +156,25 @@ def field_entropy(
     base: float = math.e,
     axis: int = -1,
 ) -> Result:
-    """Differential (continuous) entropy of the density ρ = |f|²/∫|f|² dx of a field on a grid.
+    r"""Differential (continuous) entropy of the density :math:`\rho = |f|^2 / \int |f|^2 \, dx` of a
+    field on a grid.
 
-    With p_j = ρ_j Δx_j (:func:`field_density`) and the quadrature ∫ g dx ≈ Σ_j g_j Δx_j:
+    With :math:`p_j = \rho_j \Delta x_j` (:func:`field_density`) and the quadrature
+    :math:`\int g \, dx \approx \sum_j g_j \Delta x_j`:
 
-    * Shannon:  h = −∫ ρ ln ρ dx ≈ −Σ_j p_j ln(p_j/Δx_j)        (= H[p] + ln Δx on a uniform grid),
-    * Rényi:    h_α = ln(∫ ρ^α dx)/(1 − α) ≈ ln(Σ_j p_j (p_j/Δx_j)^(α−1))/(1 − α)   (= H_α[p] + ln Δx),
-      with h_0 = ln |supp ρ| and h_∞ = −ln max ρ,
-    * Tsallis:  s_q = (1 − ∫ ρ^q dx)/(q − 1) ≈ (1 − Σ_j p_j (p_j/Δx_j)^(q−1))/(q − 1), the continuous
-      Tsallis entropy (not additive in Δx: it equals (1 − Δx^(1−q) Σ p^q)/(q − 1); s_1 = h).
+    * Shannon: :math:`h = -\int \rho \ln \rho \, dx \approx -\sum_j p_j \ln(p_j / \Delta x_j)`
+      (:math:`= H[p] + \ln \Delta x` on a uniform grid),
+    * Rényi: :math:`h_\alpha = \ln(\int \rho^\alpha dx)/(1 - \alpha)
+      \approx \ln(\sum_j p_j (p_j / \Delta x_j)^{\alpha - 1})/(1 - \alpha)`
+      (:math:`= H_\alpha[p] + \ln \Delta x`), with :math:`h_0 = \ln |\operatorname{supp} \rho|` and
+      :math:`h_\infty = -\ln \max \rho`,
+    * Tsallis: :math:`s_q = (1 - \int \rho^q dx)/(q - 1)
+      \approx (1 - \sum_j p_j (p_j / \Delta x_j)^{q - 1})/(q - 1)`, the continuous
+      Tsallis entropy (not additive in Δx: it equals
+      :math:`(1 - \Delta x^{1 - q} \sum p^q)/(q - 1)`; :math:`s_1 = h`).
 
-    Why not the discrete entropy of p_j? For a smooth field H[p] = h − ln Δx + o(1) [CT06]_ (Thm 8.3.1):
+    Why not the discrete entropy of :math:`p_j`? For a smooth field
+    :math:`H[p] = h - \ln \Delta x + o(1)` [CT06]_ (Thm 8.3.1):
     it grows by ln 4 when the resolution is quadrupled, so it measures the grid as much as the field.
     The quantities above converge to the field's own value (spectrally fast for smooth fields on a
     periodic grid, where the sum is the trapezoidal rule), e.g. h = 2 − ln(2η) for the NLSE soliton

@@ -1,8 +1,9 @@
-"""Probability makers: data → a probability vector along an axis.
+r"""Probability makers: data → a probability vector along an axis.
 
 * :func:`histogram` — bin counts / total count (empty bins kept as zeros),
-* :func:`field_density` — p_j = |f_j|² Δx_j / Σ_k |f_k|² Δx_k for a field on a grid,
-* :func:`power_spectrum` — the normalised power spectrum |f̂_k|² / Σ|f̂|²,
+* :func:`field_density` — :math:`p_j = |f_j|^2 \Delta x_j / \sum_k |f_k|^2 \Delta x_k` for a field
+  on a grid,
+* :func:`power_spectrum` — the normalised power spectrum :math:`|\hat f_k|^2 / \sum_k |\hat f_k|^2`,
 * :func:`ordinal_patterns` — Bandt–Pompe ordinal-pattern frequencies [BP02]_.
 
 Each has a row-level form (:func:`field_rows`, :func:`power_rows`, :func:`ordinal_rows`) that the
@@ -54,7 +55,7 @@ def histogram(
         Samples; each series along ``axis`` is binned separately.
     bins : int or array_like
         Number of equal-width bins, or the bin edges (shared by all series).
-    range : (float, float), optional
+    range : tuple of float, optional
         Range of the equal-width bins. Default: each series' own finite min and max (as numpy; a
         zero-width range is widened by ±0.5). Pass it to compare snapshots on a common grid.
     axis : int
@@ -121,17 +122,18 @@ def cell_widths(dx: float | ArrayLike | None, n: int) -> float | np.ndarray:
 
 
 def field_rows(rows: np.ndarray, widths: float | np.ndarray, what: str) -> np.ndarray:
-    """Rows of field values → p_j = |f_j|² Δx_j / Σ_k |f_k|² Δx_k (see :func:`field_density`)."""
+    r"""Rows of field values → :math:`p_j = |f_j|^2 \Delta x_j / \sum_k |f_k|^2 \Delta x_k`
+    (see :func:`field_density`)."""
     power = rows.real**2 + rows.imag**2 if np.iscomplexobj(rows) else rows.astype(float) ** 2
     return normalise_rows(power * widths, what)
 
 
 @xarray_aware(new_dim=KEEP_DIMS)
 def field_density(field: ArrayLike, dx: float | ArrayLike | None = None, axis: int = -1) -> Result:
-    """Spatial probabilities of a field, p_j = |f_j|² Δx_j / Σ_k |f_k|² Δx_k.
+    r"""Spatial probabilities of a field, :math:`p_j = |f_j|^2 \Delta x_j / \sum_k |f_k|^2 \Delta x_k`.
 
     A proper discrete distribution (Σ p = 1, 0 ≤ p ≤ 1): the mass fraction in cell j of the density
-    ρ = |f|²/∫|f|² (|ψ|² for the NLSE, φ² for Klein–Gordon). On a uniform grid Δx cancels. Its Shannon
+    :math:`\rho = |f|^2 / \int |f|^2 \, dx` (:math:`|\psi|^2` for the NLSE, φ² for Klein–Gordon). On a uniform grid Δx cancels. Its Shannon
     entropy grows like ln N with resolution; see :func:`field_entropy` for the resolution-independent
     quantity.
 
@@ -177,7 +179,7 @@ def power_rows(rows: np.ndarray, onesided: bool | None, what: str) -> np.ndarray
 
 @xarray_aware(new_dim="mode")
 def power_spectrum(field: ArrayLike, axis: int = -1, *, onesided: bool | None = None) -> Result:
-    """Normalised power spectrum P_k = |f̂_k|² / Σ_k' |f̂_k'|², f̂ = ``scipy.fft.fft(f)``.
+    r"""Normalised power spectrum :math:`P_k = |\hat f_k|^2 / \sum_{k'} |\hat f_{k'}|^2`, f̂ = ``scipy.fft.fft(f)``.
 
     Parameters
     ----------

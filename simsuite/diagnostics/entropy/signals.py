@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
     from simsuite.diagnostics.entropy.arrays import Result
 
-# Below this many templates the NumPy lag loop of sample_entropy beats compiling the numba kernel.
+#: Below this many templates the NumPy lag loop of :func:`sample_entropy` beats compiling the numba
+#: kernel: series with fewer templates use the loop, longer ones the kernel.
 SAMPEN_NUMBA_MIN_TEMPLATES = 2000
 
 
