@@ -13,8 +13,9 @@ from pathlib import Path
 DOCS = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS / "_ext"))
 
-import simsuite  # noqa: E402
 from gallery_conf import sphinx_gallery_conf  # noqa: E402, F401
+
+import simsuite  # noqa: E402
 
 project = "simsuite"
 author = "simsuite developers"

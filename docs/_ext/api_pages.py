@@ -196,7 +196,9 @@ def alias_block(name: str, origin: str) -> str:
             isinstance(target, ast.Name) and target.id == short for target in node.targets
         ):
             value = ast.get_source_segment(source, node.value) or ""
-    body = "\n".join("   " + line if line.strip() else "" for line in docs.get(short, "").split("\n"))
+    body = "\n".join(
+        "   " + line if line.strip() else "" for line in docs.get(short, "").split("\n")
+    )
     return (
         f".. py:data:: {short}\n   :module: {module}\n   :value: {value}\n\n{body}\n"
         if value

@@ -5,8 +5,9 @@ r"""Entropy functionals of a probability vector, and the differential entropies 
   :func:`tsallis` :math:`S_q = (1 - \sum p^q)/(q - 1)` [Tsa88]_, on probabilities (or counts) along
   an axis;
 * :func:`field_entropy` — their differential (continuous) forms for the density
-  :math:`\rho = |f|^2 / \int |f|^2 \, dx` of a field on a grid, which do not depend on the resolution [CT06]_; :func:`field_entropies` — all of
-  them at once, from one density and one logarithm.
+  :math:`\rho = |f|^2 / \int |f|^2 \, dx` of a field on a grid, which do not depend on the
+  resolution [CT06]_; :func:`field_entropies` — all of them at once, from one density and one
+  logarithm.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
 @xarray_aware()
 def shannon(p: ArrayLike, base: float = math.e, normalized: bool = False, axis: int = -1) -> Result:
-    """Shannon entropy H = −Σ_i p_i log_b p_i [Sha48]_ (0 log 0 = 0).
+    r"""Shannon entropy :math:`H = -\sum_i p_i \log_b p_i` [Sha48]_ (:math:`0 \log 0 = 0`).
 
     Parameters
     ----------
@@ -69,11 +70,12 @@ def shannon(p: ArrayLike, base: float = math.e, normalized: bool = False, axis: 
 def renyi(
     p: ArrayLike, alpha: float, base: float = math.e, normalized: bool = False, axis: int = -1
 ) -> Result:
-    """Rényi entropy H_α = log_b(Σ_i p_i^α) / (1 − α), α ≥ 0 [Ren61]_.
+    r"""Rényi entropy :math:`H_\alpha = \log_b(\sum_i p_i^\alpha) / (1 - \alpha)`, α ≥ 0 [Ren61]_.
 
-    Limits: α = 0 gives the Hartley entropy log_b(#{i : p_i > 0}), α = 1 the Shannon entropy, α = ∞ the
-    min-entropy −log_b max_i p_i. Near α = 1 it is evaluated as log1p(Σ p (p^(α−1) − 1))/(1 − α), which
-    has no cancellation, so α = 1 ± 1e-7 agrees with Shannon to rounding.
+    Limits: α = 0 gives the Hartley entropy :math:`\log_b \#\{i : p_i > 0\}`, α = 1 the Shannon
+    entropy, α = ∞ the min-entropy :math:`-\log_b \max_i p_i`. Near α = 1 it is evaluated as
+    :math:`\operatorname{log1p}(\sum p \, (p^{\alpha - 1} - 1)) / (1 - \alpha)`, which has no
+    cancellation, so α = 1 ± 1e-7 agrees with Shannon to rounding.
 
     Parameters
     ----------
@@ -109,9 +111,11 @@ def renyi(
 
 @xarray_aware()
 def tsallis(p: ArrayLike, q: float, normalized: bool = False, axis: int = -1) -> Result:
-    """Tsallis entropy S_q = (1 − Σ_i p_i^q) / (q − 1) [Tsa88]_; S_1 = −Σ p ln p (natural log).
+    r"""Tsallis entropy :math:`S_q = (1 - \sum_i p_i^q) / (q - 1)` [Tsa88]_; :math:`S_1 = -\sum p \ln p`
+    (natural log).
 
-    Evaluated as −Σ p (p^(q−1) − 1)/(q − 1) with ``expm1``, exact as q → 1. There is no log base.
+    Evaluated as :math:`-\sum p \, (p^{q - 1} - 1) / (q - 1)` with ``expm1``, exact as q → 1. There
+    is no log base.
 
     Parameters
     ----------
@@ -120,8 +124,9 @@ def tsallis(p: ArrayLike, q: float, normalized: bool = False, axis: int = -1) ->
     q : float
         Entropic index (finite).
     normalized : bool
-        Divide by the maximum over K states, (1 − K^(1−q))/(q − 1) (ln K at q = 1), reached by the
-        uniform distribution for q ≥ 0 (S_q is concave there); ``ValueError`` for q < 0.
+        Divide by the maximum over K states, :math:`(1 - K^{1 - q}) / (q - 1)` (ln K at q = 1),
+        reached by the uniform distribution for q ≥ 0 (:math:`S_q` is concave there); ``ValueError``
+        for q < 0.
     axis : int
         Axis of the states.
     dim : str, optional

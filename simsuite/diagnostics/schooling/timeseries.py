@@ -91,8 +91,8 @@ def schooling_timeseries(
     snapshot (the histogram counts bit for bit, the entropies to rounding), computed for many
     snapshots at once: the compiled kernels of this package's ``*_kernels`` modules (per-agent
     geometry, k nearest neighbours and pair cosines in one region parallel over the snapshots, then
-    the histograms), and NumPy over (snapshot, agent) arrays for the rest. Chunks of about 10⁶ agent-snapshots bound the
-    temporaries.
+    the histograms), and NumPy over (snapshot, agent) arrays for the rest. Chunks of about 10⁶
+    agent-snapshots bound the temporaries.
     """
     positions = np.asarray(positions, dtype=float)
     velocities = np.asarray(velocities, dtype=float)
