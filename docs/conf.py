@@ -77,8 +77,26 @@ html_theme = "pydata_sphinx_theme"
 html_title = f"simsuite {release}"
 html_static_path: list[str] = []
 html_theme_options = {
+    # the project's name as the navbar's brand (there is no logo image)
+    "logo": {"text": f"simsuite {release}"},
+    # no icon links: the project has no public repository or site URL to point to
+    "icon_links": [],
+    "use_edit_page_button": False,
+    "navbar_align": "left",
+    "navbar_end": ["theme-switcher"],
+    # every top-level page in the navbar (getting started, guide, gallery, API, config, benchmarks,
+    # changelog) before a "More" menu would hide some
+    "header_links_before_dropdown": 7,
+    # left sidebar: the pages of the current section, two levels open (e.g. the API reference's
+    # modules, then their function pages)
+    "show_nav_level": 1,
+    "navigation_depth": 3,
+    "collapse_navigation": False,
     "navigation_with_keys": False,
+    # right sidebar: this page's headings
     "show_toc_level": 2,
     "secondary_sidebar_items": ["page-toc"],
+    "footer_start": ["copyright"],
+    "footer_end": ["sphinx-version"],
 }
 html_show_sourcelink = False

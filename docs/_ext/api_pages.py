@@ -270,12 +270,41 @@ def module_page(section: Section) -> str:
     for submodule in submodules:
         members = public_names(submodule)
         check_documented(submodule, members)
-        summary = first_paragraph(submodule)
-        parts.append(heading(f"``{submodule.__name__}``", "-"))
-        if summary:
-            parts.append(summary + "\n")
+        parts.append(module_block(submodule.__name__))
         parts.append(table(submodule.__name__, members))
     return "\n".join(parts)
+
+
+def section_names(section: Section) -> list[str]:
+    """The dotted names a section documents, as cross-reference targets (modules included)."""
+    if any("." in name for name in section.names):
+        return list(section.names) + list(ALIASES)
+    module = importlib.import_module(section.module)
+    names = list(section.names) or public_names(module)
+    return [f"{section.module}.{name}" for name in names]
+
+
+def index_entry(section: Section) -> str:
+    """One entry of the index: the page's title as a link, its summary, and the names it holds."""
+    links = []
+    for dotted in section_names(section):
+        obj = None
+        module_name, _, name = dotted.rpartition(".")
+        try:
+            obj = getattr(importlib.import_module(module_name), name)
+        except (ImportError, AttributeError):
+            pass  # a type alias: no runtime object
+        role = "mod" if inspect.ismodule(obj) else "obj"
+        links.append(f":py:{role}:`~{dotted}`")
+    summary = "" if section.names and "." in section.names[0] else section.module
+    lines = [f":doc:`{section.docname}`" + (f" (``{summary}``)" if summary else "")]
+    if summary:
+        lines.append("   " + first_paragraph(importlib.import_module(summary)))
+    else:
+        lines.append("   " + section.intro.split(". ")[0] + ".")
+    lines.append("")
+    lines.append("   " + ", ".join(links))
+    return "\n".join(lines) + "\n"
 
 
 def index_page() -> str:
@@ -283,9 +312,12 @@ def index_page() -> str:
     return (
         heading("API reference", "=")
         + "\nEvery public function, class and constant of simsuite, one page each, generated from "
-        "their docstrings. Each package imports the names of its modules, so "
-        "``from simsuite.diagnostics.entropy import shannon`` works as the pages show.\n\n"
-        + f".. toctree::\n   :maxdepth: 2\n\n{entries}\n"
+        "their docstrings. Names are shown where they are imported from: the packages re-export "
+        "the functions of their modules (``from simsuite.diagnostics.entropy import shannon``), "
+        "and the plotting submodules are imported as modules "
+        "(``from simsuite.plotting import fields``).\n\n"
+        + f".. toctree::\n   :hidden:\n   :maxdepth: 2\n\n{entries}\n\n"
+        + "\n".join(index_entry(section) for section in API)
     )
 
 

@@ -51,7 +51,7 @@ Conventions
 
 References
 ----------
-.. [Sha48] C. E. Shannon, "A mathematical theory of communication", Bell Syst. Tech. J. 27, 379 (1948).
+.. [Sha48] C\. E. Shannon, "A mathematical theory of communication", Bell Syst. Tech. J. 27, 379 (1948).
 .. [Ren61] A. Rényi, "On measures of entropy and information", Proc. 4th Berkeley Symp. Math. Stat.
    Prob. 1, 547 (1961).
 .. [Tsa88] C. Tsallis, "Possible generalization of Boltzmann–Gibbs statistics", J. Stat. Phys. 52, 479
@@ -68,8 +68,8 @@ References
    entropy and sample entropy", Am. J. Physiol. Heart Circ. Physiol. 278, H2039 (2000).
 .. [PP79] G. E. Powell and I. C. Percival, "A spectral entropy method for distinguishing regular and
    irregular motion of Hamiltonian systems", J. Phys. A 12, 2053 (1979).
-.. [CT06] T. M. Cover and J. A. Thomas, *Elements of Information Theory*, 2nd ed., Wiley (2006), §8.3.
-.. [HD23] K. A. Haaga and G. Datseris, ComplexityMeasures.jl (2023), https://juliadynamics.github.io.
+.. [CT06] T\. M. Cover and J. A. Thomas, *Elements of Information Theory*, 2nd ed., Wiley (2006), §8.3.
+.. [HD23] K\. A. Haaga and G. Datseris, ComplexityMeasures.jl (2023), https://juliadynamics.github.io.
 """
 
 from simsuite.diagnostics.entropy.complexity import (
