@@ -139,7 +139,7 @@ def run(
     config
         A config from :func:`simsuite.load_config`, or the path of a TOML file.
     output
-        Output path overriding ``output.path`` ("" = keep in memory only).
+        Output path overriding ``output.path`` (``""`` = keep in memory only).
     progress
         Show a progress bar; default ``run.progress``.
     overrides

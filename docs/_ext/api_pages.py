@@ -390,16 +390,10 @@ def hide_signature(
     return ("", "") if name in HIDDEN_SIGNATURES else None
 
 
-def drop_object_base(app: Sphinx, name: str, obj: object, options: object, bases: list) -> None:
-    """No "Bases: object" line under a plain class (an exception still shows its base)."""
-    bases[:] = [base for base in bases if base is not object]
-
-
 def setup(app: Sphinx) -> dict:
     # at config-inited, before Sphinx lists the source files: the pages written here are then read
     # on the first build too, and autosummary (at builder-inited) generates its stubs from them
     app.connect("config-inited", generate)
     app.connect("autodoc-process-signature", hide_signature)
     app.connect("autodoc-process-docstring", document_constant)
-    app.connect("autodoc-process-bases", drop_object_base)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

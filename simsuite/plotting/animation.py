@@ -63,9 +63,13 @@ def animate(
         Target file; its suffix is replaced by the format's.
     fmt
         ``"mp4"`` (needs ffmpeg) or ``"gif"``; default :func:`default_format`.
-    fps, max_frames, dpi
-        Frame rate, the most snapshots used (spread evenly, first and last kept), and resolution
-        (the frame is 6.4 × 4.8 inches, so dpi 100 gives 640 × 480 px; at most 1280 px wide).
+    fps
+        Frame rate.
+    max_frames
+        The most snapshots used (spread evenly, first and last kept).
+    dpi
+        Resolution (the frame is 6.4 × 4.8 inches, so dpi 100 gives 640 × 480 px; at most 1280 px
+        wide).
     progress
         Show a progress bar over the frames.
     """

@@ -31,9 +31,10 @@ def oceanic_schooling_index(
 
     Parameters
     ----------
-    positions, velocities : array_like
-        Arrays of shape (N, 3): the agents' positions and velocities. Velocities need not be unit
-        vectors.
+    positions : array_like
+        The agents' positions, shape (N, 3).
+    velocities : array_like
+        Their velocities, shape (N, 3); they need not be unit vectors.
     box_size : float, optional
         Side L of the periodic box; None (or 0) for open space.
     definition : str

@@ -69,8 +69,10 @@ def schooling_timeseries(
 
     Parameters
     ----------
-    positions, velocities : array_like
-        Arrays of shape (T, N, 3): T snapshots of N agents.
+    positions : array_like
+        The agents' positions, shape (T, N, 3): T snapshots of N agents.
+    velocities : array_like
+        Their velocities, shape (T, N, 3).
     box_size : float, optional
         Side L of the periodic box; None (or 0) for open space.
     definition : str
