@@ -1,14 +1,23 @@
 """Sphinx extension: the API reference, generated from the package's public names.
 
-The public API is the list :data:`API` below: for every module in it the extension writes a page
-``api/<module>.rst`` (before Sphinx reads the sources) with one ``autosummary`` table per submodule
-that defines the names, and ``autosummary`` then writes one page per function, class and constant.
-The names come from the module's ``__all__`` (or, for a module without one, its public functions
-and classes defined in it), so a new public function gets its page without an edit here.
+The public API is the list :data:`API` below: for every section in it the extension writes a page
+``api/<module>.rst`` (at ``config-inited``, before Sphinx lists the source files, so the pages are
+read on a first build too) with one ``autosummary`` table per module that defines the names, and
+``autosummary`` then writes one page per function, class and constant. The names come from the
+module's ``__all__`` (or, for a module without one, its public functions and classes defined in
+it), so a new public function gets its page without an edit here. A section may list its names
+explicitly instead; the "Supporting types" page lists the classes that public signatures name
+(``RunConfig``, ``Report``, ``StandardFigure``) and the type aliases of :data:`ALIASES`. Each
+module that defines names of a page gets a ``py:module`` target there, so ``:mod:`` references to
+it resolve.
 
 Every public name must be documented: a function or class without a docstring, or a constant
 without a ``#:`` comment, is reported as a warning (``-W`` turns it into an error), as is a name in
-``__all__`` that the module does not have.
+``__all__`` that the module does not have or that a section with explicit names leaves out.
+
+Two autodoc hooks complete the pages: a constant re-exported by a package gets the ``#:``
+comment of the module that defines it (autodoc would show the docstring of ``int`` or ``dict``),
+and the classes of :data:`HIDDEN_SIGNATURES` are shown without their constructor's signature.
 """
 
 from __future__ import annotations
