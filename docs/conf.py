@@ -13,8 +13,9 @@ from pathlib import Path
 DOCS = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS / "_ext"))
 
-import simsuite  # noqa: E402
 from gallery_conf import sphinx_gallery_conf  # noqa: E402, F401
+
+import simsuite  # noqa: E402
 
 project = "simsuite"
 author = "simsuite developers"
@@ -35,7 +36,8 @@ extensions = [
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
 exclude_patterns = ["_build", "_ext", "**.ipynb_checkpoints", "auto_examples/**/*.ipynb"]
-templates_path: list[str] = []
+# _templates/autosummary/class.rst: the class pages of the API reference
+templates_path = ["_templates"]
 
 # -- MyST (the guide pages are Markdown) -----------------------------------------------------------
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
@@ -51,6 +53,11 @@ autodoc_preserve_defaults = True
 napoleon_google_docstring = False
 napoleon_numpy_docstring = True
 napoleon_use_rtype = False
+# a type such as {"shannon", "renyi"} becomes literals, "optional" stays prose
+napoleon_preprocess_types = True
+# types of an "Attributes" entry come from the docstring only, never from the class annotations
+# (RunConfig's annotations name its section classes, which the config reference documents instead)
+napoleon_attr_annotations = False
 
 # Broken cross-references are errors (with -W); names of other packages cannot resolve offline
 # (no intersphinx inventories), so only they are exempt.
@@ -59,6 +66,10 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(numpy|np|xarray|xr|matplotlib|mpl|scipy|numba|dask|distributed|netCDF4)(\..*)?"),
     (r"py:.*", r"(pathlib|os|collections|typing|concurrent|argparse|types|dataclasses)\..*"),
     (r"py:.*", r"(ndarray|array_like|array-like|Dataset|DataArray|Figure|Axes|Path|optional)"),
+    # the NumPy docstring vocabulary for a function argument (the builtin callable is no class)
+    (r"py:class", r"callable"),
+    # numpy.typing.ArrayLike, imported for type checkers only: the signatures hold the bare name
+    (r"py:class", r"ArrayLike"),
 ]
 
 # -- HTML -----------------------------------------------------------------------------------------
@@ -66,8 +77,26 @@ html_theme = "pydata_sphinx_theme"
 html_title = f"simsuite {release}"
 html_static_path: list[str] = []
 html_theme_options = {
+    # the project's name as the navbar's brand (there is no logo image)
+    "logo": {"text": f"simsuite {release}"},
+    # no icon links: the project has no public repository or site URL to point to
+    "icon_links": [],
+    "use_edit_page_button": False,
+    "navbar_align": "left",
+    "navbar_end": ["theme-switcher"],
+    # every top-level page in the navbar (getting started, guide, gallery, API, config, benchmarks,
+    # changelog) before a "More" menu would hide some
+    "header_links_before_dropdown": 7,
+    # left sidebar: the pages of the current section, two levels open (e.g. the API reference's
+    # modules, then their function pages)
+    "show_nav_level": 1,
+    "navigation_depth": 3,
+    "collapse_navigation": False,
     "navigation_with_keys": False,
+    # right sidebar: this page's headings
     "show_toc_level": 2,
     "secondary_sidebar_items": ["page-toc"],
+    "footer_start": ["copyright"],
+    "footer_end": ["sphinx-version"],
 }
 html_show_sourcelink = False

@@ -4,7 +4,7 @@ The run's own resolved config (the ``config_toml`` attribute every output carrie
 the file and how its grid was built; ``[diagnostics]`` keys in it, or overrides such as
 ``{"diagnostics.renyi_orders": "1, 2"}``, choose the orders and options. The model says which
 diagnostics apply (its ``diagnostics``) and what shape its state has (``state_sizes``): field
-models get the diagnostics of :mod:`simsuite.diagnostics.fields`, the Couzin model those of
+models get the diagnostics of ``simsuite.diagnostics.fields``, the Couzin model those of
 :mod:`simsuite.diagnostics.schooling` (the seven entropies, the Oceanic Schooling Index, the order index
 and nearest-neighbour statistics), all on the ``t`` dimension.
 
@@ -118,7 +118,7 @@ def _with_source(cfg: RunConfig, source: str) -> RunConfig:
 def diagnostics_for(
     ds: xr.Dataset, cfg: RunConfig | None = None, overrides: dict[str, Any] | None = None
 ) -> dict[str, xr.DataArray]:
-    """The diagnostics of the dataset's model, as DataArrays (see the module docstring)."""
+    """The diagnostics of the dataset's model, as DataArrays (see :mod:`simsuite.analyze`)."""
     source = ds.encoding.get("source", "<dataset>")
     cfg = cfg or _run_config(ds, source, overrides)
     if get_model(cfg.model.name).diagnostics == "schooling":
@@ -191,7 +191,7 @@ def analyze(
     overwrite: bool = False,
     overrides: dict[str, Any] | None = None,
 ) -> xr.Dataset:
-    """Compute the diagnostics of an output file and write them (see the module docstring).
+    """Compute the diagnostics of an output file and write them (see :mod:`simsuite.analyze`).
 
     Parameters
     ----------

@@ -139,7 +139,7 @@ def run(
     config
         A config from :func:`simsuite.load_config`, or the path of a TOML file.
     output
-        Output path overriding ``output.path`` ("" = keep in memory only).
+        Output path overriding ``output.path`` (``""`` = keep in memory only).
     progress
         Show a progress bar; default ``run.progress``.
     overrides
@@ -148,7 +148,7 @@ def run(
         Replace an existing file at the output path (refused otherwise).
     restart
         An incomplete output of this config to continue from its checkpoint (``output`` is then
-        ignored); see :mod:`simsuite.io.checkpoint`.
+        ignored); see ``simsuite.io.checkpoint``.
 
     Raises
     ------

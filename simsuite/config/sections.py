@@ -158,7 +158,32 @@ class DiagnosticsSection:
 
 @dataclass(frozen=True)
 class RunConfig:
-    """Sections shared by every model. Models extend it with their own sections."""
+    """Sections shared by every model. Models extend it with their own sections.
+
+    Made by :func:`simsuite.load_config` and frozen (change values with its ``overrides``); a
+    value is read as ``cfg.time.t_final``. Every key, with its default, unit and allowed range, is
+    listed in the config reference.
+
+    Attributes
+    ----------
+    model
+        The ``[model]`` section: ``name`` and ``label``.
+    time
+        The ``[time]`` section: ``t_final``, ``dt``, ``n_snapshots``.
+    integrator
+        The ``[integrator]`` section: ``method``, and ``rtol``, ``atol``, ``max_steps`` and
+        ``error_norm`` of the adaptive methods.
+    output
+        The ``[output]`` section: ``path``, ``compression``, ``save_every``, ``max_bytes``,
+        ``checkpoint_every``.
+    run
+        The ``[run]`` section: ``seed``, ``threads``, ``fft``, ``progress``, ``max_memory``.
+    diagnostics
+        The ``[diagnostics]`` section: whether the entropy diagnostics are computed when the run
+        ends (``enabled``), and their orders and options.
+    source : str
+        Where the config came from: the TOML file's path, or ``"<dict>"`` for a mapping.
+    """
 
     model: ModelSection = section(ModelSection)
     time: TimeSection = section(TimeSection)

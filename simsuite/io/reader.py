@@ -38,8 +38,8 @@ def file_status(path: str | Path) -> str | None:
 def open_output(path: str | Path) -> xr.Dataset:
     """Open a simsuite output file as an :class:`xarray.Dataset` (lazily, via the netCDF4 engine).
 
-    The public opener for users; the front end reads with :func:`read_output`, which loads the
-    file, closes it and turns every failure into a :class:`ConfigError`.
+    The public opener for users; the front end reads with ``read_output``, which loads the
+    file, closes it and turns every failure into a :class:`~simsuite.ConfigError`.
     """
     path = Path(path)
     if not path.exists():

@@ -68,7 +68,7 @@ def reproduce(
 
     Returns
     -------
-    Report
+    ~simsuite.papers.common.Report
         The numbers, as written to ``report.md`` and ``report.json``.
     """
     if workers < 1:

@@ -264,9 +264,11 @@ class Report:
         raise KeyError(f"{section}: {name}")
 
     def sections(self) -> list[str]:
+        """The section names, in the order their first row was added."""
         return list(dict.fromkeys(row.section for row in self.rows))
 
     def to_dict(self) -> dict[str, Any]:
+        """The report as plain JSON-ready data: paper, title, quick flag, notes, figures and rows."""
         return {
             "paper": self.paper,
             "title": self.title,
@@ -279,6 +281,7 @@ class Report:
         }
 
     def markdown(self) -> str:
+        """The text of ``report.md``: the title, the notes, one table per section, the figures."""
         lines = [f"# {self.title}", ""]
         if self.quick:
             lines += ["*Quick mode: reduced sizes; the numbers are not the paper's runs.*", ""]

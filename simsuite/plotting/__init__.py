@@ -58,6 +58,8 @@ class ModelFigures(Mapping):
 
 
 #: The standard figures of each model, by the name used in the file names.
+#:
+#: :meta hide-value:
 FIGURES: Mapping[str, dict[str, Callable[[xr.Dataset], Figure]]] = ModelFigures()
 
 
@@ -90,7 +92,7 @@ def save_figures(
     dpi: int = 150,
 ) -> list[Path]:
     """Write the standard figures as ``outdir/<stem>_<name>.png`` (and ``.pdf``); returns the
-    paths written. ``outdir`` is created if missing (:class:`~simsuite.config.ConfigError` when it
+    paths written. ``outdir`` is created if missing (:class:`~simsuite.ConfigError` when it
     cannot be written)."""
     outdir = Path(outdir)
     check_output_folder(outdir, ds.encoding.get("source", "<dataset>"), "--outdir")

@@ -63,9 +63,13 @@ def animate(
         Target file; its suffix is replaced by the format's.
     fmt
         ``"mp4"`` (needs ffmpeg) or ``"gif"``; default :func:`default_format`.
-    fps, max_frames, dpi
-        Frame rate, the most snapshots used (spread evenly, first and last kept), and resolution
-        (the frame is 6.4 × 4.8 inches, so dpi 100 gives 640 × 480 px; at most 1280 px wide).
+    fps
+        Frame rate.
+    max_frames
+        The most snapshots used (spread evenly, first and last kept).
+    dpi
+        Resolution (the frame is 6.4 × 4.8 inches, so dpi 100 gives 640 × 480 px; at most 1280 px
+        wide).
     progress
         Show a progress bar over the frames.
     """
@@ -93,6 +97,8 @@ def animate(
 
 #: What an animation draws, by the name a model gives in its ``animation``: ``scene(ds)`` returns
 #: the figure and ``update(k)``, which shows snapshot ``k``.
+#:
+#: :meta hide-value:
 SCENES: dict[str, Callable[[xr.Dataset], tuple[Figure, Callable[[int], list]]]] = {}
 
 
@@ -107,7 +113,7 @@ def scene(name: str) -> Callable:
 
 
 def scene_of(model: str, source: str = "<dataset>") -> Callable:
-    """The scene the model ``model`` declares (its ``animation``), or :class:`ConfigError` when it
+    """The scene the model ``model`` declares (its ``animation``), or :class:`~simsuite.ConfigError` when it
     declares none."""
     name = get_model(model).animation
     if name not in SCENES:

@@ -24,7 +24,7 @@ except ModuleNotFoundError:  # Python 3.10
 
 
 def load_output(path: str | Path) -> xr.Dataset:
-    """Read a simsuite output into memory, or raise :class:`ConfigError` saying what is wrong.
+    """Read a simsuite output into memory, or raise :class:`~simsuite.ConfigError` saying what is wrong.
 
     The file must be readable NetCDF and either a sweep summary or a run output: with the ``model``
     attribute of a known model, that model's state variables and at least one snapshot. A file
@@ -79,7 +79,7 @@ SWEEP = "sweep"
 
 def check_dataset(ds: xr.Dataset, source: str = "<dataset>") -> str:
     """The dataset's model name (:data:`SWEEP` for a sweep summary), after checking it can be
-    plotted (else :class:`ConfigError`): the model's state variables present, at least one
+    plotted (else :class:`~simsuite.ConfigError`): the model's state variables present, at least one
     snapshot, and every state value finite."""
     if "sweep_toml" in ds.attrs:
         return SWEEP

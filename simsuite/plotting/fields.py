@@ -40,11 +40,13 @@ DRIFT_FLOOR = 1e-17
 
 
 def is_complex(ds: xr.Dataset) -> bool:
+    """Whether the dataset holds a complex field ψ (the NLSE, stored as ``psi_real`` and
+    ``psi_imag``) rather than a real one (Klein–Gordon φ)."""
     return "psi_real" in ds.variables
 
 
 def profile(ds: xr.Dataset) -> xr.DataArray:
-    """The real profile (t, x) the figures show: |ψ| for the NLSE, φ for Klein–Gordon."""
+    r"""The real profile (t, x) the figures show: :math:`|\psi|` for the NLSE, φ for Klein–Gordon."""
     if is_complex(ds):
         values = np.hypot(ds["psi_real"], ds["psi_imag"])
         return values.assign_attrs(long_name="|ψ|", units="1")
@@ -124,11 +126,13 @@ def _palette(count: int) -> list:
 
 @standard_figure("invariants")
 def invariant_drift(ds: xr.Dataset) -> Figure:
-    """|I − I0| / s of every invariant I against t, on a log scale: ``<name>_rel_error``, the
-    drift relative to the invariant's natural scale s (its attribute ``natural_scale``: E_s for
-    the Klein–Gordon energy and momentum, a charge unit for the topological charge, N, √(NK) and
-    ½K + ½|g|∫|ψ|⁴ for the NLSE). Drawn from the second snapshot; values below
-    :data:`DRIFT_FLOOR` are drawn at the floor."""
+    r""":math:`|I - I_0| / s` of every invariant I against t, on a log scale.
+
+    ``<name>_rel_error`` is the drift relative to the invariant's natural scale s (its attribute
+    ``natural_scale``: E_s for the Klein–Gordon energy and momentum, a charge unit for the
+    topological charge, N, √(NK) and :math:`\tfrac12 K + \tfrac12 |g| \int |\psi|^4 \, dx` for the
+    NLSE). Drawn from the second snapshot; values below ``DRIFT_FLOOR`` (1e-17) are drawn at the
+    floor."""
     names = [name for name in ds.data_vars if str(name).endswith("_rel_error")]
     figure = new_figure(7.0, 4.0)
     ax = figure.add_subplot()
@@ -156,8 +160,9 @@ def _drift_label(drift: xr.DataArray) -> str:
 
 @standard_figure("spectrum")
 def spectrum(ds: xr.Dataset) -> Figure:
-    """log₁₀ of the Fourier amplitude |f̂(k, t)| / n over (k, t); the colour range spans 15 decades
-    below the largest amplitude (round-off lies below that)."""
+    r""":math:`\log_{10}` of the Fourier amplitude :math:`|\hat f(k, t)| / n` over (k, t).
+
+    The colour range spans 15 decades below the largest amplitude (round-off lies below that)."""
     field = _field(ds)
     x = ds["x"].values
     n = field.shape[-1]
@@ -223,18 +228,27 @@ def _probe_trajectory(ds: xr.Dataset, x: float | None) -> tuple[np.ndarray, np.n
 
 
 def has_entropies(ds: xr.Dataset) -> bool:
+    """Whether the dataset holds the entropy diagnostics (those of ``simsuite analyze``), so that
+    :func:`entropy_timeseries` applies."""
     return "shannon_entropy" in ds.variables
 
 
 @standard_figure("field_entropy", file_name="entropy", applies=has_entropies)
 def entropy_timeseries(ds: xr.Dataset) -> Figure:
-    """The per-snapshot entropies of :func:`simsuite.diagnostics.fields.field_diagnostics`, one
-    axes per family, each scaled to its own data, t shared: the differential Shannon entropy of
-    |f|²; the Shannon entropy of the energy density (Klein–Gordon kinks); the Rényi entropies
-    H_α and the Tsallis entropies S_q, each order drawn as its change since t = 0 (its initial
-    value in the legend: orders differ by far more in level — S_0.5 ≈ 18 against S_2 ≈ 1 for a
-    φ⁴ pair — than in time); the normalised spectral and permutation entropies on [0, 1]. Raises
-    ``ValueError`` when the dataset holds none (run ``simsuite analyze`` first)."""
+    r"""The per-snapshot entropies of ``simsuite.diagnostics.fields.field_diagnostics``, one axes per
+    family.
+
+    Each axes is scaled to its own data, t shared: the differential Shannon entropy of
+    :math:`|f|^2`; the Shannon entropy of the energy density (Klein–Gordon kinks); the Rényi
+    entropies :math:`H_\alpha` and the Tsallis entropies :math:`S_q`, each order drawn as its change
+    since t = 0 (its initial value in the legend: orders differ by far more in level —
+    :math:`S_{0.5} \approx 18` against :math:`S_2 \approx 1` for a φ⁴ pair — than in time); the
+    normalised spectral and permutation entropies on [0, 1].
+
+    Raises
+    ------
+    ValueError
+        When the dataset holds none (run ``simsuite analyze`` first)."""
     if not has_entropies(ds):
         raise ValueError("the dataset holds no entropy diagnostics; run `simsuite analyze` first")
     panels = [p for p in _ENTROPY_PANELS if any(name in ds.variables for name in p[0])]

@@ -25,7 +25,7 @@ class StandardFigure:
     Attributes
     ----------
     name : str
-        The name models list (unique in :data:`REGISTRY`).
+        The name models list (unique in ``REGISTRY``).
     draw : callable
         ``draw(ds) -> Figure``.
     file_name : str

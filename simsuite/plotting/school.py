@@ -41,25 +41,28 @@ def unit_headings(velocity: np.ndarray) -> np.ndarray:
 
 
 def plane_basis(normal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Orthonormal basis (e₁, e₂) of the plane normal to ``normal``, with e₁ × e₂ = n̂.
+    r"""Orthonormal basis (e₁, e₂) of the plane normal to ``normal``, with e₁ × e₂ = n̂.
 
     Uses the branchless construction of Duff et al., "Building an orthonormal basis, revisited",
-    JCGT 6(1), 2017: with s = sign(n_z) (+1 at n_z = 0), a = −1/(s + n_z) and b = n_x n_y a,
+    JCGT 6(1), 2017: with :math:`s = \operatorname{sign}(n_z)` (+1 at :math:`n_z = 0`),
+    :math:`a = -1/(s + n_z)` and :math:`b = n_x n_y a`,
 
-        e₁ = (1 + s n_x² a, s b, −s n_x),   e₂ = (b, s + n_y² a, −n_y).
+    .. math::
+
+        e_1 = (1 + s n_x^2 a, \; s b, \; -s n_x), \qquad e_2 = (b, \; s + n_y^2 a, \; -n_y).
 
     The denominator s + n_z is at least 1, so the basis is accurate to round-off for every
     direction (no special case near the poles).
 
     Parameters
     ----------
-    normal : array of shape (3,)
-        Any non-zero vector; it is normalised first.
+    normal : ndarray
+        Any non-zero vector, shape (3,); it is normalised first.
 
     Returns
     -------
-    e1, e2 : arrays of shape (3,)
-        Unit vectors orthogonal to each other and to ``normal``.
+    e1, e2 : ndarray
+        Unit vectors of shape (3,), orthogonal to each other and to ``normal``.
     """
     n = np.asarray(normal, dtype=float)
     length = float(np.linalg.norm(n))
@@ -77,28 +80,30 @@ def plane_basis(normal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def projection_axis(
     relative: np.ndarray, heading: np.ndarray
 ) -> tuple[np.ndarray, str, float, float]:
-    """The axis that shows a school's state, with its polarization P and rotation M.
+    r"""The axis that shows a school's state, with its polarization P and rotation M.
 
-    For a milling group (M > P) the angular momentum L = Σ (r_i − c) × v̂_i: seen along L the
-    mill is a ring around an empty core. For a parallel group (P ≥ M) the mean heading Σ v̂_i / N
-    (drawn in the panel's plane, :func:`panel_basis`). A zero vector (a degenerate snapshot)
-    falls back to the z axis.
+    For a milling group (M > P) the angular momentum :math:`L = \sum_i (r_i - c) \times \hat v_i`:
+    seen along L the mill is a ring around an empty core. For a parallel group (P ≥ M) the mean
+    heading :math:`\sum_i \hat v_i / N` (drawn in the panel's plane, :func:`panel_basis`). A zero
+    vector (a degenerate snapshot) falls back to the z axis.
 
     Parameters
     ----------
-    relative : array (N, 3)
-        Positions relative to the centroid, r_i − c (minimum image in a periodic box).
-    heading : array (N, 3)
-        Unit headings v̂_i.
+    relative : ndarray
+        Positions relative to the centroid, :math:`r_i - c` (minimum image in a periodic box),
+        shape (N, 3).
+    heading : ndarray
+        Unit headings :math:`\hat v_i`, shape (N, 3).
 
     Returns
     -------
-    axis : array (3,)
-        L / |L| or the normalised mean heading.
+    axis : ndarray
+        :math:`L / |L|` or the normalised mean heading, shape (3,).
     name : str
         ``"angular momentum L"`` or ``"mean heading"``.
     P, M : float
-        Polarization |Σ v̂_i| / N and rotation |Σ r̂_ic × v̂_i| / N.
+        Polarization :math:`|\sum_i \hat v_i| / N` and rotation
+        :math:`|\sum_i \hat r_{ic} \times \hat v_i| / N`.
     """
     p = polarization(heading)
     norm = np.linalg.norm(relative, axis=1, keepdims=True)
@@ -235,7 +240,8 @@ def _cube(ax, position: np.ndarray, box: float | None) -> None:
 
 @standard_figure("order_parameters")
 def order_parameters(ds: xr.Dataset, ax: Axes | None = None) -> Figure:
-    """Polarization P = |Σ v̂_i|/N and rotation M = |Σ r̂_ic × v̂_i|/N against t (and the order
+    r"""Polarization :math:`P = |\sum_i \hat v_i| / N` and rotation
+    :math:`M = |\sum_i \hat r_{ic} \times \hat v_i| / N` against t (and the order
     index max(P, M) when the dataset holds it); drawn into ``ax`` or a new figure."""
     t = ds["t"].values
     if ax is None:
@@ -309,6 +315,7 @@ def nearest_neighbour_histogram(ds: xr.Dataset, time: float | None = None) -> Fi
 
 
 def has_entropies(ds: xr.Dataset) -> bool:
+    """Whether the dataset holds the seven schooling entropies and the OSI."""
     return all(name in ds.variables for name in (*ENTROPIES, "oceanic_schooling_index"))
 
 

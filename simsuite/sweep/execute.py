@@ -231,7 +231,8 @@ def sweep(
     Parameters
     ----------
     source
-        Path of a sweep TOML file, or the parsed mapping (see :mod:`simsuite.sweep`).
+        Path of a sweep TOML file, or the parsed mapping (the format: the docstring of the
+        ``simsuite.sweep`` package, and the user guide's page on sweeps).
     client
         A ``dask.distributed.Client`` to use (kept open). Default: connect to ``scheduler``, or start
         a ``LocalCluster`` of ``workers`` single-threaded processes, closed at the end.

@@ -1,18 +1,20 @@
-"""Entropy diagnostics: probability makers and the functionals that apply to them.
+r"""Entropy diagnostics: probability makers and the functionals that apply to them.
 
 One probability layer, many functionals (the design of ComplexityMeasures.jl [HD23]_). A *probability
 maker* turns data into a probability vector along an axis,
 
 * :func:`histogram` — bin counts / total count (empty bins kept as zeros),
-* :func:`field_density` — p_j = |f_j|² Δx_j / Σ_k |f_k|² Δx_k for a field on a grid,
-* :func:`power_spectrum` — the normalised power spectrum |f̂_k|² / Σ|f̂|²,
+* :func:`field_density` — :math:`p_j = |f_j|^2 \Delta x_j / \sum_k |f_k|^2 \Delta x_k` for a field
+  on a grid,
+* :func:`power_spectrum` — the normalised power spectrum :math:`|\hat f_k|^2 / \sum_k |\hat f_k|^2`,
 * :func:`ordinal_patterns` — Bandt–Pompe ordinal-pattern frequencies [BP02]_,
 
 and a *functional* maps probability vectors to numbers:
 
-* :func:`shannon` H = −Σ p ln p [Sha48]_, :func:`renyi` H_α = ln(Σ p^α)/(1 − α) [Ren61]_,
-  :func:`tsallis` S_q = (1 − Σ p^q)/(q − 1) [Tsa88]_,
-* :func:`statistical_complexity` C = Q_J·H [LRM04]_ [RLM07]_, with the bounding curves of the
+* :func:`shannon` :math:`H = -\sum p \ln p` [Sha48]_,
+  :func:`renyi` :math:`H_\alpha = \ln(\sum p^\alpha)/(1 - \alpha)` [Ren61]_,
+  :func:`tsallis` :math:`S_q = (1 - \sum p^q)/(q - 1)` [Tsa88]_,
+* :func:`statistical_complexity` :math:`C = Q_J \cdot H` [LRM04]_ [RLM07]_, with the bounding curves of the
   complexity–entropy plane from :func:`complexity_entropy_curves` [MPR06]_.
 
 Composites: :func:`permutation_entropy`, :func:`spectral_entropy` [PP79]_, :func:`field_entropy` (the
@@ -22,8 +24,8 @@ Modules
 -------
 Everything public is importable from this package; the modules, in the order they import each other:
 
-* :mod:`~simsuite.diagnostics.entropy.arrays` — axis, xarray and NaN-warning plumbing,
-* :mod:`~simsuite.diagnostics.entropy.row_functionals` — the functionals on rows of probabilities
+* ``arrays`` — axis, xarray and NaN-warning plumbing,
+* ``row_functionals`` — the functionals on rows of probabilities
   (natural log), shared by everything below,
 * :mod:`~simsuite.diagnostics.entropy.probabilities` — the probability makers,
 * :mod:`~simsuite.diagnostics.entropy.functionals` — Shannon, Rényi, Tsallis and the differential
@@ -49,7 +51,7 @@ Conventions
 
 References
 ----------
-.. [Sha48] C. E. Shannon, "A mathematical theory of communication", Bell Syst. Tech. J. 27, 379 (1948).
+.. [Sha48] C\. E. Shannon, "A mathematical theory of communication", Bell Syst. Tech. J. 27, 379 (1948).
 .. [Ren61] A. Rényi, "On measures of entropy and information", Proc. 4th Berkeley Symp. Math. Stat.
    Prob. 1, 547 (1961).
 .. [Tsa88] C. Tsallis, "Possible generalization of Boltzmann–Gibbs statistics", J. Stat. Phys. 52, 479
@@ -66,8 +68,8 @@ References
    entropy and sample entropy", Am. J. Physiol. Heart Circ. Physiol. 278, H2039 (2000).
 .. [PP79] G. E. Powell and I. C. Percival, "A spectral entropy method for distinguishing regular and
    irregular motion of Hamiltonian systems", J. Phys. A 12, 2053 (1979).
-.. [CT06] T. M. Cover and J. A. Thomas, *Elements of Information Theory*, 2nd ed., Wiley (2006), §8.3.
-.. [HD23] K. A. Haaga and G. Datseris, ComplexityMeasures.jl (2023), https://juliadynamics.github.io.
+.. [CT06] T\. M. Cover and J. A. Thomas, *Elements of Information Theory*, 2nd ed., Wiley (2006), §8.3.
+.. [HD23] K\. A. Haaga and G. Datseris, ComplexityMeasures.jl (2023), https://juliadynamics.github.io.
 """
 
 from simsuite.diagnostics.entropy.complexity import (

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     import xarray as xr
     from numpy.typing import ArrayLike
 
+    #: What every entropy function returns: a float for a 1-D input, an ndarray over the other
+    #: axes for an N-D input, and a DataArray (coordinates kept) when a DataArray was passed.
     Result = np.ndarray | float | xr.DataArray
 
 # ``new_dim`` of :func:`xarray_aware` for a function whose output has its input's shape

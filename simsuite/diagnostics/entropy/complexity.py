@@ -1,6 +1,6 @@
-"""Jensen–Shannon statistical complexity and the complexity–entropy plane.
+r"""Jensen–Shannon statistical complexity and the complexity–entropy plane.
 
-* :func:`statistical_complexity` C = Q_J·H [LRM04]_ [RLM07]_ of a probability vector,
+* :func:`statistical_complexity` :math:`C = Q_J \cdot H` [LRM04]_ [RLM07]_ of a probability vector,
 * :func:`complexity_entropy_curves` — the minimum and maximum C at each normalised entropy H over K
   states, which bound the complexity–entropy plane [MPR06]_.
 """
@@ -31,13 +31,20 @@ def _js_max(n_states: int) -> float:
 
 @xarray_aware()
 def statistical_complexity(p: ArrayLike, axis: int = -1) -> Result:
-    """Jensen–Shannon statistical complexity C = Q_J[p, u] · H_S[p] [LRM04]_ [RLM07]_.
+    r"""Jensen–Shannon statistical complexity :math:`C = Q_J[p, u] \cdot H_S[p]` [LRM04]_ [RLM07]_.
 
-    H_S = S[p]/ln K is the normalised Shannon entropy, u the uniform distribution on the K states, and
-    Q_J = Q_0 · JS(p, u) the disequilibrium, JS(p, u) = S[(p + u)/2] − S[p]/2 − S[u]/2 the
-    Jensen–Shannon divergence and Q_0 = −2 / [(K + 1)/K ln(K + 1) − 2 ln(2K) + ln K] the normaliser
-    that makes max Q_J = 1 (reached by a delta distribution). C = 0 for a delta (H_S = 0) and for the
-    uniform distribution (Q_J = 0); in between it lies between the curves of
+    :math:`H_S = S[p] / \ln K` is the normalised Shannon entropy, u the uniform distribution on the
+    K states, and :math:`Q_J = Q_0 \cdot \mathrm{JS}(p, u)` the disequilibrium, with the
+    Jensen–Shannon divergence and the normaliser
+
+    .. math::
+
+        \mathrm{JS}(p, u) = S[(p + u)/2] - S[p]/2 - S[u]/2, \qquad
+        Q_0 = \frac{-2}{\frac{K + 1}{K} \ln(K + 1) - 2 \ln(2K) + \ln K},
+
+    which makes :math:`\max Q_J = 1` (reached by a delta distribution). C = 0 for a delta
+    (:math:`H_S = 0`) and for the uniform distribution (:math:`Q_J = 0`); in between it lies between
+    the curves of
     :func:`complexity_entropy_curves`. With :func:`ordinal_patterns` this is the complexity–entropy
     causality plane of Rosso et al.
 
@@ -89,14 +96,14 @@ def _plane_point(
 def complexity_entropy_curves(
     n_states: int, n_points: int = 1000
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """Minimum and maximum statistical complexity C as functions of H_S over K states [MPR06]_.
+    r"""Minimum and maximum statistical complexity C as functions of :math:`H_S` over K states [MPR06]_.
 
-    * Minimum: p = (p_max, (1 − p_max)/(K − 1), …), 1/K ≤ p_max ≤ 1.
-    * Maximum: the union over n = 0 … K − 2 of the families with n zero states, one state p and K − n − 1
-      states (1 − p)/(K − n − 1), 0 ≤ p ≤ 1/(K − n); family n covers ln(K − n − 1)/ln K ≤ H_S ≤
-      ln(K − n)/ln K.
+    * Minimum: :math:`p = (p_{\max}, (1 - p_{\max})/(K - 1), \dots)`, :math:`1/K \le p_{\max} \le 1`.
+    * Maximum: the union over n = 0 … K − 2 of the families with n zero states, one state p and
+      K − n − 1 states :math:`(1 - p)/(K - n - 1)`, :math:`0 \le p \le 1/(K - n)`; family n covers
+      :math:`\ln(K - n - 1)/\ln K \le H_S \le \ln(K - n)/\ln K`.
 
-    Every distribution on K states lies between the two curves in the (H_S, C) plane of
+    Every distribution on K states lies between the two curves in the :math:`(H_S, C)` plane of
     :func:`statistical_complexity`. Both curves run from (0, 0) to (1, 0).
 
     Parameters
@@ -105,7 +112,7 @@ def complexity_entropy_curves(
         K ≥ 2 (d! for permutation entropy of order d).
     n_points : int
         Points on the minimum curve; the maximum curve gets about as many, shared among its K − 1
-        families in proportion to the H_S interval each covers (at least 2 per family, so about
+        families in proportion to the :math:`H_S` interval each covers (at least 2 per family, so about
         ``n_points + 2K`` in all for large K).
 
     Returns

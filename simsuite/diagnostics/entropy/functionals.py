@@ -1,10 +1,13 @@
-"""Entropy functionals of a probability vector, and the differential entropies of a field.
+r"""Entropy functionals of a probability vector, and the differential entropies of a field.
 
-* :func:`shannon` H = −Σ p ln p [Sha48]_, :func:`renyi` H_α = ln(Σ p^α)/(1 − α) [Ren61]_,
-  :func:`tsallis` S_q = (1 − Σ p^q)/(q − 1) [Tsa88]_, on probabilities (or counts) along an axis;
-* :func:`field_entropy` — their differential (continuous) forms for the density ρ = |f|²/∫|f|² dx of
-  a field on a grid, which do not depend on the resolution [CT06]_; :func:`field_entropies` — all of
-  them at once, from one density and one logarithm.
+* :func:`shannon` :math:`H = -\sum p \ln p` [Sha48]_,
+  :func:`renyi` :math:`H_\alpha = \ln(\sum p^\alpha)/(1 - \alpha)` [Ren61]_,
+  :func:`tsallis` :math:`S_q = (1 - \sum p^q)/(q - 1)` [Tsa88]_, on probabilities (or counts) along
+  an axis;
+* :func:`field_entropy` — their differential (continuous) forms for the density
+  :math:`\rho = |f|^2 / \int |f|^2 \, dx` of a field on a grid, which do not depend on the
+  resolution [CT06]_; :func:`field_entropies` — all of them at once, from one density and one
+  logarithm.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ if TYPE_CHECKING:
 
 @xarray_aware()
 def shannon(p: ArrayLike, base: float = math.e, normalized: bool = False, axis: int = -1) -> Result:
-    """Shannon entropy H = −Σ_i p_i log_b p_i [Sha48]_ (0 log 0 = 0).
+    r"""Shannon entropy :math:`H = -\sum_i p_i \log_b p_i` [Sha48]_ (:math:`0 \log 0 = 0`).
 
     Parameters
     ----------
@@ -67,11 +70,12 @@ def shannon(p: ArrayLike, base: float = math.e, normalized: bool = False, axis: 
 def renyi(
     p: ArrayLike, alpha: float, base: float = math.e, normalized: bool = False, axis: int = -1
 ) -> Result:
-    """Rényi entropy H_α = log_b(Σ_i p_i^α) / (1 − α), α ≥ 0 [Ren61]_.
+    r"""Rényi entropy :math:`H_\alpha = \log_b(\sum_i p_i^\alpha) / (1 - \alpha)`, α ≥ 0 [Ren61]_.
 
-    Limits: α = 0 gives the Hartley entropy log_b(#{i : p_i > 0}), α = 1 the Shannon entropy, α = ∞ the
-    min-entropy −log_b max_i p_i. Near α = 1 it is evaluated as log1p(Σ p (p^(α−1) − 1))/(1 − α), which
-    has no cancellation, so α = 1 ± 1e-7 agrees with Shannon to rounding.
+    Limits: α = 0 gives the Hartley entropy :math:`\log_b \#\{i : p_i > 0\}`, α = 1 the Shannon
+    entropy, α = ∞ the min-entropy :math:`-\log_b \max_i p_i`. Near α = 1 it is evaluated as
+    :math:`\operatorname{log1p}(\sum p \, (p^{\alpha - 1} - 1)) / (1 - \alpha)`, which has no
+    cancellation, so α = 1 ± 1e-7 agrees with Shannon to rounding.
 
     Parameters
     ----------
@@ -107,9 +111,11 @@ def renyi(
 
 @xarray_aware()
 def tsallis(p: ArrayLike, q: float, normalized: bool = False, axis: int = -1) -> Result:
-    """Tsallis entropy S_q = (1 − Σ_i p_i^q) / (q − 1) [Tsa88]_; S_1 = −Σ p ln p (natural log).
+    r"""Tsallis entropy :math:`S_q = (1 - \sum_i p_i^q) / (q - 1)` [Tsa88]_; :math:`S_1 = -\sum p \ln p`
+    (natural log).
 
-    Evaluated as −Σ p (p^(q−1) − 1)/(q − 1) with ``expm1``, exact as q → 1. There is no log base.
+    Evaluated as :math:`-\sum p \, (p^{q - 1} - 1) / (q - 1)` with ``expm1``, exact as q → 1. There
+    is no log base.
 
     Parameters
     ----------
@@ -118,8 +124,9 @@ def tsallis(p: ArrayLike, q: float, normalized: bool = False, axis: int = -1) ->
     q : float
         Entropic index (finite).
     normalized : bool
-        Divide by the maximum over K states, (1 − K^(1−q))/(q − 1) (ln K at q = 1), reached by the
-        uniform distribution for q ≥ 0 (S_q is concave there); ``ValueError`` for q < 0.
+        Divide by the maximum over K states, :math:`(1 - K^{1 - q}) / (q - 1)` (ln K at q = 1),
+        reached by the uniform distribution for q ≥ 0 (:math:`S_q` is concave there); ``ValueError``
+        for q < 0.
     axis : int
         Axis of the states.
     dim : str, optional
@@ -154,17 +161,25 @@ def field_entropy(
     base: float = math.e,
     axis: int = -1,
 ) -> Result:
-    """Differential (continuous) entropy of the density ρ = |f|²/∫|f|² dx of a field on a grid.
+    r"""Differential (continuous) entropy of the density :math:`\rho = |f|^2 / \int |f|^2 \, dx` of a
+    field on a grid.
 
-    With p_j = ρ_j Δx_j (:func:`field_density`) and the quadrature ∫ g dx ≈ Σ_j g_j Δx_j:
+    With :math:`p_j = \rho_j \Delta x_j` (:func:`field_density`) and the quadrature
+    :math:`\int g \, dx \approx \sum_j g_j \Delta x_j`:
 
-    * Shannon:  h = −∫ ρ ln ρ dx ≈ −Σ_j p_j ln(p_j/Δx_j)        (= H[p] + ln Δx on a uniform grid),
-    * Rényi:    h_α = ln(∫ ρ^α dx)/(1 − α) ≈ ln(Σ_j p_j (p_j/Δx_j)^(α−1))/(1 − α)   (= H_α[p] + ln Δx),
-      with h_0 = ln |supp ρ| and h_∞ = −ln max ρ,
-    * Tsallis:  s_q = (1 − ∫ ρ^q dx)/(q − 1) ≈ (1 − Σ_j p_j (p_j/Δx_j)^(q−1))/(q − 1), the continuous
-      Tsallis entropy (not additive in Δx: it equals (1 − Δx^(1−q) Σ p^q)/(q − 1); s_1 = h).
+    * Shannon: :math:`h = -\int \rho \ln \rho \, dx \approx -\sum_j p_j \ln(p_j / \Delta x_j)`
+      (:math:`= H[p] + \ln \Delta x` on a uniform grid),
+    * Rényi: :math:`h_\alpha = \ln(\int \rho^\alpha dx)/(1 - \alpha)
+      \approx \ln(\sum_j p_j (p_j / \Delta x_j)^{\alpha - 1})/(1 - \alpha)`
+      (:math:`= H_\alpha[p] + \ln \Delta x`), with :math:`h_0 = \ln |\operatorname{supp} \rho|` and
+      :math:`h_\infty = -\ln \max \rho`,
+    * Tsallis: :math:`s_q = (1 - \int \rho^q dx)/(q - 1)
+      \approx (1 - \sum_j p_j (p_j / \Delta x_j)^{q - 1})/(q - 1)`, the continuous
+      Tsallis entropy (not additive in Δx: it equals
+      :math:`(1 - \Delta x^{1 - q} \sum p^q)/(q - 1)`; :math:`s_1 = h`).
 
-    Why not the discrete entropy of p_j? For a smooth field H[p] = h − ln Δx + o(1) [CT06]_ (Thm 8.3.1):
+    Why not the discrete entropy of :math:`p_j`? For a smooth field
+    :math:`H[p] = h - \ln \Delta x + o(1)` [CT06]_ (Thm 8.3.1):
     it grows by ln 4 when the resolution is quadrupled, so it measures the grid as much as the field.
     The quantities above converge to the field's own value (spectrally fast for smooth fields on a
     periodic grid, where the sum is the trapezoidal rule), e.g. h = 2 − ln(2η) for the NLSE soliton

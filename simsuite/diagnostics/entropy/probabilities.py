@@ -1,8 +1,9 @@
-"""Probability makers: data → a probability vector along an axis.
+r"""Probability makers: data → a probability vector along an axis.
 
 * :func:`histogram` — bin counts / total count (empty bins kept as zeros),
-* :func:`field_density` — p_j = |f_j|² Δx_j / Σ_k |f_k|² Δx_k for a field on a grid,
-* :func:`power_spectrum` — the normalised power spectrum |f̂_k|² / Σ|f̂|²,
+* :func:`field_density` — :math:`p_j = |f_j|^2 \Delta x_j / \sum_k |f_k|^2 \Delta x_k` for a field
+  on a grid,
+* :func:`power_spectrum` — the normalised power spectrum :math:`|\hat f_k|^2 / \sum_k |\hat f_k|^2`,
 * :func:`ordinal_patterns` — Bandt–Pompe ordinal-pattern frequencies [BP02]_.
 
 Each has a row-level form (:func:`field_rows`, :func:`power_rows`, :func:`ordinal_rows`) that the
@@ -41,10 +42,10 @@ def histogram(
     range: tuple[float, float] | None = None,
     axis: int = -1,
 ) -> Result:
-    """Histogram probabilities p_b = n_b / Σ n along ``axis`` (the states are the bins).
+    r"""Histogram probabilities :math:`p_b = n_b / \sum n` along ``axis`` (the states are the bins).
 
     Bins follow :func:`numpy.histogram`: ``bins`` equal-width bins on ``range`` (half-open
-    [e_b, e_{b+1}) except the last, which is closed), or explicit non-decreasing edges. Empty bins are
+    :math:`[e_b, e_{b+1})` except the last, which is closed), or explicit non-decreasing edges. Empty bins are
     kept as zeros, so K = number of bins. Values outside the range and non-finite values are not
     counted; the probabilities are fractions of the counted values.
 
@@ -54,7 +55,7 @@ def histogram(
         Samples; each series along ``axis`` is binned separately.
     bins : int or array_like
         Number of equal-width bins, or the bin edges (shared by all series).
-    range : (float, float), optional
+    range : tuple of float, optional
         Range of the equal-width bins. Default: each series' own finite min and max (as numpy; a
         zero-width range is widened by ±0.5). Pass it to compare snapshots on a common grid.
     axis : int
@@ -121,19 +122,20 @@ def cell_widths(dx: float | ArrayLike | None, n: int) -> float | np.ndarray:
 
 
 def field_rows(rows: np.ndarray, widths: float | np.ndarray, what: str) -> np.ndarray:
-    """Rows of field values → p_j = |f_j|² Δx_j / Σ_k |f_k|² Δx_k (see :func:`field_density`)."""
+    r"""Rows of field values → :math:`p_j = |f_j|^2 \Delta x_j / \sum_k |f_k|^2 \Delta x_k`
+    (see :func:`field_density`)."""
     power = rows.real**2 + rows.imag**2 if np.iscomplexobj(rows) else rows.astype(float) ** 2
     return normalise_rows(power * widths, what)
 
 
 @xarray_aware(new_dim=KEEP_DIMS)
 def field_density(field: ArrayLike, dx: float | ArrayLike | None = None, axis: int = -1) -> Result:
-    """Spatial probabilities of a field, p_j = |f_j|² Δx_j / Σ_k |f_k|² Δx_k.
+    r"""Spatial probabilities of a field, :math:`p_j = |f_j|^2 \Delta x_j / \sum_k |f_k|^2 \Delta x_k`.
 
     A proper discrete distribution (Σ p = 1, 0 ≤ p ≤ 1): the mass fraction in cell j of the density
-    ρ = |f|²/∫|f|² (|ψ|² for the NLSE, φ² for Klein–Gordon). On a uniform grid Δx cancels. Its Shannon
-    entropy grows like ln N with resolution; see :func:`field_entropy` for the resolution-independent
-    quantity.
+    :math:`\rho = |f|^2 / \int |f|^2 \, dx` (:math:`|\psi|^2` for the NLSE, φ² for Klein–Gordon). On
+    a uniform grid Δx cancels. Its Shannon entropy grows like ln N with resolution; see
+    :func:`field_entropy` for the resolution-independent quantity.
 
     Parameters
     ----------
@@ -177,7 +179,8 @@ def power_rows(rows: np.ndarray, onesided: bool | None, what: str) -> np.ndarray
 
 @xarray_aware(new_dim="mode")
 def power_spectrum(field: ArrayLike, axis: int = -1, *, onesided: bool | None = None) -> Result:
-    """Normalised power spectrum P_k = |f̂_k|² / Σ_k' |f̂_k'|², f̂ = ``scipy.fft.fft(f)``.
+    r"""Normalised power spectrum :math:`P_k = |\hat f_k|^2 / \sum_{k'} |\hat f_{k'}|^2`,
+    f̂ = ``scipy.fft.fft(f)``.
 
     Parameters
     ----------
@@ -187,8 +190,9 @@ def power_spectrum(field: ArrayLike, axis: int = -1, *, onesided: bool | None = 
         Axis to transform.
     onesided : bool, optional
         Default: True for real input, False for complex input. One-sided: the n//2 + 1 modes
-        k = 0 … ⌊n/2⌋ (``scipy.fft.rfft`` order) with the power of ±k added (|f̂_{−k}| = |f̂_k| for a real
-        field), i.e. the distribution of power over |k|. Two-sided: all n modes in ``scipy.fft.fft``
+        k = 0 … ⌊n/2⌋ (``scipy.fft.rfft`` order) with the power of ±k added
+        (:math:`|\hat f_{-k}| = |\hat f_k|` for a real field), i.e. the distribution of power over
+        :math:`|k|`. Two-sided: all n modes in ``scipy.fft.fft``
         order (0, 1, …, −1), as needed for complex fields where ±k differ.
     dim : str, optional
         Dimension name instead of ``axis`` for a DataArray (new dimension ``mode``).
@@ -255,11 +259,12 @@ def ordinal_rows(rows: np.ndarray, order: int, delay: int, what: str) -> np.ndar
 
 @xarray_aware(new_dim="pattern")
 def ordinal_patterns(series: ArrayLike, order: int = 3, delay: int = 1, axis: int = -1) -> Result:
-    """Relative frequencies of the order! ordinal patterns of a series (Bandt & Pompe [BP02]_).
+    r"""Relative frequencies of the order! ordinal patterns of a series (Bandt & Pompe [BP02]_).
 
-    Each window (x_t, x_{t+τ}, …, x_{t+(d−1)τ}), t = 0 … n − 1 − (d − 1)τ, is mapped to the permutation π
-    that sorts it, x_{t+π_0 τ} ≤ x_{t+π_1 τ} ≤ … (a stable argsort: tied values keep their time
-    order, so a constant series has the single pattern (0, 1, …, d − 1)). Pattern k is the k-th
+    Each window :math:`(x_t, x_{t+\tau}, \dots, x_{t+(d-1)\tau})`, t = 0 … n − 1 − (d − 1)τ, is
+    mapped to the permutation π that sorts it,
+    :math:`x_{t+\pi_0 \tau} \le x_{t+\pi_1 \tau} \le \dots` (a stable argsort: tied values keep
+    their time order, so a constant series has the single pattern (0, 1, …, d − 1)). Pattern k is the k-th
     permutation in lexicographic order, i.e. ``list(itertools.permutations(range(order)))[k]``;
     pattern 0 is increasing, pattern order! − 1 decreasing.
 

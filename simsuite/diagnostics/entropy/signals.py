@@ -1,8 +1,8 @@
-"""Entropies of a signal (a time series or a spatial profile) along an axis.
+r"""Entropies of a signal (a time series or a spatial profile) along an axis.
 
 * :func:`permutation_entropy` — Shannon entropy of the ordinal patterns [BP02]_,
 * :func:`spectral_entropy` — Shannon entropy of the normalised power spectrum [PP79]_,
-* :func:`sample_entropy` — SampEn(m, r) = −ln(A/B) of template matches [RM00]_.
+* :func:`sample_entropy` — :math:`\mathrm{SampEn}(m, r) = -\ln(A/B)` of template matches [RM00]_.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
     from simsuite.diagnostics.entropy.arrays import Result
 
-# Below this many templates the NumPy lag loop of sample_entropy beats compiling the numba kernel.
+#: Below this many templates the NumPy lag loop of :func:`sample_entropy` beats compiling the numba
+#: kernel: series with fewer templates use the loop, longer ones the kernel.
 SAMPEN_NUMBA_MIN_TEMPLATES = 2000
 
 
@@ -37,17 +38,20 @@ def permutation_entropy(
     *,
     base: float = math.e,
 ) -> Result:
-    """Permutation entropy H = −Σ_π p_π ln p_π / ln d! of the ordinal patterns (Bandt & Pompe [BP02]_).
+    r"""Permutation entropy :math:`H = -\sum_\pi p_\pi \ln p_\pi / \ln d!` of the ordinal patterns
+    (Bandt & Pompe [BP02]_).
 
-    p_π from :func:`ordinal_patterns` (stable argsort: ties keep their time order, so a constant
-    series has H = 0).
+    :math:`p_\pi` from :func:`ordinal_patterns` (stable argsort: ties keep their time order, so a
+    constant series has H = 0).
 
     Parameters
     ----------
     x : array_like or xarray.DataArray
         Series along ``axis``.
-    order, delay : int
-        Embedding dimension d ≥ 2 and delay τ ≥ 1.
+    order : int
+        Embedding dimension d ≥ 2.
+    delay : int
+        Embedding delay τ ≥ 1.
     normalized : bool
         Divide by ln d! (default), giving a value in [0, 1]; otherwise in units of ``base``.
     axis : int
@@ -82,10 +86,12 @@ def spectral_entropy(
     base: float = math.e,
     onesided: bool | None = None,
 ) -> Result:
-    """Spectral entropy H = −Σ_k P_k ln P_k of the normalised power spectrum P_k (Powell & Percival [PP79]_).
+    r"""Spectral entropy :math:`H = -\sum_k P_k \ln P_k` of the normalised power spectrum
+    :math:`P_k` (Powell & Percival [PP79]_).
 
-    P_k from :func:`power_spectrum` (one-sided for real input, K = n//2 + 1 modes; two-sided for complex
-    input, K = n). 0 for a single Fourier mode, close to (but on average below) ln K for white noise.
+    :math:`P_k` from :func:`power_spectrum` (one-sided for real input, K = n//2 + 1 modes; two-sided
+    for complex input, K = n). 0 for a single Fourier mode, close to (but on average below) ln K for
+    white noise.
 
     Parameters
     ----------
@@ -167,12 +173,13 @@ def _sampen_counts_numpy(x: np.ndarray, m: int, r: np.ndarray) -> np.ndarray:
 
 @xarray_aware()
 def sample_entropy(x: ArrayLike, m: int = 2, r: float | None = None, axis: int = -1) -> Result:
-    """Sample entropy SampEn(m, r) = −ln(A/B) (Richman & Moorman [RM00]_).
+    r"""Sample entropy :math:`\mathrm{SampEn}(m, r) = -\ln(A/B)` (Richman & Moorman [RM00]_).
 
-    The N − m templates u_i = (x_i, …, x_{i+m−1}), i = 0 … N − m − 1, are compared pairwise (i < j, so
-    self-matches are excluded) with the Chebyshev distance max_k |x_{i+k} − x_{j+k}|. B counts the pairs
-    within r (≤ r), A the pairs that stay within r when extended to length m + 1. The same N − m
-    templates are used for both, so A/B estimates P(match of m + 1 points | match of m points).
+    The N − m templates :math:`u_i = (x_i, \dots, x_{i+m-1})`, i = 0 … N − m − 1, are compared
+    pairwise (i < j, so self-matches are excluded) with the Chebyshev distance
+    :math:`\max_k |x_{i+k} - x_{j+k}|`. B counts the pairs within r (≤ r), A the pairs that stay
+    within r when extended to length m + 1. The same N − m templates are used for both, so A/B
+    estimates P(match of m + 1 points | match of m points).
 
     Parameters
     ----------
@@ -195,8 +202,8 @@ def sample_entropy(x: ArrayLike, m: int = 2, r: float | None = None, axis: int =
 
     Notes
     -----
-    O(N² m) work. Below ``SAMPEN_NUMBA_MIN_TEMPLATES`` templates a NumPy loop over lags does all pairs of
-    one lag at once; longer series use a compiled numba kernel with early exit on the first mismatch.
+    O(N² m) work. Below :data:`SAMPEN_NUMBA_MIN_TEMPLATES` templates a NumPy loop over lags does all
+    pairs of one lag at once; longer series use a compiled numba kernel with early exit on the first mismatch.
     """
     m = operator.index(m)
     if m < 1:

@@ -1,4 +1,4 @@
-"""Order parameters and entropy indices of a school of agents (positions and headings in 3D).
+r"""Order parameters and entropy indices of a school of agents (positions and headings in 3D).
 
 The public names of the package, re-exported from its modules:
 
@@ -10,12 +10,12 @@ The public names of the package, re-exported from its modules:
   'dewi-kadita' definitions of the entropies (:data:`DEFINITIONS`) and
   :class:`DegenerateSchoolWarning`;
 * :mod:`~simsuite.diagnostics.schooling.entropies`: the seven schooling entropies of one snapshot;
-* :mod:`~simsuite.diagnostics.schooling.osi`: the Oceanic Schooling Index, Σ w_k H_k
-  (:data:`OSI_WEIGHTS`);
+* :mod:`~simsuite.diagnostics.schooling.osi`: the Oceanic Schooling Index,
+  :math:`\sum_k w_k H_k` (:data:`OSI_WEIGHTS`);
 * :mod:`~simsuite.diagnostics.schooling.timeseries`: all of the above for every snapshot of a
   trajectory at once, with the compiled kernels of the ``*_kernels`` modules.
 
-:mod:`~simsuite.diagnostics.schooling.histograms` holds the histograms and normalised entropies the
+``simsuite.diagnostics.schooling.histograms`` holds the histograms and normalised entropies the
 entropies share.
 
 References

@@ -53,7 +53,7 @@ __all__ = [
     "warn_degenerate",
 ]
 
-#: the seven entropies, in the order of the OSI weights and of every output
+#: The names of the seven entropies, in the order of the OSI weights and of every output.
 ENTROPIES = (
     "entropy_cohesion",
     "entropy_polarization",
@@ -87,18 +87,28 @@ class SchoolingDefinition:
 
     Attributes
     ----------
-    circular_centroid : centroid by the per-axis circular mean and minimum-image offsets (else the
-        plain mean of the positions wrapped into the box).
-    solid_angle_weights : H_pol divides each count by its bin's solid angle (else multiplies it by
-        sin θ of the bin centre).
-    group_depth_range : H_depth bins the group's z range (else [0, L]).
-    clip_to_range : values outside a histogram's range go to the end bin (else they are dropped).
-    skip_undefined : an agent without a heading (or at the centroid, for H_ang) is left out and the
-        cv of five coincident neighbours is 0 (else the seed's guards: a vector shorter than 1e-10
-        is divided by 1 instead of its length, and cv = sd / (mean + 1e-10)).
-    needs_box : the definition only knows a periodic box.
-    degenerate_value : returned when there are too few agents.
-    min_agents : the fewest agents each entropy is defined for.
+    name : str
+        The key of the definition in :data:`DEFINITIONS` (``"simsuite"`` or ``"dewi-kadita"``).
+    circular_centroid : bool
+        Centroid by the per-axis circular mean and minimum-image offsets (else the plain mean of
+        the positions wrapped into the box).
+    solid_angle_weights : bool
+        H_pol divides each count by its bin's solid angle (else multiplies it by sin θ of the bin
+        centre).
+    group_depth_range : bool
+        H_depth bins the group's z range (else [0, L]).
+    clip_to_range : bool
+        Values outside a histogram's range go to the end bin (else they are dropped).
+    skip_undefined : bool
+        An agent without a heading (or at the centroid, for H_ang) is left out and the cv of five
+        coincident neighbours is 0 (else the seed's guards: a vector shorter than 1e-10 is divided
+        by 1 instead of its length, and cv = sd / (mean + 1e-10)).
+    needs_box : bool
+        The definition only knows a periodic box.
+    degenerate_value : float
+        Returned when there are too few agents.
+    min_agents : dict of str to int
+        The fewest agents each entropy is defined for, by entropy name.
     """
 
     name: str
@@ -112,6 +122,9 @@ class SchoolingDefinition:
     min_agents: Mapping[str, int]
 
 
+#: The two definitions of the seven entropies, by name: ``"simsuite"`` (the default of every
+#: function that takes ``definition``) and ``"dewi-kadita"`` (reproduces that package; needs a
+#: periodic box). See :class:`SchoolingDefinition` for what each field switches.
 DEFINITIONS: Mapping[str, SchoolingDefinition] = {
     "simsuite": SchoolingDefinition(
         name="simsuite",

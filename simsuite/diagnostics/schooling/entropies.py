@@ -229,7 +229,7 @@ def depth_entropy(positions, box_size=None, definition: str = "simsuite") -> flo
 def angular_momentum_entropy(
     positions, velocities, box_size=None, definition: str = "simsuite"
 ) -> float:
-    """H_ang: |r̂_ic × v̂_i| in 20 bins on [0, 1] (0 for a ring mill)."""
+    r"""H_ang: :math:`|\hat r_{ic} \times \hat v_i|` in 20 bins on [0, 1] (0 for a ring mill)."""
     return _one("entropy_angular_momentum", positions, velocities, box_size, definition)
 
 
@@ -239,7 +239,7 @@ def nearest_neighbour_entropy(positions, box_size=None, definition: str = "simsu
 
 
 def velocity_correlation_entropy(velocities, definition: str = "simsuite") -> float:
-    """H_vel: (1 + v̂_i·v̂_j)/2 over all pairs i < j in 20 bins on [0, 1]."""
+    r"""H_vel: :math:`(1 + \hat v_i \cdot \hat v_j)/2` over all pairs i < j in 20 bins on [0, 1]."""
     return _one("entropy_velocity_correlation", None, velocities, None, definition)
 
 

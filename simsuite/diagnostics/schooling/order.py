@@ -36,12 +36,13 @@ __all__ = [
 
 
 def polarization(headings: np.ndarray) -> float:
-    """P = |Σ v̂_i| / N for unit headings of shape (N, 3)."""
+    r"""Polarization :math:`P = |\sum_i \hat v_i| / N` for unit headings of shape (N, 3)."""
     return float(np.linalg.norm(headings.sum(axis=0)) / len(headings))
 
 
 def rotation(positions: np.ndarray, headings: np.ndarray, box_size: float | None = None) -> float:
-    """M = |Σ r̂_ic × v̂_i| / N (agents exactly at the centroid contribute nothing)."""
+    r"""Rotation :math:`M = |\sum_i \hat r_{ic} \times \hat v_i| / N` (agents exactly at the centroid
+    contribute nothing)."""
     d = offsets(positions, centroid(positions, box_size), box_size)
     norm = np.linalg.norm(d, axis=1, keepdims=True)
     r_hat = np.divide(d, norm, out=np.zeros_like(d), where=norm > 0)
@@ -100,7 +101,7 @@ def _nn_statistics(neighbours: np.ndarray | None) -> dict[str, float]:
 def order_index(
     positions: np.ndarray, headings: np.ndarray, box_size: float | None = None
 ) -> float:
-    """max(P, M): near 1 for a parallel school or a mill, small for a swarm."""
+    r"""Order index :math:`\max(P, M)`: near 1 for a parallel school or a mill, small for a swarm."""
     return max(polarization(headings), rotation(positions, headings, box_size))
 
 

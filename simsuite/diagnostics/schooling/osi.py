@@ -14,6 +14,7 @@ from simsuite.diagnostics.schooling.entropies import SchoolSnapshot
 
 __all__ = ["OSI_WEIGHTS", "oceanic_schooling_index"]
 
+#: The weight w_k of each entropy in the OSI, by the names of :data:`ENTROPIES` (they sum to 1).
 OSI_WEIGHTS: Mapping[str, float] = dict(
     zip(ENTROPIES, (0.18, 0.28, 0.08, 0.08, 0.10, 0.18, 0.10), strict=True)
 )
@@ -26,22 +27,32 @@ def _osi(values: Mapping[str, float]) -> float:
 def oceanic_schooling_index(
     positions, velocities, box_size=None, definition: str = "simsuite"
 ) -> dict[str, float]:
-    """The seven schooling entropies and the Oceanic Schooling Index of one snapshot.
+    r"""The seven schooling entropies and the Oceanic Schooling Index of one snapshot.
 
     Parameters
     ----------
-    positions, velocities : (N, 3) arrays. Velocities need not be unit vectors.
-    box_size : side L of the periodic box; None (or 0) for open space.
-    definition : ``"simsuite"`` (default) or ``"dewi-kadita"`` (reproduces that package; needs
+    positions : array_like
+        The agents' positions, shape (N, 3).
+    velocities : array_like
+        Their velocities, shape (N, 3); they need not be unit vectors.
+    box_size : float, optional
+        Side L of the periodic box; None (or 0) for open space.
+    definition : str
+        ``"simsuite"`` (default) or ``"dewi-kadita"`` (reproduces that package; needs
         ``box_size``). See :mod:`~simsuite.diagnostics.schooling.definitions` for the
         differences.
 
     Returns
     -------
-    dict with the keys of :data:`ENTROPIES` and ``"oceanic_schooling_index"``
-    (OSI = Σ w_k H_k with :data:`OSI_WEIGHTS`; NaN if any entropy is NaN). A
-    :class:`~simsuite.diagnostics.schooling.definitions.DegenerateSchoolWarning`
-    names the entropies that had too few agents.
+    dict of str to float
+        The keys of :data:`ENTROPIES` and ``"oceanic_schooling_index"``
+        (:math:`\mathrm{OSI} = \sum_k w_k H_k` with :data:`OSI_WEIGHTS`; NaN if any entropy is
+        NaN).
+
+    Warns
+    -----
+    DegenerateSchoolWarning
+        Naming the entropies that had too few agents.
     """
     snapshot = SchoolSnapshot(positions, velocities, box_size, definition)
     values, degenerate = snapshot.evaluate()

@@ -67,20 +67,34 @@ def schooling_timeseries(
 ) -> dict[str, np.ndarray]:
     """Order parameters, entropies and OSI of every snapshot of a (T, N, 3) trajectory.
 
-    Returns arrays over the first axis: the keys of
-    :func:`~simsuite.diagnostics.schooling.osi.oceanic_schooling_index`, and ``polarization``,
-    ``rotation``, ``order_index``, ``group_spread``, ``centroid`` (T, 3) and the keys of
-    :func:`~simsuite.diagnostics.schooling.order.nearest_neighbour_statistics`. The order parameters
-    always use the simsuite (periodic-aware) centroid; ``definition`` selects only the entropies.
-    Degenerate snapshots are reported in one warning for the whole series.
+    Parameters
+    ----------
+    positions : array_like
+        The agents' positions, shape (T, N, 3): T snapshots of N agents.
+    velocities : array_like
+        Their velocities, shape (T, N, 3).
+    box_size : float, optional
+        Side L of the periodic box; None (or 0) for open space.
+    definition : str
+        ``"simsuite"`` (default) or ``"dewi-kadita"``, as in :func:`oceanic_schooling_index`.
 
-    The same numbers as ``oceanic_schooling_index`` and
-    :func:`~simsuite.diagnostics.schooling.order.order_parameters` snapshot by snapshot (the
-    histogram counts bit for bit, the entropies to rounding), computed for many snapshots at once:
-    the compiled kernels of this package's ``*_kernels`` modules (per-agent geometry, k nearest
-    neighbours and pair cosines in one region parallel over the snapshots, then the histograms), and
-    NumPy over (snapshot, agent) arrays for the rest. Chunks of about 10⁶ agent-snapshots bound the
-    temporaries.
+    Returns
+    -------
+    dict of str to ndarray
+        Arrays over the first axis: the keys of :func:`oceanic_schooling_index`, and
+        ``polarization``, ``rotation``, ``order_index``, ``group_spread``, ``centroid`` (shape
+        (T, 3)) and the keys of :func:`nearest_neighbour_statistics`. The order parameters always
+        use the simsuite (periodic-aware) centroid; ``definition`` selects only the entropies.
+        Degenerate snapshots are reported in one warning for the whole series.
+
+    Notes
+    -----
+    The same numbers as ``oceanic_schooling_index`` and :func:`order_parameters` snapshot by
+    snapshot (the histogram counts bit for bit, the entropies to rounding), computed for many
+    snapshots at once: the compiled kernels of this package's ``*_kernels`` modules (per-agent
+    geometry, k nearest neighbours and pair cosines in one region parallel over the snapshots, then
+    the histograms), and NumPy over (snapshot, agent) arrays for the rest. Chunks of about 10⁶
+    agent-snapshots bound the temporaries.
     """
     positions = np.asarray(positions, dtype=float)
     velocities = np.asarray(velocities, dtype=float)
