@@ -123,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     sweep = sub.add_parser(
         "sweep", parents=[common], help="run a parameter sweep or ensemble on Dask"
     )
-    sweep.add_argument("sweep_file", metavar="SWEEP.toml", help="sweep file (see README)")
+    sweep.add_argument("sweep_file", metavar="SWEEP.toml", help="sweep file (docs: guide/sweeps)")
     sweep.add_argument(
         "--scheduler",
         metavar="ADDRESS",

@@ -13,8 +13,8 @@ alone, so that the runner can refuse a run that does not fit (``run.max_memory``
 builds its grids.
 
 The counts are upper bounds of the peak resident growth above the warmed-up process, measured for
-each model and integrator family (README, "Working memory"): the estimate lies between 1 and 3 times
-the measured growth.
+each model and integrator family (docs/guide/reliability.md, "Working memory"): the estimate lies
+between 1 and 3 times the measured growth.
 """
 
 from __future__ import annotations

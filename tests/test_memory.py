@@ -18,7 +18,8 @@ from simsuite.runner import check_memory, output_times
 
 from .conftest import CONFIGS
 
-#: The estimate lies between 1 and FACTOR times the measured peak growth (README, "Working memory").
+#: The estimate lies between 1 and FACTOR times the measured peak growth (docs/guide/reliability.md,
+#: "Working memory").
 FACTOR = 3.0
 
 ISSUE_CASE = {"grid.n_points": 16777216}  # the documented maximum of grid.n_points

@@ -187,7 +187,7 @@ class KickDrift(Integrator):
         """Arrays of the state's size (q and p): the working copy, the returned state, and (as
         halves) the force, ``tmp``, the FSAL pair and the temporaries of the force's transforms
         and of the potential (counted as 12 in all: the count is calibrated on the measured
-        peak, README "Working memory")."""
+        peak, docs/guide/reliability.md, "Working memory")."""
         return {"work arrays": 12.0}
 
     def checkpoint_state(self) -> dict[str, Any]:

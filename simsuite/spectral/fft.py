@@ -3,7 +3,7 @@
 A right-hand side such as the NLSE's ``N(ψ̂) = FFT(i g |ψ|² ψ)`` is two transforms of one fixed
 length, called hundreds of thousands of times. FFTW with a measured plan (Frigo and Johnson 2005)
 does such a transform pair several times faster than ``scipy.fft`` on one thread at n = 512–2048
-(the README's benchmark section gives the measured ratio), so :class:`ComplexFFT` uses it when
+(docs/benchmarks.md gives the measured ratio), so :class:`ComplexFFT` uses it when
 pyFFTW can be imported and ``scipy.fft`` otherwise (or when asked).
 
 Plans are made with FFTW_ESTIMATE by default: the algorithm is then chosen by FFTW's cost model, the
