@@ -349,25 +349,31 @@ def test_gallery_pages_are_the_examples_and_the_papers(scraper, gallery):
 
 def test_gallery_command_line(scraper, monkeypatch, tmp_path):
     """``--quick`` under SIMSUITE_QUICK=1, else the README gallery's arguments; always an
-    ``--outdir`` of the example's own (relative to its folder), emptied of earlier PNGs."""
+    ``--outdir`` of the example's own (relative to its folder), emptied of earlier PNGs. The mode
+    is stamped beside the page, and a build in the other mode runs every example again."""
     example = ROOT / "examples" / "kg_kink_antikink_windows.py"
     page = ROOT / "examples" / "papers" / "reproduce_nlse.py"
     folder = tmp_path / "docs" / "kg_kink_antikink_windows"
     folder.mkdir(parents=True)
     (folder / "old.png").write_bytes(b"")
     (folder / "kept.csv").write_bytes(b"")
+    built = tmp_path / "auto_examples"
+    built.mkdir()
+    target = built / "kg_kink_antikink_windows.py"
+    target.with_suffix(".py.md5").write_text("0", encoding="utf-8")
+    script_vars = {"src_file": str(example), "target_file": str(target)}
     monkeypatch.setenv("SIMSUITE_QUICK", "1")
-    argv = scraper.example_argv({}, {"src_file": str(example)})
+    assert scraper.ran_in_other_mode(built)  # a page made in an unknown mode
+    argv = scraper.example_argv({}, script_vars)
     assert argv[:2] == ["--quick", "--outdir"]
     assert (example.parent / argv[2]).resolve() == folder.resolve()
     assert sorted(p.name for p in folder.iterdir()) == ["kept.csv"]
+    assert not scraper.ran_in_other_mode(built)
     monkeypatch.delenv("SIMSUITE_QUICK")
-    assert scraper.example_argv({}, {"src_file": str(example)})[:3] == [
-        "--workers",
-        "2",
-        "--outdir",
-    ]
-    argv = scraper.example_argv({}, {"src_file": str(page)})
+    assert scraper.ran_in_other_mode(built)
+    assert scraper.example_argv({}, script_vars)[:3] == ["--workers", "2", "--outdir"]
+    assert not scraper.ran_in_other_mode(built)
+    argv = scraper.example_argv({}, {"src_file": str(page), "target_file": str(built / "p.py")})
     assert argv[0] == "--outdir"
     assert (page.parent / argv[1]).resolve() == (tmp_path / "docs" / "papers" / "reproduce_nlse")
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gallery_scraper import ran_in_other_mode
+
 ROOT = Path(__file__).resolve().parents[2]
 
 sphinx_gallery_conf = {
@@ -25,4 +27,6 @@ sphinx_gallery_conf = {
     "download_all_examples": False,
     "remove_config_comments": True,
     "plot_gallery": "True",
+    # pages made in the other mode (quick / full) than this build's run again, changed or not
+    "run_stale_examples": ran_in_other_mode(ROOT / "docs" / "auto_examples"),
 }

@@ -14,7 +14,11 @@ what the example wrote there:
   appeared in that folder, in the order they were written, to the gallery's image files and returns
   the reST that shows them, one full-width image each (a moved file cannot be shown twice);
 * :class:`GalleryOrder` (``within_subsection_order``) lists the examples in the order of
-  ``GALLERY`` and the paper pages in the order of ``simsuite reproduce --list``.
+  ``GALLERY`` and the paper pages in the order of ``simsuite reproduce --list``;
+* :func:`ran_in_other_mode` (``run_stale_examples``): sphinx-gallery runs an example again only
+  when its source changed, so a quick build after a full one (or the reverse) would keep the other
+  mode's pages; :func:`example_argv` stamps the mode each example ran in beside its page, and a
+  build in the other mode runs them all again.
 """
 
 from __future__ import annotations
@@ -60,17 +64,34 @@ def output_folder(src_file: str | Path) -> Path:
     return OUTPUT / relative.with_suffix("")
 
 
+def mode() -> str:
+    """``"quick"`` or ``"full"``: how the examples run in this build."""
+    return "quick" if quick() else "full"
+
+
+def ran_in_other_mode(gallery_dir: str | Path) -> bool:
+    """Whether some page of the generated gallery ``gallery_dir`` was made in the other mode (or
+    in an unknown one): then every example must run again, changed or not."""
+    for md5 in Path(gallery_dir).rglob("*.py.md5"):  # sphinx-gallery's mark of a page that ran
+        stamp = md5.with_suffix(".mode")
+        if not stamp.is_file() or stamp.read_text(encoding="utf-8").strip() != mode():
+            return True
+    return False
+
+
 def example_argv(gallery_conf: dict[str, Any], script_vars: dict[str, Any]) -> list[str]:
     """The command line (``sys.argv[1:]``) of an example in the docs build; empties its folder of
-    the PNGs of an earlier build, so that only what this run writes is shown."""
+    the PNGs of an earlier build, so that only what this run writes is shown, and stamps the mode
+    beside the page (``<example>.py.mode``)."""
     src_file = Path(script_vars["src_file"])
     folder = output_folder(src_file)
     for stale in folder.glob("*.png"):
         stale.unlink()
-    mode = ["--quick"] if quick() else list(GALLERY.get(src_file.stem, ()))
+    Path(f"{script_vars['target_file']}.mode").write_text(mode() + "\n", encoding="utf-8")
+    arguments = ["--quick"] if quick() else list(GALLERY.get(src_file.stem, ()))
     # relative to the example's folder, the working directory sphinx-gallery runs it in: the
     # printed "wrote ..." lines then show no machine-specific path
-    return [*mode, "--outdir", os.path.relpath(folder, src_file.parent)]
+    return [*arguments, "--outdir", os.path.relpath(folder, src_file.parent)]
 
 
 def written_figures(block: Any, block_vars: dict[str, Any], gallery_conf: dict[str, Any]) -> str:
