@@ -1,6 +1,11 @@
 """What the example scripts share: the ``--quick`` / ``--outdir`` command line, running canonical
 configs in memory, and saving a figure. (Scripts run from anywhere: Python puts this folder on the
-path of a script it runs.)"""
+path of a script it runs.)
+
+The scripts find the repository through this module (:data:`CONFIGS`, :data:`OUTPUT`), not through
+their own ``__file__``, and describe their command line with the title of their docstring: both
+keep them runnable by sphinx-gallery, which defines no ``__file__`` and blanks ``__doc__``.
+"""
 
 from __future__ import annotations
 
@@ -18,9 +23,14 @@ CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 OUTPUT = Path(__file__).resolve().parent / "output"
 
 
-def parser(doc: str, quick_help: str) -> argparse.ArgumentParser:
+def title(doc: str | None) -> str | None:
+    """The first line of a docstring (the title of an example), or None for an empty one."""
+    return (doc or "").strip().split("\n", 1)[0] or None
+
+
+def parser(doc: str | None, quick_help: str) -> argparse.ArgumentParser:
     """A parser with ``--quick`` and ``--outdir``, described by the first line of ``doc``."""
-    p = argparse.ArgumentParser(description=doc.splitlines()[0])
+    p = argparse.ArgumentParser(description=title(doc))
     p.add_argument("--quick", action="store_true", help=f"{quick_help} (or SIMSUITE_QUICK=1)")
     p.add_argument("--outdir", default=OUTPUT, help="folder for the PNG (default: examples/output)")
     return p

@@ -1,4 +1,7 @@
-"""Phase diagram of the Couzin et al. (2002) model: polarization P and rotation M over the zone
+"""Couzin: phase diagram over the zone widths
+===========================================
+
+Phase diagram of the Couzin et al. (2002) model: polarization P and rotation M over the zone
 widths (Δr_o, Δr_a), run as a sweep on Dask (:func:`simsuite.sweep`).
 
 Each grid point is ``configs/couzin_torus.toml`` with the two widths changed, N = 100 agents from a
@@ -17,13 +20,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import xarray as xr
-from _common import is_quick, parser, save
+from _common import CONFIGS, is_quick, parser, save
 
 import simsuite
 from simsuite.plotting.common import new_figure
 from simsuite.plotting.sweeps import sweep_map
 
-BASE = Path(__file__).resolve().parents[1] / "configs" / "couzin_torus.toml"
+BASE = CONFIGS / "couzin_torus.toml"
 FULL = {
     "orientation": [0, 1, 2, 4, 7, 10, 13],
     "attraction": [2, 6, 10, 14],

@@ -1,4 +1,7 @@
-"""The four collective states of the Couzin et al. (2002) model: swarm, torus, dynamic parallel and
+"""Couzin: the four collective states
+====================================
+
+The four collective states of the Couzin et al. (2002) model: swarm, torus, dynamic parallel and
 highly parallel, each from its canonical config (N = 100, 3000 steps of τ = 0.1 s).
 
 Top row: the school at the last snapshot (headings as arrows, coloured by depth); bottom row:
@@ -15,16 +18,13 @@ Usage: ``python examples/couzin_states.py [--quick] [--outdir DIR]``
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from _common import is_quick, parser, save
+from _common import CONFIGS, is_quick, parser, save
 from matplotlib.ticker import MaxNLocator
 
 import simsuite
 from simsuite.plotting.common import new_figure
 from simsuite.plotting.school import order_parameters, school_snapshot
 
-CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 STATES = ("couzin_swarm", "couzin_torus", "couzin_dynamic_parallel", "couzin_highly_parallel")
 QUICK = {"agents.n": 30, "time.t_final": 20.0, "time.n_snapshots": 21}
 

@@ -1,4 +1,7 @@
-"""The complexity–entropy causality plane (Rosso et al. 2007) for every canonical run: where the
+r"""Entropy: the complexity–entropy plane of every canonical run
+==============================================================
+
+The complexity–entropy causality plane (Rosso et al. 2007) for every canonical run: where the
 Klein–Gordon and NLSE regimes and the four Couzin states fall between the curves of minimum and
 maximum statistical complexity.
 
@@ -6,10 +9,10 @@ Each run gives one time series, turned into the distribution of its ordinal patt
 d = 4 (Bandt & Pompe 2002), and one point (H, C): the normalised permutation entropy H and the
 Jensen–Shannon statistical complexity C of that distribution.
 
-* Field runs (NLSE |ψ|, Klein–Gordon φ): the field at the probe point x = 0, at 1001 times. Values
-  closer than 1e-9 of the run's largest |field| are treated as equal (they are round-off), so a
-  field that does not change at the probe (the static kink) has H = 0 rather than the entropy of
-  its rounding noise.
+* Field runs (NLSE :math:`|\psi|`, Klein–Gordon φ): the field at the probe point x = 0, at 1001
+  times. Values closer than 1e-9 of the run's largest :math:`|\text{field}|` are treated as equal
+  (they are round-off), so a field that does not change at the probe (the static kink) has H = 0
+  rather than the entropy of its rounding noise.
 * Couzin runs: the polarization P(t) at every step (3001 values).
 
 What the full run shows (order 4): the breathers, the passing soliton and the dispersing linear
@@ -25,10 +28,8 @@ Usage: ``python examples/entropy_regimes.py [--quick] [--outdir DIR]``
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
-from _common import is_quick, parser, save
+from _common import CONFIGS, is_quick, parser, save
 
 import simsuite
 from simsuite.diagnostics.entropy import (
@@ -40,7 +41,6 @@ from simsuite.diagnostics.entropy import (
 from simsuite.plotting.common import new_figure
 from simsuite.plotting.fields import profile
 
-CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 ORDER = 4
 FIELD_RUNS = (
     "nlse_single_soliton",

@@ -1,4 +1,7 @@
-"""Space–time maps of the four Klein–Gordon regimes of the seed paper: a dispersing linear wave
+"""Klein–Gordon: the four regimes of the seed paper
+=================================================
+
+Space–time maps of the four Klein–Gordon regimes of the seed paper: a dispersing linear wave
 packet, a static φ⁴ kink, the sine-Gordon breather and a φ⁴ kink–antikink collision.
 
 Each case is its canonical config (``configs/kg_*.toml``) run in memory; the figure shows φ(x, t)

@@ -1,4 +1,7 @@
-"""Resonance windows of φ⁴ kink–antikink collisions: outgoing speed against incoming speed.
+"""Klein–Gordon: resonance windows of φ⁴ kink–antikink collisions
+================================================================
+
+Resonance windows of φ⁴ kink–antikink collisions: outgoing speed against incoming speed.
 
 Physics
 -------
@@ -6,9 +9,9 @@ The φ⁴ model φ_tt − φ_xx + V′(φ) = 0 with V = (λ/4)(φ² − v²)², 
 φ_K = tanh(x) (width 1, mass m² = V″(±v) = 4 of the vacuum) and the antikink −tanh(x). A kink at −x₀
 and an antikink at +x₀ (φ = −v outside the pair, +v between) are sent toward each other, each at speed
 u. They attract, collide and, being non-integrable, lose energy to radiation and to the kink's internal
-shape mode (frequency ω_s = √3, i.e. √(3/4)·m). Campbell, Schonfeld & Wingate (CSW83) found that
+shape mode (frequency ω_s = √3, i.e. √(3/4)·m). Campbell, Schonfeld & Wingate [CSW83]_ found that
 
-* above a critical speed u_c ≈ 0.26 (0.2598 per AOM91) the walls bounce once and separate, more
+* above a critical speed u_c ≈ 0.26 (0.2598 per [AOM91]_) the walls bounce once and separate, more
   slowly than they came;
 * below u_c they are mostly captured into a long-lived breathing bound state (a bion) that slowly
   radiates away;
@@ -76,7 +79,7 @@ from itertools import repeat
 from pathlib import Path
 
 import numpy as np
-from _common import OUTPUT
+from _common import OUTPUT, title
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -339,7 +342,7 @@ def summary(result: ScanResult) -> str:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     defaults = Grid()
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=title(__doc__))
     p.add_argument("--num", type=int, default=60, help="number of incoming speeds (default 60)")
     p.add_argument("--u-min", type=float, default=0.15, help="smallest incoming speed")
     p.add_argument("--u-max", type=float, default=0.32, help="largest incoming speed")

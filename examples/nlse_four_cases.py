@@ -1,7 +1,11 @@
-"""Space–time maps of the four NLSE cases of the seed paper: a single soliton, an elastic
+r"""NLSE: the four cases of the seed paper
+=======================================
+
+Space–time maps of the four NLSE cases of the seed paper: a single soliton, an elastic
 two-soliton collision, an Akhmediev breather and noise-seeded modulation instability.
 
-Each case is its canonical config (``configs/nlse_*.toml``) run in memory; the figure shows |ψ|(x, t).
+Each case is its canonical config (``configs/nlse_*.toml``) run in memory; the figure shows
+:math:`|\psi|(x, t)`.
 ``--quick`` (or ``SIMSUITE_QUICK=1``) runs on 128 points to t = 5 for a smoke test.
 
 Usage: ``python examples/nlse_four_cases.py [--quick] [--outdir DIR]``

@@ -1,11 +1,16 @@
-"""Modulation instability: the measured growth rate of each sideband against the analytic gain.
+r"""NLSE: the gain spectrum of modulation instability
+==================================================
+
+Modulation instability: the measured growth rate of each sideband against the analytic gain.
 
 Physics
 -------
 The plane wave ψ₀ = A e^{i g A² t} of iψ_t + ½ψ_xx + g|ψ|²ψ = 0 (focusing, g > 0) is unstable: a
-small perturbation at wavenumber K grows as e^{σ t} with
+small perturbation at wavenumber K grows as e^{σ t} with (Benjamin & Feir 1967)
 
-    σ(K) = ½ |K| √(4gA² − K²)   for K² < 4gA²   (Benjamin & Feir 1967),
+.. math::
+
+    \sigma(K) = \tfrac12 |K| \sqrt{4gA^2 - K^2} \quad \text{for } K^2 < 4gA^2,
 
 largest, σ = gA², at K = √(2g)·A; shorter waves (K² ≥ 4gA²) only oscillate.
 
@@ -14,9 +19,9 @@ Measurement
 The canonical config ``configs/nlse_modulation_instability.toml`` (A = 1, g = 1, complex white
 noise from ``run.seed``) is run with relative noise ε = 1e-9 so that the perturbation stays linear
 (≤ 1e-4 of the background at the end). For every grid wavenumber K > 0 the sideband amplitude
-a(K, t) = (|ψ̂(K, t)|² + |ψ̂(−K, t)|²)^½ is fitted by a straight line in log a against t over the
-second half of the run, where the decaying partner e^{−σt} of each growing mode has died out; the
-slope is the measured σ.
+:math:`a(K, t) = (|\hat\psi(K, t)|^2 + |\hat\psi(-K, t)|^2)^{1/2}` is fitted by a straight line
+in log a against t over the second half of the run, where the decaying partner e^{−σt} of each
+growing mode has died out; the slope is the measured σ.
 
 ``--quick`` (or ``SIMSUITE_QUICK=1``) runs on 128 points (the same domain, fewer stable modes).
 
@@ -29,13 +34,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from _common import is_quick, parser, save
+from _common import CONFIGS, is_quick, parser, save
 
 import simsuite
 from simsuite.models.nlse.exact import mi_growth_rate
 from simsuite.plotting.common import new_figure
 
-CONFIG = Path(__file__).resolve().parents[1] / "configs" / "nlse_modulation_instability.toml"
+CONFIG = CONFIGS / "nlse_modulation_instability.toml"
 LENGTH = 100.0
 T_FINAL = 12.0
 EPSILON = 1e-9

@@ -6,6 +6,10 @@ The README gallery (``docs/img``) is made by ``examples/make_gallery.py`` from e
 ``--quick`` run of it, from an empty working directory, is the test that each example runs as a
 script from elsewhere.
 
+The documentation's gallery runs the same scripts under sphinx-gallery, plus one page per paper
+(``examples/papers/``); ``docs/_ext/gallery_scraper.py`` gives each its command line and shows the
+PNGs it writes. The tests below run one paper page and check the scraper's logic.
+
 ``examples/kg_kink_antikink_windows.py``: φ⁴ kink–antikink collisions (λ = 2, v = 1, kink width 1,
 critical speed u_c ≈ 0.2598). Below u_c the pair is captured into a bion except in narrow two-bounce
 windows; above it the walls separate after one bounce, more slowly than they came.
@@ -15,7 +19,9 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import os
 import re
+import runpy
 import struct
 import subprocess
 import sys
@@ -283,3 +289,122 @@ def test_quick_gallery_from_elsewhere(gallery, elsewhere, tmp_path):
     for name in ("nlse_four_cases.png", "kg_four_cases.png"):
         width, height = png_size(outdir / name)
         assert 800 <= width <= 1280 and height > 400
+
+
+# -- the documentation's gallery (sphinx-gallery) -------------------------------------------------
+def test_paper_page(elsewhere, tmp_path, monkeypatch, capsys):
+    """``examples/papers/reproduce_nlse.py --quick`` run as sphinx-gallery and Python run it (as
+    ``__main__``, its folder on the path) from an empty directory: the paper's figures and report
+    land in --outdir, the report is printed as tables, nothing is left in the directory."""
+    from simsuite.papers import get_paper
+
+    outdir = tmp_path / "nlse"
+    script = ROOT / "examples" / "papers" / "reproduce_nlse.py"
+    monkeypatch.syspath_prepend(str(script.parent))
+    monkeypatch.setattr(sys, "argv", [str(script), "--quick", "--outdir", str(outdir)])
+    monkeypatch.delitem(sys.modules, "_reproduce", raising=False)
+    try:
+        runpy.run_path(str(script), run_name="__main__")
+    finally:
+        sys.modules.pop("_reproduce", None)
+    printed = capsys.readouterr().out
+    for name in get_paper("nlse").figures:
+        assert f"wrote {outdir / name}.png" in printed
+        assert png_size(outdir / f"{name}.png")[0] >= 600
+    assert (outdir / "report.md").is_file()
+    lines = printed.splitlines()
+    assert "Quick mode: reduced sizes; the numbers are not the paper's runs." in lines
+    assert "Two-soliton collision" in lines  # a section of the report, as a table
+    assert any(line.split()[:4] == ["quantity", "simsuite", "paper", "unit"] for line in lines)
+
+
+@pytest.fixture
+def scraper(monkeypatch, tmp_path):
+    """``docs/_ext/gallery_scraper.py`` with its output folders under ``tmp_path``."""
+    pytest.importorskip("sphinx_gallery")
+    spec = importlib.util.spec_from_file_location(
+        "gallery_scraper", ROOT / "docs" / "_ext" / "gallery_scraper.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "OUTPUT", tmp_path / "docs")
+    return module
+
+
+def test_gallery_pages_are_the_examples_and_the_papers(scraper, gallery):
+    """The gallery orders every example of the README gallery and one page per paper of
+    ``simsuite reproduce``, and nothing else."""
+    from simsuite.papers import paper_names
+
+    pages = {p.stem for p in (ROOT / "examples" / "papers").glob("[a-z]*.py")}
+    assert pages == {f"reproduce_{name.replace('-', '_')}" for name in paper_names()}
+    assert scraper.PAPER_PAGES == tuple(f"reproduce_{n.replace('-', '_')}" for n in paper_names())
+    assert scraper.GALLERY == gallery.GALLERY
+    order = scraper.GalleryOrder("unused")
+    assert sorted(["zzz.py", *(f"{n}.py" for n in reversed(order.ORDER))], key=order) == [
+        *(f"{n}.py" for n in order.ORDER),
+        "zzz.py",
+    ]
+
+
+def test_gallery_command_line(scraper, monkeypatch, tmp_path):
+    """``--quick`` under SIMSUITE_QUICK=1, else the README gallery's arguments; always an
+    ``--outdir`` of the example's own (relative to its folder), emptied of earlier PNGs. The mode
+    is stamped beside the page, and a build in the other mode runs every example again."""
+    example = ROOT / "examples" / "kg_kink_antikink_windows.py"
+    page = ROOT / "examples" / "papers" / "reproduce_nlse.py"
+    folder = tmp_path / "docs" / "kg_kink_antikink_windows"
+    folder.mkdir(parents=True)
+    (folder / "old.png").write_bytes(b"")
+    (folder / "kept.csv").write_bytes(b"")
+    built = tmp_path / "auto_examples"
+    built.mkdir()
+    target = built / "kg_kink_antikink_windows.py"
+    target.with_suffix(".py.md5").write_text("0", encoding="utf-8")
+    script_vars = {"src_file": str(example), "target_file": str(target)}
+    monkeypatch.setenv("SIMSUITE_QUICK", "1")
+    assert scraper.ran_in_other_mode(built)  # a page made in an unknown mode
+    argv = scraper.example_argv({}, script_vars)
+    assert argv[:2] == ["--quick", "--outdir"]
+    assert (example.parent / argv[2]).resolve() == folder.resolve()
+    assert sorted(p.name for p in folder.iterdir()) == ["kept.csv"]
+    assert not scraper.ran_in_other_mode(built)
+    monkeypatch.delenv("SIMSUITE_QUICK")
+    assert scraper.ran_in_other_mode(built)
+    assert scraper.example_argv({}, script_vars)[:3] == ["--workers", "2", "--outdir"]
+    assert not scraper.ran_in_other_mode(built)
+    argv = scraper.example_argv({}, {"src_file": str(page), "target_file": str(built / "p.py")})
+    assert argv[0] == "--outdir"
+    assert (page.parent / argv[1]).resolve() == (tmp_path / "docs" / "papers" / "reproduce_nlse")
+
+
+def test_gallery_scraper_shows_each_written_figure_once(scraper, tmp_path):
+    """The scraper moves the PNGs written since the last block, oldest first, into the gallery's
+    image files and returns one image directive for each; CSV files and subfolders stay."""
+    from sphinx_gallery.scrapers import ImagePathIterator
+
+    example = ROOT / "examples" / "nlse_four_cases.py"
+    folder = tmp_path / "docs" / "nlse_four_cases"
+    (folder / "runs").mkdir(parents=True)
+    (folder / "runs" / "inner.png").write_bytes(b"not shown")
+    (folder / "table.csv").write_bytes(b"u")
+    images = tmp_path / "src" / "auto_examples" / "images"
+    images.mkdir(parents=True)
+    block_vars = {
+        "src_file": str(example),
+        "image_path_iterator": ImagePathIterator(images / "sphx_glr_nlse_four_cases_{0:03}.png"),
+    }
+    conf = {"src_dir": str(tmp_path / "src")}
+    for k, name in enumerate(("second", "first")):
+        (folder / f"{name}.png").write_bytes(name.encode())
+        os.utime(folder / f"{name}.png", ns=(10**9 * (2 - k), 10**9 * (2 - k)))
+    rst = scraper.written_figures(None, block_vars, conf)
+    shown = [
+        images / "sphx_glr_nlse_four_cases_001.png",
+        images / "sphx_glr_nlse_four_cases_002.png",
+    ]
+    assert [p.read_bytes() for p in shown] == [b"first", b"second"]
+    assert rst.count(".. image-sg:: /auto_examples/images/sphx_glr_nlse_four_cases_00") == 2
+    assert rst.index(":alt: first") < rst.index(":alt: second")
+    assert sorted(p.name for p in folder.iterdir()) == ["runs", "table.csv"]
+    assert scraper.written_figures(None, block_vars, conf) == ""  # nothing new: nothing shown
