@@ -8,7 +8,9 @@ Run after the README's two set-up commands, in the same environment and from the
 * the installed package works from a folder other than the repository root (where pytest's
   ``sys.path`` cannot hide a broken install): ``simsuite list``, an example script, the three paper
   reproductions (``--quick``), and ``import simsuite`` resolving to the repository's own (editable)
-  sources.
+  sources;
+* the README's *Documentation* command builds the site into ``docs/_build/html``, with the gallery
+  at its quick sizes (``SIMSUITE_QUICK=1``, as the README offers: the full sizes take minutes more).
 
 Exits 1 on the first failure, naming the command.
 """
@@ -45,14 +47,21 @@ def quick_start(readme: Path = ROOT / "README.md") -> tuple[list[str], list[str]
     return shell, python
 
 
+def documentation(readme: Path = ROOT / "README.md") -> list[str]:
+    """The shell commands of the README's Documentation section."""
+    section = readme.read_text(encoding="utf-8").split("\n## Documentation", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    return [body.strip() for body in re.findall(r"```bash\n(.*?)```", section, flags=re.S)]
+
+
 def _digests(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.nc"))}
 
 
-def _run(command: list[str] | str, cwd: Path, label: str) -> None:
+def _run(command: list[str] | str, cwd: Path, label: str, **environ: str) -> None:
     started = time.perf_counter()
     print(f"$ {label}", flush=True)
-    env = {**os.environ, "MPLBACKEND": "Agg"}
+    env = {**os.environ, "MPLBACKEND": "Agg", **environ}
     done = subprocess.run(command, cwd=cwd, shell=isinstance(command, str), env=env)
     print(f"  exit {done.returncode} in {time.perf_counter() - started:.1f} s", flush=True)
     if done.returncode != 0:
@@ -105,7 +114,12 @@ def main() -> None:
         if Path(found).resolve() != ROOT / "simsuite" / "__init__.py":
             sys.exit(f"user path: import simsuite found {found}, not the editable install")
         print(f"import simsuite -> {found}", flush=True)
-    print("user path: every Quick start command ran", flush=True)
+    shutil.rmtree(ROOT / "docs" / "_build", ignore_errors=True)
+    for command in documentation():
+        _run(command, ROOT, f"SIMSUITE_QUICK=1 {command}", SIMSUITE_QUICK="1")
+    if not (ROOT / "docs" / "_build" / "html" / "index.html").is_file():
+        sys.exit("user path: the Documentation command wrote no docs/_build/html/index.html")
+    print("user path: every Quick start and Documentation command ran", flush=True)
 
 
 if __name__ == "__main__":

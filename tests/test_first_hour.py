@@ -24,7 +24,7 @@ from simsuite.progress import LineProgress, progress_bar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / ".ci"))
-from user_path import quick_start  # noqa: E402
+from user_path import documentation, quick_start  # noqa: E402
 
 PACKAGE = ROOT / "simsuite"
 
@@ -221,3 +221,15 @@ def test_run_all_prints_config_names_and_relative_paths(tmp_path, monkeypatch, c
 def test_display_path():
     assert cli.display_path(Path.cwd() / "a" / "b.nc") == os.path.join("a", "b.nc")
     assert cli.display_path("/") == "/"
+
+
+def test_the_docs_build_command_is_the_same_in_the_readme_and_the_docs():
+    """The README's Documentation section installs the docs extra and builds with warnings as
+    errors; getting started gives the same commands, and CI (``.ci/user_path.py``) runs them."""
+    commands = documentation()
+    assert commands == [
+        'python -m pip install -e ".[docs]" && python -m sphinx -W -b html docs docs/_build/html'
+    ]
+    guide = (ROOT / "docs" / "getting_started.md").read_text(encoding="utf-8")
+    for part in commands[0].split(" && "):
+        assert part in guide
