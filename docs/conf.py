@@ -75,7 +75,8 @@ nitpick_ignore_regex = [
 # -- HTML -----------------------------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
 html_title = f"simsuite {release}"
-html_static_path: list[str] = []
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
 html_theme_options = {
     # the project's name as the navbar's brand (there is no logo image)
     "logo": {"text": f"simsuite {release}"},
