@@ -46,6 +46,8 @@ def test_shapes_follow_the_zyx_convention():
     assert kx.shape == (1, 1, 12) and ky.shape == (1, 10, 1) and kz.shape == (9, 1, 1)
     assert grid.k_squared.shape == grid.shape
     assert [grid.array_axis(i) for i in range(3)] == [2, 1, 0]
+    with pytest.raises(ValueError, match="out of range"):
+        grid_2d().derivative(np.zeros((15, 24)), axis=2)
     # the coordinates broadcast like np.meshgrid(z, y, x, indexing="ij")
     Z, Y, X = np.meshgrid(grid.axes[2].x, grid.axes[1].x, grid.axes[0].x, indexing="ij")
     assert np.array_equal(np.broadcast_to(x, grid.shape), X)
@@ -171,6 +173,7 @@ def test_two_thirds_mask_is_the_product_of_the_axis_masks():
     grid = grid_3d()
     mask = grid.dealias_filter("two_thirds")
     assert mask.shape == grid.shape and set(np.unique(mask)) == {0.0, 1.0}
+    assert mask.flags.c_contiguous and mask.flags.writeable
     outside = np.zeros(grid.shape, dtype=bool)
     for k, k_max in zip(grid.wavenumbers, grid.k_max, strict=True):
         outside |= np.abs(k) > 2.0 / 3.0 * k_max

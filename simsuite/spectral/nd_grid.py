@@ -180,9 +180,10 @@ class PeriodicGridND:
 
     @cached_property
     def k_squared(self) -> np.ndarray:
-        """``|k|² = Σ_i k_i²`` on the full grid (shape :attr:`shape`)."""
-        k2 = reduce(np.add, (k**2 for k in self.wavenumbers))
-        return np.ascontiguousarray(np.broadcast_to(k2, self.shape))
+        """``|k|² = Σ_i k_i²`` on the full grid (shape :attr:`shape`; read-only, shared)."""
+        k2 = np.array(np.broadcast_to(reduce(np.add, (k**2 for k in self.wavenumbers)), self.shape))
+        k2.flags.writeable = False
+        return k2
 
     # --- transforms and derivatives -------------------------------------------------------------
 
@@ -208,6 +209,7 @@ class PeriodicGridND:
         ``F⁻¹[(i k_axis)^order f̂]``, with the Nyquist mode zeroed for odd ``order`` [Tre00]_.
         Real input gives real output.
         """
+        self.array_axis(axis)  # raises ValueError for an axis the grid does not have
         k = (self.wavenumbers_odd if order % 2 else self.wavenumbers)[axis]
         return self._back((1j * k) ** order * self.fft(f), np.isrealobj(f))
 
@@ -259,4 +261,4 @@ class PeriodicGridND:
         if factors[0] is None:
             return None
         product = reduce(np.multiply, (self._sparse(m, i) for i, m in enumerate(factors)))
-        return np.ascontiguousarray(np.broadcast_to(product, self.shape))
+        return np.array(np.broadcast_to(product, self.shape))
