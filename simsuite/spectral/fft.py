@@ -61,8 +61,8 @@ def resolve_backend(name: str) -> str:
     return name
 
 
-def _fftw_options(n: int, workers: int, backend: str) -> dict:
-    """Planner flags and threads for a length-``n`` FFTW plan (see the module docstring)."""
+def fftw_options(n: int, workers: int, backend: str) -> dict:
+    """Planner flags and threads for an FFTW plan of ``n`` points in all (see the module docstring)."""
     measure = backend == "fftw_measure" and n <= MEASURE_LIMIT
     return {
         "flags": ("FFTW_MEASURE",) if measure else ("FFTW_ESTIMATE",),
@@ -93,7 +93,7 @@ class ComplexFFT:
         self.workers = int(workers)
         self.backend = resolve_backend(backend)
         if self.backend.startswith("fftw"):
-            options = _fftw_options(self.n, self.workers, self.backend)
+            options = fftw_options(self.n, self.workers, self.backend)
             self._spectral = pyfftw.empty_aligned(self.n, dtype="complex128")
             self._physical = pyfftw.empty_aligned(self.n, dtype="complex128")
             self._backward = pyfftw.FFTW(
@@ -149,7 +149,7 @@ class RealFFT:
         self.workers = int(workers)
         self.backend = resolve_backend(backend)
         if self.backend != "scipy":
-            options = _fftw_options(self.n, self.workers, self.backend)
+            options = fftw_options(self.n, self.workers, self.backend)
             self._real = pyfftw.empty_aligned(self.n, dtype="float64")
             self._modes = pyfftw.empty_aligned(self.n // 2 + 1, dtype="complex128")
             self._r2c = pyfftw.FFTW(self._real, self._modes, direction="FFTW_FORWARD", **options)

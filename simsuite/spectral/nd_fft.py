@@ -26,7 +26,7 @@ import math
 import numpy as np
 import scipy.fft as sfft
 
-from simsuite.spectral.fft import MEASURE_LIMIT, THREADS_FROM, resolve_backend
+from simsuite.spectral.fft import fftw_options, resolve_backend
 
 try:  # pragma: no cover - depends on the installation
     import pyfftw
@@ -66,12 +66,8 @@ class ComplexFFTND:
         self.workers = int(workers)
         self.backend = resolve_backend(backend)
         if self.backend.startswith("fftw"):
-            measure = self.backend == "fftw_measure" and self.size <= MEASURE_LIMIT
-            options = {
-                "axes": tuple(range(len(self.shape))),
-                "flags": ("FFTW_MEASURE",) if measure else ("FFTW_ESTIMATE",),
-                "threads": self.workers if self.size >= THREADS_FROM else 1,
-            }
+            options = fftw_options(self.size, self.workers, self.backend)
+            options["axes"] = tuple(range(len(self.shape)))
             self._spectral = pyfftw.empty_aligned(self.shape, dtype="complex128")
             self._physical = pyfftw.empty_aligned(self.shape, dtype="complex128")
             self._backward = pyfftw.FFTW(
