@@ -310,3 +310,24 @@ def test_virial_identity_on_the_free_gaussian_in_2d():
     assert np.allclose(energies, hamiltonian, rtol=1e-12)
     second = (moments[2] - 2 * moments[1] + moments[0]) / 0.5**2  # exact for a quadratic
     assert abs(second - 4 * hamiltonian) < 1e-10
+
+
+def test_virial_identity_on_a_moving_townes_soliton():
+    # g > 0: the boosted Townes soliton Q(x − c − pt) e^{i(p·x − ½|p|²t)} has H = ½|p|² N_R/(2g)
+    # (Q itself has H = 0) and M(t) = M(0) + N|c + pt|² − N|c|², so M'' = 2N|p|² = 4H
+    g, scale = 1.7, 1.2
+    coords, spacing, _ = grid([40.0, 40.0], [384, 384])
+    c, p = np.array([-1.0, 0.5]), np.array([0.4, -0.3])
+
+    def boosted(t):
+        q = exact_nd.townes(coords, g, c + p * t, scale, t)
+        return q * np.exp(1j * (p[0] * coords[0] + p[1] * coords[1] - 0.5 * (p @ p) * t))
+
+    results = [exact_nd.virial_second_moment(boosted(t), coords, spacing, g) for t in (0, 1, 2)]
+    moments = [m for m, _ in results]
+    _, norm = exact_nd.townes_constants()
+    mass = norm / (2 * g)
+    for _, hamiltonian in results:
+        assert abs(hamiltonian - 0.5 * (p @ p) * mass) < 1e-10  # measured 5.6e-13
+    second = moments[2] - 2 * moments[1] + moments[0]
+    assert abs(second - 4 * 0.5 * (p @ p) * mass) < 1e-10  # measured 2.2e-12
