@@ -74,9 +74,10 @@ which removes the :math:`Δτ²` term. Halving stops when the relative change of
 halvings, unextrapolated or extrapolated, is at most ``refine_tol``; the extrapolated state is
 returned. After ``max_halvings`` halvings without that, :class:`GroundStateNotConverged` is raised
 with the change reached. Measured for ``g ≠ 0`` (2D harmonic trap, |g|N = 20 to 1600): the
-unextrapolated μ moves by 4× less per halving (the Δτ² bias), the extrapolated μ by about 8× less
-(the renormalisation breaks the time symmetry of the step, leaving a Δτ³ term), so a 1e-9
-relative change takes three to four halvings from ``dt = 0.01``.
+unextrapolated μ moves by 4× less per halving (the Δτ² bias), the extrapolated μ by 8 to 13×
+less (not 16×: a Δτ³ term remains, which we attribute to the renormalisation breaking the time
+symmetry of the step), so
+a 1e-9 relative change takes three to four halvings from ``dt = 0.01``.
 
 Excited states
 --------------
