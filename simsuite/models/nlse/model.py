@@ -50,6 +50,19 @@ from simsuite.spectral import fftw_numba
 from simsuite.spectral.fft import THREADS_FROM, ComplexFFT
 from simsuite.spectral.grids import GridSection, PeriodicGrid, dealias_filter, fft_workers
 
+#: Integrators of the nlse model on 2D and 3D grids (Python loops; see :mod:`.nd`).
+ND_INTEGRATORS = (
+    "dop853",
+    "dopri5",
+    "rk4ip",
+    "ssf2",
+    "ssf4",
+    "ssf6",
+    "etd_abm4",
+    "etd_abm6",
+    "etd_abm8",
+)
+
 #: Initial-condition keys that are carrier wavenumbers (ψ ∝ e^{ivx}), at most π/dx.
 NLSE_WAVENUMBERS = ("velocity", "velocity1", "velocity2")
 
@@ -77,14 +90,24 @@ class NLSEConfig(RunConfig):
     def check(self) -> None:
         super().check()
         self.check_integrator(NLSE.integrators, "nlse")
-        self.initial_condition.check(self.source, "initial_condition")
         self.grid.check(
             self.source,
             "nlse",
             boundaries=NLSE.boundaries,
             period=self.initial_condition.period(),
             ic_name=self.initial_condition.type_name,
+            max_dims=3,
         )
+        ndim = self.grid.ndim
+        if ndim > 1 and self.integrator.method not in ND_INTEGRATORS:
+            raise ConfigError(
+                self.source,
+                "integrator.method",
+                self.integrator.method,
+                f"is not available on a {ndim}D grid; the nlse model on 2D and 3D grids "
+                "supports " + ", ".join(ND_INTEGRATORS),
+            )
+        self.initial_condition.check_dims(self.source, "initial_condition", ndim)
 
 
 class NLSEProblem:
@@ -208,6 +231,11 @@ class NLSE(Model):
         "dop853_plain",
     )
 
+    def __init_subclass__(cls, **kwargs):
+        """The N-D variant (:class:`~simsuite.models.nlse.nd.NLSEND`) shares the model's name and
+        is built by :meth:`from_config`: it stays out of the model registry."""
+        super(Model, cls).__init_subclass__(**kwargs)
+
     def __init__(self, cfg: NLSEConfig, grid: PeriodicGrid, problem: NLSEProblem, psi0: np.ndarray):
         self.cfg = cfg
         self.grid = grid
@@ -216,6 +244,10 @@ class NLSE(Model):
 
     @classmethod
     def state_sizes(cls, cfg: NLSEConfig) -> dict[str, int]:
+        if cfg.grid.ndim > 1:
+            from simsuite.models.nlse.nd import state_sizes_nd
+
+            return state_sizes_nd(cfg)
         return {"x": cfg.grid.n_points}
 
     @classmethod
@@ -224,7 +256,12 @@ class NLSE(Model):
         the mask (5 × 8 bytes), L, the probe weights, the two FFT buffers of the Python and the
         two of the compiled plan, FFTW's twiddle tables (7 × 16); ψ0, the initial state, the
         initial condition's and the snapshots' temporaries (ψ, |ψ̂|², |ψ|², products: 5 × 16 +
-        4 × 8). A snapshot: Re ψ and Im ψ (2 × 8)."""
+        4 × 8). A snapshot: Re ψ and Im ψ (2 × 8). On 2D and 3D grids:
+        :func:`~simsuite.models.nlse.nd.memory_needs_nd`."""
+        if cfg.grid.ndim > 1:
+            from simsuite.models.nlse.nd import memory_needs_nd
+
+            return memory_needs_nd(cfg)
         n = cfg.grid.n_points
         return MemoryNeeds(
             state_bytes=16 * n,
@@ -240,6 +277,12 @@ class NLSE(Model):
 
     @classmethod
     def from_config(cls, cfg: NLSEConfig) -> NLSE:
+        """The model of ``cfg``: on a 2D or 3D grid (per-axis ``[grid]`` arrays) the
+        :class:`~simsuite.models.nlse.nd.NLSEND` variant."""
+        if cfg.grid.ndim > 1:
+            from simsuite.models.nlse.nd import NLSEND
+
+            return NLSEND.from_config(cfg)
         g = cfg.grid
         x_min, x_max = g.domain(cfg.initial_condition.period())
         grid = PeriodicGrid(x_min, x_max, g.n_points, fft_workers(cfg.run.threads))
@@ -253,6 +296,7 @@ class NLSE(Model):
             rng=np.random.Generator(np.random.PCG64(cfg.run.seed)),
             base_dir=base_dir,
             source=cfg.source,
+            lengths=(grid.length,),
         )
         check_centres(cfg.initial_condition, grid.x, cfg.source, NLSE_WAVENUMBERS)
         psi0 = np.asarray(cfg.initial_condition.evaluate(ctx), dtype=complex)
