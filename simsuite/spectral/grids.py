@@ -220,7 +220,8 @@ class GridSection:
         )
 
     def _per_axis_keys(self) -> dict[str, Any]:
-        return {"x_min": self.x_min, "x_max": self.x_max, "n_points": self.n_points}
+        """The per-axis keys, ``n_points`` first (a mismatch is reported against it)."""
+        return {"n_points": self.n_points, "x_min": self.x_min, "x_max": self.x_max}
 
     def axes(self) -> tuple[tuple[float, ...], tuple[float, ...], tuple[int, ...]]:
         """``(x_min, x_max, n_points)`` per axis in the order ``(x, y, z)``; a single number
