@@ -16,8 +16,11 @@ import pytest
 
 import simsuite
 from simsuite.config import ConfigError, build_config
+from simsuite.io.checkpoint import checkpoint_path
 from simsuite.models.nlse import exact_nd
 from simsuite.models.nlse.model import NLSE
+
+from .conftest import interrupt_after
 
 
 def nd_config(grid: dict, ic: dict, method: str = "ssf4", **time) -> dict:
@@ -265,3 +268,28 @@ def test_plot_and_analyze_refuse_an_nd_file(tmp_path):
         )
         assert done.returncode == 2, done.stderr
         assert "1D grid" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("method", ["ssf4", "dop853"])
+def test_2d_restart_equals_the_uninterrupted_run_bitwise(method, tmp_path, monkeypatch):
+    config = tmp_path / "stripe.toml"
+    config.write_text(
+        '[model]\nname = "nlse"\n'
+        "[grid]\nx_min = -12.0\nx_max = 12.0\nn_points = [64, 32]\n"
+        "[time]\nt_final = 0.6\ndt = 0.01\nn_snapshots = 7\n"
+        f'[integrator]\nmethod = "{method}"\n[run]\nthreads = 1\nprogress = false\n'
+        "[output]\ncheckpoint_every = 2\n"
+        '[initial_condition]\ntype = "stripe_soliton"\neta = 2.5\ndirection = [1, 1]\n'
+    )
+    whole = simsuite.run(config, output=tmp_path / "whole.nc")
+    path = tmp_path / "broken.nc"
+    with monkeypatch.context() as patch:
+        interrupt_after(patch, 4)
+        with pytest.raises(KeyboardInterrupt):
+            simsuite.run(config, output=path)
+    assert checkpoint_path(path).exists()
+    restarted = simsuite.run(config, restart=path)
+    assert restarted.attrs["status"] == "complete"
+    for name in whole.data_vars:
+        if "wall" not in name:
+            np.testing.assert_array_equal(restarted[name].values, whole[name].values, name)
