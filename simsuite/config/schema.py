@@ -91,9 +91,15 @@ def check_value(source: str, key: str, value: Any, kind: type, meta: Mapping[str
                 "use a single number for one dimension)",
             )
         single = {**meta, "per_axis": False}
-        return tuple(
-            check_value(source, f"{key}[{i}]", v, kind, single) for i, v in enumerate(value)
-        )
+        checked = []
+        for i, entry in enumerate(value):
+            try:
+                checked.append(check_value(source, key, entry, kind, single))
+            except ConfigError as exc:  # named by the key, the whole array and the axis
+                raise ConfigError(
+                    source, key, list(value), f"entry {i} (axis {'xyz'[i]}): {exc.allowed}"
+                ) from None
+        return tuple(checked)
     allowed = "must be " + describe_range(meta, kind)
     if kind is bool:
         if not isinstance(value, bool):

@@ -339,9 +339,12 @@ class GridSection:
             )
         for i, (lo, hi, n) in enumerate(zip(*self.axes(), strict=True)):
             name = "xyz"[i]
-            key = f"grid.x_max[{i}]" if "x_max" in arrays else "grid.x_max"
+            value = list(self.x_max) if "x_max" in arrays else self.x_max
             if hi <= lo:
                 raise ConfigError(
-                    source, key, hi, f"must be greater than grid.x_min = {lo} on axis {name}"
+                    source,
+                    "grid.x_max",
+                    value,
+                    f"must be greater than grid.x_min = {lo} on axis {name} (is {hi})",
                 )
-            check_grid_extent(source, key, hi, lo, hi, n)
+            check_grid_extent(source, "grid.x_max", value, lo, hi, n)
