@@ -36,6 +36,7 @@ from simsuite.diagnostics import schooling
 from simsuite.diagnostics.fields import field_diagnostics
 from simsuite.io.netcdf import check_snapshots, check_state, read_output, staging_path
 from simsuite.io.paths import check_output_file
+from simsuite.io.reader import refuse_nd_fields
 from simsuite.registry import get_model, model_names, state_variables
 
 if sys.version_info >= (3, 11):
@@ -91,6 +92,7 @@ def _check_data(ds: xr.Dataset, cfg: RunConfig, source: str) -> None:
     disagree with its config, or non-finite values (a run stops before writing those)."""
     names = state_variables(cfg.model.name) or ()
     check_snapshots(ds, source, names, "nothing to analyze")
+    refuse_nd_fields(ds, source, names, "simsuite analyze computes the diagnostics of")
     sizes = get_model(cfg.model.name).state_sizes(cfg)
     for name in names:
         var = ds[name]

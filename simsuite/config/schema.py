@@ -30,8 +30,12 @@ def param(
     lt: float | None = None,
     choices: tuple[Any, ...] | None = None,
     finite: bool = True,
+    per_axis: bool = False,
 ) -> Any:
-    """Declare one config key: its default, unit, allowed range or choices and a doc line."""
+    """Declare one config key: its default, unit, allowed range or choices and a doc line.
+
+    ``per_axis``: the key also takes an array of 2 or 3 such values, one per grid axis
+    ``(x, y, z)`` (:data:`PER_AXIS`); each entry is checked like the single value."""
     meta = {
         "doc": doc,
         "unit": unit,
@@ -41,6 +45,7 @@ def param(
         "lt": lt,
         "choices": choices,
         "finite": finite,
+        "per_axis": per_axis,
     }
     return field(default=default, metadata=meta)
 
@@ -59,7 +64,13 @@ def describe_range(meta: Mapping[str, Any], kind: type) -> str:
         if meta.get(op) is not None:
             parts.append(f"{sym} {_fmt(meta[op])}")
     name = {float: "float", int: "integer", bool: "boolean", str: "string"}.get(kind, kind.__name__)
-    return name + (" " + " and ".join(parts) if parts else "")
+    text = name + (" " + " and ".join(parts) if parts else "")
+    return text + (f", or {PER_AXIS_TEXT} of them" if meta.get("per_axis") else "")
+
+
+#: Lengths of the arrays a ``per_axis`` key takes (one entry per grid axis x, y, z).
+PER_AXIS = (2, 3)
+PER_AXIS_TEXT = "an array of 2 or 3 (one per axis x, y, z)"
 
 
 def _fmt(bound: float) -> str:
@@ -67,7 +78,28 @@ def _fmt(bound: float) -> str:
 
 
 def check_value(source: str, key: str, value: Any, kind: type, meta: Mapping[str, Any]) -> Any:
-    """Coerce ``value`` to ``kind`` and check its range; return the clean value or raise."""
+    """Coerce ``value`` to ``kind`` and check its range; return the clean value or raise.
+
+    A ``per_axis`` key given an array returns a tuple of checked values (2 or 3 of them)."""
+    if meta.get("per_axis") and isinstance(value, (list, tuple)):
+        if len(value) not in PER_AXIS:
+            raise ConfigError(
+                source,
+                key,
+                list(value),
+                f"must be {describe_range(meta, kind)} (an array has {len(value)} entries; "
+                "use a single number for one dimension)",
+            )
+        single = {**meta, "per_axis": False}
+        checked = []
+        for i, entry in enumerate(value):
+            try:
+                checked.append(check_value(source, key, entry, kind, single))
+            except ConfigError as exc:  # named by the key, the whole array and the axis
+                raise ConfigError(
+                    source, key, list(value), f"entry {i} (axis {'xyz'[i]}): {exc.allowed}"
+                ) from None
+        return tuple(checked)
     allowed = "must be " + describe_range(meta, kind)
     if kind is bool:
         if not isinstance(value, bool):

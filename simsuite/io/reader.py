@@ -160,3 +160,18 @@ def read_snapshot(
         for c in ds.coords:
             out[c] = np.asarray(ds[c].values)
         return out
+
+
+def refuse_nd_fields(ds: xr.Dataset, source: str, names, what: str) -> None:
+    """Refuse (:class:`~simsuite.ConfigError`) a run whose state variables ``names`` are fields
+    on a 2D or 3D grid: ``what`` (e.g. "simsuite plot draws") handles 1D fields only so far."""
+    for name in names:
+        dims = ds[name].dims
+        if len(dims) > 2 and dims[0] == "t" and set(dims[1:]) <= {"x", "y", "z"}:
+            raise ConfigError(
+                source,
+                name,
+                f"dims {dims}",
+                f"{what} fields on a 1D grid (t, x) only so far; this run is "
+                f"{len(dims) - 1}D (read it with simsuite.open_output)",
+            )

@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 
 from simsuite.config import ConfigError
 from simsuite.io.netcdf import check_snapshots, check_state, read_output
+from simsuite.io.reader import refuse_nd_fields
 from simsuite.registry import state_variables
 
 try:
@@ -85,6 +86,7 @@ def check_dataset(ds: xr.Dataset, source: str = "<dataset>") -> str:
         return SWEEP
     model, required = check_state(ds, source, "to plot {model}")
     check_snapshots(ds, source, required, "")
+    refuse_nd_fields(ds, source, required, "simsuite plot and animate draw")
     return model
 
 

@@ -161,10 +161,25 @@ class GridSection:
     ``fit_periods`` uses, through :meth:`check`.
     """
 
-    x_min: float = param(-25.0, unit="length", doc="left end of the domain (included if periodic)")
-    x_max: float = param(25.0, unit="length", doc="right end of the domain (excluded if periodic)")
+    x_min: float = param(
+        -25.0,
+        unit="length",
+        per_axis=True,
+        doc="left end of the domain (included if periodic); nlse: an array [x, y(, z)] makes a "
+        "2D or 3D grid (a single number then applies to every axis)",
+    )
+    x_max: float = param(
+        25.0,
+        unit="length",
+        per_axis=True,
+        doc="right end of the domain (excluded if periodic); nlse: per axis as x_min",
+    )
     n_points: int = param(
-        512, ge=4, le=2**24, doc="number of grid points, dx = (x_max - x_min)/n_points"
+        512,
+        ge=4,
+        le=2**24,
+        per_axis=True,
+        doc="number of grid points, dx = (x_max - x_min)/n_points; nlse: per axis as x_min",
     )
     boundary: str = param(
         "periodic",
@@ -197,6 +212,27 @@ class GridSection:
         "centred on x = 0",
     )
 
+    @property
+    def ndim(self) -> int:
+        """Number of grid axes: the length of the per-axis arrays (1 when every key is a number)."""
+        return max(
+            (len(v) for v in self._per_axis_keys().values() if isinstance(v, tuple)), default=1
+        )
+
+    def _per_axis_keys(self) -> dict[str, Any]:
+        """The per-axis keys, ``n_points`` first (a mismatch is reported against it)."""
+        return {"n_points": self.n_points, "x_min": self.x_min, "x_max": self.x_max}
+
+    def axes(self) -> tuple[tuple[float, ...], tuple[float, ...], tuple[int, ...]]:
+        """``(x_min, x_max, n_points)`` per axis in the order ``(x, y, z)``; a single number
+        applies to every axis."""
+        d = self.ndim
+
+        def spread(value: Any) -> tuple:
+            return tuple(value) if isinstance(value, tuple) else (value,) * d
+
+        return spread(self.x_min), spread(self.x_max), spread(self.n_points)
+
     def domain(self, period: float | None) -> tuple[float, float]:
         """The domain ``(x_min, x_max)`` actually used: ``fit_periods`` periods of length
         ``period`` centred on 0 when ``fit_periods > 0``, else the configured ends."""
@@ -213,10 +249,16 @@ class GridSection:
         windings: bool = False,
         period: float | None = None,
         ic_name: str = "",
+        max_dims: int = 1,
     ) -> None:
         """Check the section for ``model``, whose bases implement ``boundaries``, which evolves a
         wound field when ``windings``, and whose initial condition ``ic_name`` has the spatial
-        period ``period`` (None: none)."""
+        period ``period`` (None: none); the model takes grids of up to ``max_dims`` axes (per-axis
+        arrays), which must be periodic."""
+        arrays = {k: v for k, v in self._per_axis_keys().items() if isinstance(v, tuple)}
+        if arrays:
+            self._check_axes(source, model, arrays, max_dims)
+            return
         if self.x_max <= self.x_min:
             raise ConfigError(
                 source, "grid.x_max", self.x_max, f"must be greater than grid.x_min = {self.x_min}"
@@ -261,3 +303,48 @@ class GridSection:
             else ("grid.x_max", self.x_max)
         )
         check_grid_extent(source, key, value, x_min, x_max, self.n_points)
+
+    def _check_axes(self, source: str, model: str, arrays: dict[str, tuple], max_dims: int) -> None:
+        """Checks of a grid given by per-axis arrays (2 or 3 axes)."""
+        first, value = next(iter(arrays.items()))
+        if max_dims < 2:
+            raise ConfigError(
+                source,
+                f"grid.{first}",
+                list(value),
+                f"the {model} model takes a 1D grid: a single number per key",
+            )
+        for key, other in arrays.items():
+            if len(other) != len(value):
+                raise ConfigError(
+                    source,
+                    f"grid.{key}",
+                    list(other),
+                    f"has {len(other)} entries but grid.{first} has {len(value)}: give every "
+                    "per-axis array one entry per axis (x, y, z), or a single number for all",
+                )
+        if self.boundary != "periodic":
+            raise ConfigError(
+                source,
+                "grid.boundary",
+                self.boundary,
+                f"a {len(value)}D grid of the {model} model is periodic (use 'periodic')",
+            )
+        if self.fit_periods:
+            raise ConfigError(
+                source,
+                "grid.fit_periods",
+                self.fit_periods,
+                f"applies to 1D grids only (this one has {len(value)} axes); set it to 0",
+            )
+        for i, (lo, hi, n) in enumerate(zip(*self.axes(), strict=True)):
+            name = "xyz"[i]
+            value = list(self.x_max) if "x_max" in arrays else self.x_max
+            if hi <= lo:
+                raise ConfigError(
+                    source,
+                    "grid.x_max",
+                    value,
+                    f"must be greater than grid.x_min = {lo} on axis {name} (is {hi})",
+                )
+            check_grid_extent(source, "grid.x_max", value, lo, hi, n)

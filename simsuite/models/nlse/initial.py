@@ -6,6 +6,7 @@ the exact solutions are divided by √g so that they stay exact (ψ/√g solves 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -13,9 +14,9 @@ from typing import ClassVar
 import numpy as np
 
 from simsuite import expressions
-from simsuite.config import ConfigError, Polymorphic, param
+from simsuite.config import ConfigError, Polymorphic, config_fields, key_of, param
 from simsuite.models.from_file import FromFileSnapshot
-from simsuite.models.nlse import exact
+from simsuite.models.nlse import exact, exact_nd
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,10 @@ class ICContext:
     rng: np.random.Generator
     base_dir: Path
     source: str
+    #: the grid coordinates (x, y, z) of an N-D grid, sparse and broadcastable (empty in 1D)
+    coords: tuple[np.ndarray, ...] = ()
+    #: the box lengths (L_x, L_y, L_z) of an N-D grid (empty in 1D)
+    lengths: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,8 @@ class NLSEInitialCondition(Polymorphic):
 
     registry: ClassVar[dict[str, type]] = {}
     default_type: ClassVar[str] = "single_soliton"
+    #: grid dimensions the initial condition is defined in
+    dims: ClassVar[tuple[int, ...]] = (1,)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -50,6 +57,43 @@ class NLSEInitialCondition(Polymorphic):
 
     def check(self, source: str, prefix: str) -> None:
         """Cross-key checks."""
+
+    def check_dims(self, source: str, prefix: str, ndim: int) -> None:
+        """Checks on an N-D grid (``ndim`` ≥ 2) in place of :meth:`check`: the type is defined in
+        ``ndim`` dimensions and every per-axis array has ``ndim`` entries."""
+        if ndim not in self.dims:
+            nd_types = sorted(n for n, c in self.registry.items() if ndim in c.dims)
+            raise ConfigError(
+                source,
+                f"{prefix}.type",
+                self.type_name,
+                f"is not defined on {ndim}D grids; on a {ndim}D grid use one of "
+                + ", ".join(nd_types),
+            )
+        for f in config_fields(type(self)):
+            value = getattr(self, f.name)
+            if isinstance(value, tuple) and len(value) != ndim:
+                raise ConfigError(
+                    source,
+                    f"{prefix}.{key_of(f)}",
+                    list(value),
+                    f"needs {ndim} entries (one per axis of the {ndim}D grid) or a single number"
+                    if ndim > 1
+                    else "takes a single number on a 1D grid (per-axis arrays need a 2D or 3D "
+                    "grid: arrays in grid.x_min, grid.x_max, grid.n_points)",
+                )
+        self.check(source, prefix)
+
+    def evaluate_nd(self, ctx: ICContext) -> np.ndarray:  # pragma: no cover - abstract
+        """ψ on an N-D grid (``ctx.coords``), for the types whose :attr:`dims` hold ≥ 2."""
+        raise NotImplementedError
+
+    def vector(self, name: str, ndim: int) -> np.ndarray:
+        """The per-axis key ``name`` as a vector of ``ndim`` entries (a number on every axis)."""
+        value = getattr(self, name)
+        if isinstance(value, tuple):
+            return np.array(value, dtype=float)
+        return np.full(ndim, float(value))
 
 
 def _scale(nonlinearity: float) -> float:
@@ -182,16 +226,31 @@ class Gaussian(NLSEInitialCondition):
     """Gaussian pulse ψ = A exp(−(x − x₀)²/(2w²)) e^{i v x} (not an exact solution)."""
 
     type_name: ClassVar[str] = "gaussian"
+    dims: ClassVar[tuple[int, ...]] = (1, 2, 3)
     amplitude: float = param(1.0, doc="amplitude A")
     width: float = param(1.0, unit="length", gt=0.0, doc="width w (standard deviation of |ψ|)")
-    x0: float = param(0.0, unit="length", doc="centre x₀")
-    velocity: float = param(0.0, unit="length/time", doc="carrier wavenumber = group velocity v")
+    x0: float = param(0.0, unit="length", per_axis=True, doc="centre x₀ (N-D: per axis)")
+    velocity: float = param(
+        0.0,
+        unit="length/time",
+        per_axis=True,
+        doc="carrier wavenumber = group velocity v (N-D: per axis; a number applies to every axis)",
+    )
 
     def evaluate(self, ctx: ICContext) -> np.ndarray:
         envelope = self.amplitude * np.exp(
             -((ctx.x - self.x0) ** 2) / (2.0 * self.width * self.width)
         )
         return envelope * np.exp(1j * self.velocity * ctx.x)
+
+    def evaluate_nd(self, ctx: ICContext) -> np.ndarray:
+        """ψ = A exp(−|x − x₀|²/(2w²)) e^{i v·x}; with g = 0 it spreads as
+        :func:`~simsuite.models.nlse.exact_nd.free_gaussian` (times A (πw²)^{d/4} e^{i v·x₀})."""
+        d = len(ctx.coords)
+        centre, velocity = self.vector("x0", d), self.vector("velocity", d)
+        square = sum((x - c) ** 2 for x, c in zip(ctx.coords, centre, strict=True))
+        phase = sum(v * x for v, x in zip(velocity, ctx.coords, strict=True))
+        return self.amplitude * np.exp(-square / (2.0 * self.width**2)) * np.exp(1j * phase)
 
 
 @dataclass(frozen=True)
@@ -200,8 +259,11 @@ class Expression(NLSEInitialCondition):
     interpreter (:mod:`simsuite.expressions`), never by ``eval``."""
 
     type_name: ClassVar[str] = "expression"
+    dims: ClassVar[tuple[int, ...]] = (1, 2, 3)
     psi: str = param(
-        "1/cosh(x)", doc="formula for ψ(x): arithmetic, numbers, x, pi, e, numpy functions"
+        "1/cosh(x)",
+        doc="formula for ψ(x): arithmetic, numbers, x, pi, e, numpy functions; on a 2D or 3D "
+        "grid also y (and z)",
     )
 
     def check(self, source: str, prefix: str) -> None:
@@ -216,6 +278,117 @@ class Expression(NLSEInitialCondition):
         except expressions.ExpressionError as exc:  # e.g. 1j % 2 fails only when computed
             raise ConfigError(ctx.source, "initial_condition.psi", self.psi, str(exc)) from None
         return np.broadcast_to(value, ctx.x.shape).astype(complex)
+
+    def check_dims(self, source: str, prefix: str, ndim: int) -> None:
+        """On an N-D grid the formula is in x, y (and z)."""
+        try:
+            expressions.parse(self.psi, ("x", "y", "z")[:ndim])
+        except expressions.ExpressionError as exc:
+            raise ConfigError(source, f"{prefix}.psi", self.psi, str(exc)) from None
+
+    def evaluate_nd(self, ctx: ICContext) -> np.ndarray:
+        names = dict(zip("xyz", ctx.coords, strict=False))
+        try:
+            value = expressions.evaluate(self.psi, names)
+        except expressions.ExpressionError as exc:
+            raise ConfigError(ctx.source, "initial_condition.psi", self.psi, str(exc)) from None
+        shape = np.broadcast_shapes(*(c.shape for c in ctx.coords))
+        return np.broadcast_to(value, shape).astype(complex)
+
+
+@dataclass(frozen=True)
+class PlaneWave(NLSEInitialCondition):
+    """Plane wave ψ = A e^{i(k·x + θ₀)} with k_i = 2π m_i/L_i (integer mode numbers m_i, so it fits
+    the periodic box): exact, ψ(x, t) = ψ(x, 0) e^{−iωt}, ω = ½|k|² − gA²
+    (:func:`~simsuite.models.nlse.exact_nd.plane_wave`)."""
+
+    type_name: ClassVar[str] = "plane_wave"
+    dims: ClassVar[tuple[int, ...]] = (1, 2, 3)
+    amplitude: float = param(1.0, doc="amplitude A")
+    modes: int = param(
+        1,
+        ge=-(2**20),
+        le=2**20,
+        per_axis=True,
+        doc="mode number m_i per axis, k_i = 2 pi m_i / L_i (a number applies to every axis)",
+    )
+    phase: float = param(0.0, unit="rad", doc="phase θ₀")
+
+    def wavevector(self, lengths: tuple[float, ...]) -> np.ndarray:
+        """k_i = 2π m_i/L_i."""
+        return 2.0 * np.pi * self.vector("modes", len(lengths)) / np.asarray(lengths)
+
+    def evaluate(self, ctx: ICContext) -> np.ndarray:
+        return self.evaluate_nd(dataclasses.replace(ctx, coords=(ctx.x,)))
+
+    def evaluate_nd(self, ctx: ICContext) -> np.ndarray:
+        k = self.wavevector(ctx.lengths)
+        psi = exact_nd.plane_wave(ctx.coords, 0.0, self.amplitude, k, ctx.nonlinearity)
+        return psi * np.exp(1j * self.phase)
+
+
+@dataclass(frozen=True)
+class StripeSoliton(NLSEInitialCondition):
+    """The 1D bright soliton η sech(η(s − s₀)) e^{i(v s + θ₀)} of s = n̂·x, extended as a stripe
+    along the other axes (focusing g > 0; divided by √g). The direction n̂ ∝ (m_x/L_x, m_y/L_y, …)
+    with integer m fits the periodic box (:func:`~simsuite.models.nlse.exact_nd.stripe_direction`:
+    m = (1, 0) is along x, m = (1, 1) the diagonal of a square box); the envelope is folded into
+    one period P of s (exact to about 2e^{−ηP/2})."""
+
+    type_name: ClassVar[str] = "stripe_soliton"
+    dims: ClassVar[tuple[int, ...]] = (2, 3)
+    eta: float = param(2.0, gt=0.0, doc="amplitude η (also the inverse width)")
+    velocity: float = param(0.0, unit="length/time", doc="velocity v along the direction n̂")
+    offset: float = param(0.0, unit="length", doc="position s₀ of the stripe along n̂")
+    phase: float = param(0.0, unit="rad", doc="phase θ₀")
+    direction: int = param(
+        1,
+        ge=-1000,
+        le=1000,
+        per_axis=True,
+        doc="integer box vector m of the direction, n̂ ∝ (m_x/L_x, m_y/L_y, m_z/L_z)",
+    )
+
+    def evaluate(self, ctx: ICContext) -> np.ndarray:  # pragma: no cover - refused in 1D
+        raise NotImplementedError("stripe_soliton needs a 2D or 3D grid")
+
+    def check(self, source: str, prefix: str) -> None:
+        if not np.any(self.vector("direction", 3)):
+            raise ConfigError(source, f"{prefix}.direction", self.direction, "must not be all zero")
+
+    def geometry(self, lengths: tuple[float, ...]) -> tuple[np.ndarray, float]:
+        """The unit direction n̂ and the period P of the stripe along it."""
+        return exact_nd.stripe_direction(self.vector("direction", len(lengths)), lengths)
+
+    def evaluate_nd(self, ctx: ICContext) -> np.ndarray:
+        if ctx.nonlinearity <= 0.0:
+            raise ConfigError(
+                ctx.source,
+                "equation.nonlinearity",
+                ctx.nonlinearity,
+                "must be > 0 for initial_condition.type = 'stripe_soliton' (a bright soliton)",
+            )
+        direction, period = self.geometry(ctx.lengths)
+        turns = self.velocity * period / (2.0 * np.pi)
+        if abs(turns - round(turns)) > 1e-9 * max(1.0, abs(turns)):
+            raise ConfigError(
+                ctx.source,
+                "initial_condition.velocity",
+                self.velocity,
+                f"must be a multiple of 2 pi/P = {2.0 * np.pi / period:.12g} (P = {period:.12g}, "
+                "the period of the stripe along its direction) for e^{i v s} to fit the box",
+            )
+        return exact_nd.stripe_soliton(
+            ctx.coords,
+            0.0,
+            self.eta,
+            self.velocity,
+            direction,
+            self.offset,
+            g=ctx.nonlinearity,
+            phase=self.phase,
+            period=period,
+        )
 
 
 @dataclass(frozen=True)

@@ -46,9 +46,19 @@ from simsuite.models.initial_checks import (
 )
 from simsuite.models.nlse import kernels as nlse_kernels
 from simsuite.models.nlse.initial import ICContext, NLSEInitialCondition, SingleSoliton
+from simsuite.models.nlse.nd import (
+    ND_INTEGRATORS,
+    NLSEProblemND,
+    grid_of,
+    memory_needs_nd,
+    nlse_invariants_nd,
+    nlse_scales_nd,
+    state_sizes_nd,
+)
 from simsuite.spectral import fftw_numba
 from simsuite.spectral.fft import THREADS_FROM, ComplexFFT
 from simsuite.spectral.grids import GridSection, PeriodicGrid, dealias_filter, fft_workers
+from simsuite.spectral.nd_grid import AXIS_NAMES, PeriodicGridND
 
 #: Initial-condition keys that are carrier wavenumbers (ψ ∝ e^{ivx}), at most π/dx.
 NLSE_WAVENUMBERS = ("velocity", "velocity1", "velocity2")
@@ -77,14 +87,24 @@ class NLSEConfig(RunConfig):
     def check(self) -> None:
         super().check()
         self.check_integrator(NLSE.integrators, "nlse")
-        self.initial_condition.check(self.source, "initial_condition")
         self.grid.check(
             self.source,
             "nlse",
             boundaries=NLSE.boundaries,
             period=self.initial_condition.period(),
             ic_name=self.initial_condition.type_name,
+            max_dims=3,
         )
+        ndim = self.grid.ndim
+        if ndim > 1 and self.integrator.method not in ND_INTEGRATORS:
+            raise ConfigError(
+                self.source,
+                "integrator.method",
+                self.integrator.method,
+                f"is not available on a {ndim}D grid; the nlse model on 2D and 3D grids "
+                "supports " + ", ".join(ND_INTEGRATORS),
+            )
+        self.initial_condition.check_dims(self.source, "initial_condition", ndim)
 
 
 class NLSEProblem:
@@ -208,6 +228,11 @@ class NLSE(Model):
         "dop853_plain",
     )
 
+    def __init_subclass__(cls, **kwargs):
+        """The N-D variant (:class:`NLSEND`) shares the model's name and
+        is built by :meth:`from_config`: it stays out of the model registry."""
+        super(Model, cls).__init_subclass__(**kwargs)
+
     def __init__(self, cfg: NLSEConfig, grid: PeriodicGrid, problem: NLSEProblem, psi0: np.ndarray):
         self.cfg = cfg
         self.grid = grid
@@ -216,6 +241,8 @@ class NLSE(Model):
 
     @classmethod
     def state_sizes(cls, cfg: NLSEConfig) -> dict[str, int]:
+        if cfg.grid.ndim > 1:
+            return state_sizes_nd(cfg)
         return {"x": cfg.grid.n_points}
 
     @classmethod
@@ -224,7 +251,10 @@ class NLSE(Model):
         the mask (5 × 8 bytes), L, the probe weights, the two FFT buffers of the Python and the
         two of the compiled plan, FFTW's twiddle tables (7 × 16); ψ0, the initial state, the
         initial condition's and the snapshots' temporaries (ψ, |ψ̂|², |ψ|², products: 5 × 16 +
-        4 × 8). A snapshot: Re ψ and Im ψ (2 × 8)."""
+        4 × 8). A snapshot: Re ψ and Im ψ (2 × 8). On 2D and 3D grids:
+        :func:`~simsuite.models.nlse.nd.memory_needs_nd`."""
+        if cfg.grid.ndim > 1:
+            return memory_needs_nd(cfg)
         n = cfg.grid.n_points
         return MemoryNeeds(
             state_bytes=16 * n,
@@ -240,6 +270,10 @@ class NLSE(Model):
 
     @classmethod
     def from_config(cls, cfg: NLSEConfig) -> NLSE:
+        """The model of ``cfg``: on a 2D or 3D grid (per-axis ``[grid]`` arrays) the
+        :class:`NLSEND` variant."""
+        if cfg.grid.ndim > 1:
+            return NLSEND.from_config(cfg)
         g = cfg.grid
         x_min, x_max = g.domain(cfg.initial_condition.period())
         grid = PeriodicGrid(x_min, x_max, g.n_points, fft_workers(cfg.run.threads))
@@ -253,6 +287,7 @@ class NLSE(Model):
             rng=np.random.Generator(np.random.PCG64(cfg.run.seed)),
             base_dir=base_dir,
             source=cfg.source,
+            lengths=(grid.length,),
         )
         check_centres(cfg.initial_condition, grid.x, cfg.source, NLSE_WAVENUMBERS)
         psi0 = np.asarray(cfg.initial_condition.evaluate(ctx), dtype=complex)
@@ -382,3 +417,107 @@ def _nlse_sums(state: np.ndarray, grid: PeriodicGrid) -> tuple[float, float, flo
     kinetic = 0.5 * weight * float(np.dot(grid.k**2, power))
     quartic = float(np.dot(density, density))
     return float(mass), float(momentum), float(kinetic), quartic
+
+
+class NLSEND(NLSE):
+    """The NLSE on a 2D or 3D periodic grid (state ψ̂ of shape ``(n_z, n_y, n_x)``); the model
+    ``nlse`` with per-axis ``[grid]`` arrays. No probe series (``diagnostics.probe_x`` is 1D)."""
+
+    grid: PeriodicGridND  # type: ignore[assignment]
+    problem: NLSEProblemND  # type: ignore[assignment]
+
+    @classmethod
+    def from_config(cls, cfg: NLSEConfig) -> NLSEND:
+        grid = grid_of(cfg)
+        g = cfg.grid
+        mask = grid.dealias_filter(g.dealias, g.filter_strength, g.filter_order)
+        problem = NLSEProblemND(grid, cfg.equation.nonlinearity, mask, cfg.run.fft)
+        base_dir = Path(cfg.source).parent if cfg.source not in ("", "<dict>") else Path.cwd()
+        ctx = ICContext(
+            x=grid.coordinates[0],
+            nonlinearity=cfg.equation.nonlinearity,
+            rng=np.random.Generator(np.random.PCG64(cfg.run.seed)),
+            base_dir=base_dir,
+            source=cfg.source,
+            coords=grid.coordinates,
+            lengths=grid.lengths,
+        )
+        ic = cfg.initial_condition
+        psi0 = np.asarray(ic.evaluate_nd(ctx), dtype=complex)
+        if psi0.shape != grid.shape:
+            psi0 = np.broadcast_to(psi0, grid.shape).copy()
+        if not np.all(np.isfinite(psi0)):
+            raise ConfigError(
+                cfg.source,
+                "initial_condition",
+                ic.type_name,
+                "gives non-finite values of psi on the grid",
+            )
+        if getattr(ic, "amplitude", 1.0) != 0 and not np.any(psi0) and ic.type_name != "expression":
+            raise ConfigError(
+                cfg.source,
+                "initial_condition",
+                ic.type_name,
+                "is zero at every grid point: the structure is not resolved on the grid; check "
+                "its width and amplitude against grid.n_points",
+            )
+        return check_finite_invariants(cls(cfg, grid, problem, psi0), cfg.source)  # type: ignore[arg-type]
+
+    def invariants(self, state: np.ndarray) -> dict[str, float]:
+        return nlse_invariants_nd(state, self.grid, self.problem.g)
+
+    def invariant_scales(self, state: np.ndarray) -> dict[str, float]:
+        return nlse_scales_nd(state, self.grid, self.problem.g)
+
+    def probe(self, state: np.ndarray) -> dict[str, float]:
+        return {}
+
+    def probe_variables(self) -> dict[str, VariableSpec]:
+        return {}
+
+    @cached_property
+    def _dims(self) -> tuple[str, ...]:
+        return ("t", *self.grid.dims)
+
+    def coords(self) -> dict[str, Coordinate]:
+        return {
+            name: Coordinate(axis.x, f"position {name} (dimensionless)", "1")
+            for name, axis in zip(AXIS_NAMES, self.grid.axes, strict=False)
+        }
+
+    def variables(self) -> dict[str, VariableSpec]:
+        specs = {
+            "psi_real": VariableSpec(self._dims, "real part of the wave function psi", "1"),
+            "psi_imag": VariableSpec(self._dims, "imaginary part of the wave function psi", "1"),
+            "mass": VariableSpec(("t",), "mass N = integral of |psi|^2 dV", "1", scale="mass[0]"),
+        }
+        for name in AXIS_NAMES[: self.grid.ndim]:
+            specs[f"momentum_{name}"] = VariableSpec(
+                ("t",),
+                f"momentum P_{name} = integral of Im(conj(psi) dpsi/d{name}) dV",
+                "1",
+                scale="sqrt(N K) at t = 0, K = integral of |grad psi|^2 dV (>= |P_i|, "
+                "Cauchy-Schwarz)",
+            )
+        specs["energy"] = VariableSpec(
+            ("t",),
+            "Hamiltonian H = integral of |grad psi|^2/2 - g|psi|^4/2 dV",
+            "1",
+            scale="integral of |grad psi|^2/2 + |g| |psi|^4/2 dV at t = 0 (>= |H|)",
+        )
+        return specs
+
+    def attrs(self) -> dict[str, Any]:
+        attrs: dict[str, Any] = {
+            "equation": "i psi_t + laplacian(psi)/2 + g |psi|^2 psi = 0",
+            "nonlinearity": self.problem.g,
+            "ndim": self.grid.ndim,
+        }
+        for name, axis in zip(AXIS_NAMES, self.grid.axes, strict=False):
+            attrs[f"{name}_min"] = axis.x_min
+            attrs[f"{name}_max"] = axis.x_max
+            attrs[f"d{name}"] = axis.dx
+            attrs[f"n_{name}"] = axis.n
+        attrs["dealias"] = self.cfg.grid.dealias
+        attrs["initial_condition"] = self.cfg.initial_condition.type_name
+        return attrs
