@@ -207,7 +207,6 @@ def test_nd_fft_matches_scipy_and_inverts(shape, backend):
     assert copy.backend == fft.backend and rel_error(copy.fft(f), reference) < 1e-13
 
 
-@pytest.mark.skipif(not fftw_available(), reason="pyFFTW not installed")
 def test_fftw_and_scipy_agree_on_a_grid():
     grid = grid_3d()
     rng = np.random.default_rng(11)

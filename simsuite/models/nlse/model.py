@@ -45,6 +45,7 @@ from simsuite.models.initial_checks import (
     check_not_vanishing,
 )
 from simsuite.models.nlse import kernels as nlse_kernels
+from simsuite.models.nlse.cubic import CubicTerms
 from simsuite.models.nlse.initial import ICContext, NLSEInitialCondition, SingleSoliton
 from simsuite.models.nlse.nd import (
     ND_INTEGRATORS,
@@ -107,7 +108,7 @@ class NLSEConfig(RunConfig):
         self.initial_condition.check_dims(self.source, "initial_condition", ndim)
 
 
-class NLSEProblem:
+class NLSEProblem(CubicTerms):
     """The NLSE as a semilinear problem in Fourier space (see the module docstring).
 
     Parameters
@@ -140,27 +141,6 @@ class NLSEProblem:
 
     def to_spectral(self, psi: np.ndarray) -> np.ndarray:
         return sfft.fft(psi, workers=self.workers)
-
-    def nonlinear(self, u: np.ndarray) -> np.ndarray:
-        """N(ψ̂) = FFT(i g |ψ|² ψ), dealiased."""
-        fft = self.fft
-        nlse_kernels.cubic_term(fft.backward(u), self.g, fft.inverse_scale)
-        out = fft.forward()
-        if self.mask is not None:
-            out *= self.mask
-        return out
-
-    def nonlinear_flow(self, u: np.ndarray, h: float) -> np.ndarray:
-        """Exact flow of ψ_t = i g |ψ|² ψ over h, in Fourier space, dealiased."""
-        fft = self.fft
-        nlse_kernels.cubic_phase(fft.backward(u), self.g * h, fft.inverse_scale)
-        out = fft.forward()
-        if self.mask is not None:
-            out *= self.mask
-        return out
-
-    def filter(self, u: np.ndarray) -> np.ndarray:
-        return u if self.mask is None else u * self.mask
 
     # -- compiled N for the integrators' compiled loops -------------------------------------------
     @cached_property

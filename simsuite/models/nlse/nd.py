@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from simsuite.models.base import MemoryNeeds
-from simsuite.models.nlse import kernels as nlse_kernels
+from simsuite.models.nlse.cubic import CubicTerms
 from simsuite.spectral.grids import fft_workers
 from simsuite.spectral.nd_fft import ComplexFFTND
 from simsuite.spectral.nd_grid import AXIS_NAMES, PeriodicGridND
@@ -51,7 +51,7 @@ ND_INTEGRATORS = (
 )
 
 
-class NLSEProblemND:
+class NLSEProblemND(CubicTerms):
     """The NLSE on a :class:`PeriodicGridND` as a semilinear problem in Fourier space.
 
     The same operators as :class:`~simsuite.models.nlse.model.NLSEProblem` on arrays of the
@@ -82,27 +82,6 @@ class NLSEProblemND:
 
     def to_spectral(self, psi: np.ndarray) -> np.ndarray:
         return self.grid.fft(psi)
-
-    def nonlinear(self, u: np.ndarray) -> np.ndarray:
-        """N(ψ̂) = FFTN(i g |ψ|² ψ), dealiased."""
-        fft = self.fft
-        nlse_kernels.cubic_term(fft.backward(u).reshape(-1), self.g, fft.inverse_scale)
-        out = fft.forward()
-        if self.mask is not None:
-            out *= self.mask
-        return out
-
-    def nonlinear_flow(self, u: np.ndarray, h: float) -> np.ndarray:
-        """Exact flow of ψ_t = i g |ψ|² ψ over h, in Fourier space, dealiased."""
-        fft = self.fft
-        nlse_kernels.cubic_phase(fft.backward(u).reshape(-1), self.g * h, fft.inverse_scale)
-        out = fft.forward()
-        if self.mask is not None:
-            out *= self.mask
-        return out
-
-    def filter(self, u: np.ndarray) -> np.ndarray:
-        return u if self.mask is None else u * self.mask
 
 
 def grid_of(cfg) -> PeriodicGridND:
