@@ -33,10 +33,10 @@ import xarray as xr
 
 from simsuite.config import ConfigError, RunConfig, load_config
 from simsuite.diagnostics import schooling
-from simsuite.diagnostics.fields import field_diagnostics
+from simsuite.diagnostics.fields import field_diagnostics, not_computed
 from simsuite.io.netcdf import check_snapshots, check_state, read_output, staging_path
 from simsuite.io.paths import check_output_file
-from simsuite.io.reader import refuse_nd_fields
+from simsuite.io.reader import check_reduced
 from simsuite.registry import get_model, model_names, state_variables
 
 if sys.version_info >= (3, 11):
@@ -44,7 +44,14 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["analyze", "analyzed_path", "diagnostics_for", "file_sha256", "summary_table"]
+__all__ = [
+    "analyze",
+    "analyzed_path",
+    "diagnostics_for",
+    "file_sha256",
+    "not_applicable",
+    "summary_table",
+]
 
 
 def _run_config(ds: xr.Dataset, source: str, overrides: dict[str, Any] | None) -> RunConfig:
@@ -57,6 +64,9 @@ def _run_config(ds: xr.Dataset, source: str, overrides: dict[str, Any] | None) -
             ds.attrs.get("model"),
             "must be a simsuite output of " + ", ".join(model_names()) + hint,
         )
+    check_reduced(
+        ds, source, state_variables(ds.attrs.get("model")) or (), "simsuite analyze needs"
+    )
     model, _ = check_state(ds, source, "for a {model} analysis", hint)
     try:
         raw = tomllib.loads(str(text))
@@ -92,7 +102,6 @@ def _check_data(ds: xr.Dataset, cfg: RunConfig, source: str) -> None:
     disagree with its config, or non-finite values (a run stops before writing those)."""
     names = state_variables(cfg.model.name) or ()
     check_snapshots(ds, source, names, "nothing to analyze")
-    refuse_nd_fields(ds, source, names, "simsuite analyze computes the diagnostics of")
     sizes = get_model(cfg.model.name).state_sizes(cfg)
     for name in names:
         var = ds[name]
@@ -105,10 +114,13 @@ def _check_data(ds: xr.Dataset, cfg: RunConfig, source: str) -> None:
                 f"dims {var.dims} shape {var.shape}",
                 f"must have dims {dims} and shape {shape} (the run's config); the file is damaged",
             )
-    if "x" in sizes:  # a state on the grid: the field diagnostics need its spacing
-        dx = ds.attrs.get("dx")
+    # a state on a grid (x; y, z on 2D and 3D grids): the field diagnostics need its spacings
+    for axis in (name for name in ("x", "y", "z") if name in sizes):
+        dx = ds.attrs.get(f"d{axis}")
         if not isinstance(dx, (int, float, np.number)) or not np.isfinite(dx) or dx <= 0:
-            raise ConfigError(source, "dx", dx, "must be the grid spacing, a number > 0")
+            raise ConfigError(
+                source, f"d{axis}", dx, f"must be the grid spacing along {axis}, a number > 0"
+            )
 
 
 def _with_source(cfg: RunConfig, source: str) -> RunConfig:
@@ -126,6 +138,16 @@ def diagnostics_for(
     if get_model(cfg.model.name).diagnostics == "schooling":
         return _schooling(ds, cfg)
     return field_diagnostics(ds, cfg)
+
+
+def not_applicable(ds: xr.Dataset) -> dict[str, str]:
+    """The diagnostics :func:`diagnostics_for` leaves out for this run, with the reason: on a
+    2D or 3D grid the permutation entropy of the spatial profile and the probe-series
+    diagnostics (:func:`simsuite.diagnostics.fields.not_computed`); nothing otherwise."""
+    model = get_model(str(ds.attrs.get("model")))
+    if model.diagnostics != "fields" or not model.field_variables:
+        return {}
+    return not_computed(ds)
 
 
 def _schooling(ds: xr.Dataset, cfg: RunConfig) -> dict[str, xr.DataArray]:

@@ -266,7 +266,7 @@ def _cmd_run(args) -> int:
 
 
 def _cmd_analyze(args) -> int:
-    from simsuite.analyze import analyze, summary_table
+    from simsuite.analyze import analyze, not_applicable, summary_table
 
     overrides = _overrides(args.set)
     for key in overrides:
@@ -282,6 +282,8 @@ def _cmd_analyze(args) -> int:
     if not args.quiet:
         new = {name: ds[name] for name in diagnostics_names(ds)}
         print(summary_table(new))
+        for name, why in not_applicable(ds).items():
+            print(f"not computed: {name} ({why})")
     print(f"wrote {display_path(ds.encoding['target'])}")
     return EXIT_OK
 

@@ -14,6 +14,15 @@ Per snapshot, for the density ρ = |f|²/∫|f|² dx of the field f (ψ for the 
 
 Which field f a model has is its ``field_variables`` (:class:`simsuite.models.base.Model`).
 
+On a 2D or 3D grid (fields on ``(t, y, x)`` or ``(t, z, y, x)``, see :func:`field_axes`), the same
+names hold the N-D analogues: with the cell volume ΔV = Π_i Δx_i and p_j = ρ_j ΔV the mass in cell
+j, h = −∫ρ ln ρ dV ≈ −Σ_j p_j ln(p_j/ΔV) = H[p] + ln ΔV (the differential Shannon, Rényi and
+Tsallis entropies, :func:`density_entropies`); ``spectral_entropy`` is taken over every Fourier
+mode k of the grid (:func:`spectral_entropy_nd`); ``energy_entropy`` uses |∇φ|² on a periodic grid.
+What needs a 1D profile or a probe series — ``permutation_entropy`` (ordinal patterns of a
+profile along x), ``probe_permutation_entropy`` and ``probe_statistical_complexity`` (an N-D run
+records no probe) — is not computed; :func:`not_computed` says why.
+
 Per run (no time dimension), of the time series of the profile (|ψ| or φ) at the probe point
 x_p = ``diagnostics.probe_x``: ``probe_permutation_entropy`` and ``probe_statistical_complexity``
 (the Jensen–Shannon complexity of its ordinal patterns, Rosso et al. 2007). The series is the
@@ -35,7 +44,15 @@ from simsuite.diagnostics import entropy
 from simsuite.registry import get_model
 from simsuite.spectral.bases import make_basis
 
-__all__ = ["field_of", "field_diagnostics"]
+__all__ = [
+    "cell_volume",
+    "density_entropies",
+    "field_axes",
+    "field_diagnostics",
+    "field_of",
+    "not_computed",
+    "spectral_entropy_nd",
+]
 
 
 def field_of(ds: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
@@ -51,11 +68,131 @@ def field_of(ds: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
     return phi, phi
 
 
+def field_axes(ds: xr.Dataset) -> tuple[str, ...]:
+    """The spatial dimensions of the dataset's field (its model's ``field_variables``), in array
+    order: ``("x",)`` in 1D, ``("y", "x")`` in 2D, ``("z", "y", "x")`` in 3D."""
+    names = get_model(str(ds.attrs.get("model"))).field_variables
+    if not names or names[0] not in ds.variables:
+        raise ValueError(f"model {ds.attrs.get('model')!r}: no field variable in the dataset")
+    return tuple(str(d) for d in ds[names[0]].dims[1:])
+
+
+def cell_volume(ds: xr.Dataset, axes: tuple[str, ...]) -> float:
+    r"""ΔV = Π_i Δx_i of a uniform grid, from the spacings the file records (attributes ``dx``,
+    ``dy``, ``dz``) for the ``axes``."""
+    return float(np.prod([float(ds.attrs[f"d{axis}"]) for axis in axes]))
+
+
+def density_entropies(
+    field: np.ndarray, volume: float, alphas: tuple[float, ...] = (), qs: tuple[float, ...] = ()
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""Differential Shannon, Rényi and Tsallis entropies of the density of an N-D field, per
+    snapshot.
+
+    ``field`` has shape ``(n_t, *grid)``; :math:`\rho = |f|^2 / \int |f|^2 \, dV` and
+    :math:`p_j = \rho_j \Delta V` (Σ p = 1), the mass fraction in cell j. With the quadrature
+    :math:`\int g \, dV \approx \sum_j g_j \Delta V` (the trapezoidal rule of a periodic grid,
+    spectrally accurate for a smooth, localised or periodic ρ):
+
+    .. math::
+
+        h = -\int \rho \ln \rho \, dV \approx -\sum_j \Delta V \rho_j \ln \rho_j
+          = -\sum_j p_j \ln \frac{p_j}{\Delta V} = H[p] + \ln \Delta V,
+
+    and likewise :math:`h_\alpha = H_\alpha[p] + \ln \Delta V` and
+    :math:`s_q = (1 - \sum_j p_j (p_j/\Delta V)^{q-1})/(q - 1)`. The cells are the states of
+    :func:`~simsuite.diagnostics.entropy.field_entropies` with the one width ΔV, so the values
+    are those of the 1D functions on the flattened grid (a uniform density gives ln V exactly; a
+    Gaussian :math:`\rho \propto \exp(-\sum_i x_i^2 / 2\sigma_i^2)` gives
+    :math:`\tfrac d2 \ln(2\pi e) + \sum_i \ln \sigma_i`).
+
+    Returns
+    -------
+    (shannon, renyi, tsallis)
+        Shapes ``(n_t,)``, ``(n_t, len(alphas))``, ``(n_t, len(qs))``, in nats.
+    """
+    rows = np.asarray(field).reshape(field.shape[0], -1)
+    return entropy.field_entropies(rows, volume, alphas, qs)
+
+
+def spectral_entropy_nd(field: np.ndarray, real: bool | None = None) -> np.ndarray:
+    r"""Normalised Shannon entropy of the power spectrum over every Fourier mode of an N-D grid,
+    per snapshot (``field`` of shape ``(n_t, *grid)``).
+
+    :math:`P_k = |\hat f_k|^2 / \sum_{k'} |\hat f_{k'}|^2` with f̂ the N-D DFT. A complex field
+    (ψ) has K = N = Π n_i distinct modes and :math:`H = -\sum_k P_k \ln P_k / \ln N`. A real field
+    (φ) has :math:`P_{-k} = P_k`, so its states are the pairs {k, −k} (as the one-sided 1D
+    spectrum): a pair k ≠ −k holds 2P_k, a self-conjugate mode (every component 0 or Nyquist) P_k,
+    so :math:`H = -\sum_k P_k \ln P_k - \ln 2 \sum_{k \ne -k} P_k` over all modes, divided by
+    ln K with K = (N + S)/2 states, S the number of self-conjugate modes. One mode (or one pair)
+    gives 0; on a grid with one point along every axis but x it equals the 1D
+    :func:`~simsuite.diagnostics.entropy.spectral_entropy`.
+    """
+    field = np.asarray(field)
+    real = not np.iscomplexobj(field) if real is None else real
+    axes = tuple(range(1, field.ndim))
+    spectrum = np.fft.fftn(field, axes=axes)
+    power = spectrum.real**2 + spectrum.imag**2
+    total = power.reshape(field.shape[0], -1).sum(axis=1)
+    shape = field.shape[1:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = power / total.reshape(-1, *(1,) * len(shape))
+        terms = np.where(p > 0, -p * np.log(np.where(p > 0, p, 1.0)), 0.0)
+    h = terms.reshape(field.shape[0], -1).sum(axis=1)
+    n_modes = int(np.prod(shape))
+    if real:
+        self_conjugate = np.ones(shape, dtype=bool)
+        for i, n in enumerate(shape):
+            index = np.arange(n)
+            own = (index == 0) | (2 * index == n)
+            self_conjugate &= own.reshape([n if j == i else 1 for j in range(len(shape))])
+        paired = np.where(self_conjugate, 0.0, p).reshape(field.shape[0], -1).sum(axis=1)
+        h = h - math.log(2.0) * paired
+        n_states = (n_modes + int(self_conjugate.sum())) // 2
+    else:
+        n_states = n_modes
+    out = h / math.log(n_states) if n_states > 1 else np.full(h.shape, np.nan)
+    bad = ~(total > 0) | ~np.isfinite(total)
+    if np.any(bad):
+        warnings.warn(
+            f"spectral_entropy_nd: {int(bad.sum())} snapshot(s) all zero or non-finite: NaN",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    return np.where(bad, np.nan, out)
+
+
+def _gradient_squared(values: np.ndarray, ds: xr.Dataset, axes: tuple[str, ...]) -> np.ndarray:
+    """|∇f|² of a real field (t, *grid) on a periodic grid, spectral derivatives per axis
+    (k = 2π fftfreq(n, Δ)); the Nyquist mode of an even axis is dropped from the derivative."""
+    total = np.zeros(values.shape)
+    for i, axis in enumerate(axes, start=1):
+        n = values.shape[i]
+        k = 2.0 * np.pi * np.fft.fftfreq(n, float(ds.attrs[f"d{axis}"]))
+        if n % 2 == 0:
+            k[n // 2] = 0.0
+        shape = [1] * values.ndim
+        shape[i] = n
+        derivative = np.fft.ifft(1j * k.reshape(shape) * np.fft.fft(values, axis=i), axis=i).real
+        total += derivative**2
+    return total
+
+
 def _energy_density(ds: xr.Dataset, cfg: RunConfig) -> np.ndarray | None:
-    """e(t, x) of a Klein–Gordon dataset with a kink-bearing potential, or None."""
+    """e(t, x) of a Klein–Gordon dataset with a kink-bearing potential, or None; on a 2D or 3D
+    periodic grid e = ½φ_t² + ½|∇φ|² + V(φ) on (t, *grid)."""
     pot = cfg.potential
     if pot.name not in ("phi4", "sine_gordon"):
         return None
+    axes = field_axes(ds)
+    if len(axes) > 1:
+        boundary = cfg.grid.boundary
+        kinds = set(boundary) if isinstance(boundary, tuple) else {boundary}
+        if kinds != {"periodic"}:
+            return None  # |∇φ|² of the other bases per axis: not done on N-D grids
+        phi = ds["phi"].values
+        e = 0.5 * ds["phi_t"].values ** 2 + 0.5 * _gradient_squared(phi, ds, axes)
+        return e + pot.build().V(phi)
     g = cfg.grid
     kwargs = {}
     if g.boundary == "dirichlet":
@@ -74,6 +211,11 @@ def energy_entropy(ds: xr.Dataset, cfg: RunConfig) -> tuple[np.ndarray | None, s
     density = _energy_density(ds, cfg)
     if density is None:
         return None, ""
+    if density.ndim > 2:
+        values = density_entropies(
+            np.sqrt(np.maximum(density, 0.0)), cell_volume(ds, field_axes(ds))
+        )[0]
+        return values, "differential Shannon entropy of the energy density"
     values = entropy.field_entropy(
         np.sqrt(np.maximum(density, 0.0)), float(ds.attrs["dx"]), "shannon"
     )
@@ -88,6 +230,8 @@ FURTHER_DIAGNOSTICS = {"energy_entropy": energy_entropy}
 
 def field_diagnostics(ds: xr.Dataset, cfg: RunConfig) -> dict[str, xr.DataArray]:
     """The diagnostics of the module docstring as DataArrays on ``t`` (and ``alpha``, ``q``)."""
+    if len(field_axes(ds)) > 1:
+        return _field_diagnostics_nd(ds, cfg)
     d: DiagnosticsSection = cfg.diagnostics
     alphas = d.orders(cfg.source, "renyi_orders")
     qs = d.orders(cfg.source, "tsallis_q")
@@ -145,6 +289,71 @@ def field_diagnostics(ds: xr.Dataset, cfg: RunConfig) -> dict[str, xr.DataArray]
         ),
     )
     return out
+
+
+def _field_diagnostics_nd(ds: xr.Dataset, cfg: RunConfig) -> dict[str, xr.DataArray]:
+    """The diagnostics of a field on a 2D or 3D grid (the module docstring)."""
+    d: DiagnosticsSection = cfg.diagnostics
+    alphas = d.orders(cfg.source, "renyi_orders")
+    qs = d.orders(cfg.source, "tsallis_q")
+    field, _ = field_of(ds)
+    axes = field_axes(ds)
+    volume = cell_volume(ds, axes)
+    t = ds["t"]
+    grid = f"{len(axes)}D grid, cell volume {volume:.6g}"
+
+    def on_t(values, long_name: str) -> xr.DataArray:
+        return xr.DataArray(values, coords={"t": t}, dims="t", attrs=_attrs(long_name))
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        shannon, renyi, tsallis = density_entropies(field, volume, alphas, qs)
+    if np.any(np.isnan(shannon)):
+        warnings.warn(
+            f"field_diagnostics: {int(np.isnan(shannon).sum())} snapshot(s) all zero: NaN",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    out = {
+        "shannon_entropy": on_t(shannon, f"differential Shannon entropy of |f|^2 ({grid})"),
+        "renyi_entropy": xr.DataArray(
+            renyi,
+            coords={"t": t, "alpha": ("alpha", alphas, _attrs("Renyi order"))},
+            dims=("t", "alpha"),
+            attrs=_attrs(f"differential Renyi entropy of |f|^2 ({grid})"),
+        ),
+        "tsallis_entropy": xr.DataArray(
+            tsallis,
+            coords={"t": t, "q": ("q", qs, _attrs("Tsallis index"))},
+            dims=("t", "q"),
+            attrs=_attrs(f"differential Tsallis entropy of |f|^2 ({grid})"),
+        ),
+        "spectral_entropy": on_t(
+            spectral_entropy_nd(field),
+            f"normalised Shannon entropy of the power spectrum over all {len(axes)}D modes",
+        ),
+    }
+    out["shannon_entropy"].attrs["cell_volume"] = volume
+    for name in get_model(cfg.model.name).field_diagnostics:
+        values, long_name = FURTHER_DIAGNOSTICS[name](ds, cfg)
+        if values is not None:
+            out[name] = on_t(values, long_name)
+    return out
+
+
+def not_computed(ds: xr.Dataset) -> dict[str, str]:
+    """The field diagnostics that :func:`field_diagnostics` leaves out for this dataset, with
+    the reason (empty for a field on a 1D grid)."""
+    axes = field_axes(ds)
+    if len(axes) == 1:
+        return {}
+    grid = f"a {len(axes)}D grid"
+    return {
+        "permutation_entropy": f"ordinal patterns need a 1D spatial profile; this field is on {grid}",
+        "probe_permutation_entropy": f"needs a probe series (diagnostics.probe_x); runs on {grid} "
+        "record none",
+        "probe_statistical_complexity": f"needs a probe series; runs on {grid} record none",
+    }
 
 
 def probe_series(

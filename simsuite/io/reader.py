@@ -85,10 +85,13 @@ def read_output(path: str | Path, source: str | None = None) -> xr.Dataset:
 
 
 def check_state(
-    ds: xr.Dataset, source: str, purpose: str, hint: str = ""
+    ds: xr.Dataset, source: str, purpose: str, hint: str = "", *, reduced: bool = False
 ) -> tuple[str, tuple[str, ...]]:
     """The model that made ``ds`` (its ``model`` attribute) and that model's state variables,
     after checking that the model is registered and every state variable is in ``ds``.
+
+    With ``reduced``, a file holding no state variable but slices or projections of a 3D field
+    (:func:`reduced_variables`) is accepted too, and the names returned are those variables.
 
     Parameters
     ----------
@@ -101,6 +104,8 @@ def check_state(
         replaced by the model's name.
     hint : str, optional
         Appended to the error on an unknown model.
+    reduced : bool, optional
+        Accept slices and projections of a 3D field in place of the state variables.
 
     Raises
     ------
@@ -117,6 +122,8 @@ def check_state(
             "must be a simsuite output of " + ", ".join(model_names()) + hint,
         )
     missing = [name for name in required if name not in ds.variables]
+    if reduced and len(missing) == len(required) and (planes := reduced_variables(ds, required)):
+        return str(model), tuple(planes)
     if missing:
         raise ConfigError(
             source, "variables", ", ".join(missing), "are needed " + purpose.format(model=model)
@@ -162,16 +169,66 @@ def read_snapshot(
         return out
 
 
-def refuse_nd_fields(ds: xr.Dataset, source: str, names, what: str) -> None:
-    """Refuse (:class:`~simsuite.ConfigError`) a run whose state variables ``names`` are fields
-    on a 2D or 3D grid: ``what`` (e.g. "simsuite plot draws") handles 1D fields only so far."""
+#: The mid-planes and projections of a 3D field, by the axes they span (the naming contract of the
+#: 3D output): ``V_xy`` is the plane z = z[n_z // 2] of a field variable V on (t, z, y, x), on
+#: (t, y, x); ``V_xz`` the plane y = y[n_y // 2], on (t, z, x); ``V_yz`` the plane
+#: x = x[n_x // 2], on (t, z, y). ``density_proj_xy`` is the model's density integrated along z
+#: (and so on for ``_xz``, ``_yz``).
+PLANES: dict[str, tuple[str, str]] = {"xy": ("y", "x"), "xz": ("z", "x"), "yz": ("z", "y")}
+
+#: The axis each plane of :data:`PLANES` is normal to (the one a slice fixes or a projection
+#: integrates over).
+NORMAL = {"xy": "z", "xz": "y", "yz": "x"}
+
+#: Prefix of the projection variables ``density_proj_<plane>``.
+PROJECTION = "density_proj"
+
+
+def grid_ndim(ds: xr.Dataset, names: Iterable[str]) -> int:
+    """The number of spatial axes of the fields ``names`` (state or field variables) in ``ds``.
+
+    Read from the dimensions of the first of ``names`` the file holds (``(t, x)`` is 1D,
+    ``(t, y, x)`` 2D, ``(t, z, y, x)`` 3D); a file that holds only slices or projections of a 3D
+    field (see :data:`PLANES`) is 3D. The ``ndim`` attribute is the fallback (files without it and
+    without spatial fields are 1D: agent models, older outputs).
+    """
     for name in names:
-        dims = ds[name].dims
-        if len(dims) > 2 and dims[0] == "t" and set(dims[1:]) <= {"x", "y", "z"}:
-            raise ConfigError(
-                source,
-                name,
-                f"dims {dims}",
-                f"{what} fields on a 1D grid (t, x) only so far; this run is "
-                f"{len(dims) - 1}D (read it with simsuite.open_output)",
-            )
+        if name in ds.variables:
+            dims = ds[name].dims
+            if dims[:1] == ("t",) and set(dims[1:]) <= {"x", "y", "z"} and len(dims) > 1:
+                return len(dims) - 1
+            return int(ds.attrs.get("ndim", 1))
+    if reduced_variables(ds, names):
+        return 3
+    return int(ds.attrs.get("ndim", 1))
+
+
+def reduced_variables(ds: xr.Dataset, names: Iterable[str]) -> dict[str, str]:
+    """The slices and projections of a 3D field that ``ds`` holds, by variable name: for each of
+    ``names`` its mid-plane slices ``<name>_<plane>`` and the density projections
+    ``density_proj_<plane>`` (:data:`PLANES`); the value is the plane (``"xy"``, ``"xz"``,
+    ``"yz"``)."""
+    found = {}
+    for plane in PLANES:
+        for name in (*names, PROJECTION):
+            if f"{name}_{plane}" in ds.variables:
+                found[f"{name}_{plane}"] = plane
+    return found
+
+
+def check_reduced(ds: xr.Dataset, source: str, names: Iterable[str], what: str) -> None:
+    """Refuse (:class:`~simsuite.ConfigError`) a file that holds only slices or projections of a 3D
+    field instead of the fields ``names``: ``what`` (e.g. ``"simsuite analyze computes its
+    diagnostics from"``) needs the whole field."""
+    names = tuple(names)
+    missing = [name for name in names if name not in ds.variables]
+    reduced = reduced_variables(ds, names)
+    if missing and reduced:
+        raise ConfigError(
+            source,
+            "variables",
+            ", ".join(missing),
+            f"are absent: the file holds only slices or projections of the 3D field "
+            f"({', '.join(reduced)}), and {what} the whole field; run with full fields in "
+            "output.fields (simsuite plot and animate draw the slices and projections)",
+        )

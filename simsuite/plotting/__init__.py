@@ -6,7 +6,8 @@ pyplot state is touched, so the functions work headless and in notebooks alike.
 
 ``standard_figures(ds)`` gives the model's standard set by name (the names the model class lists in
 its ``figures``, drawn by the functions the plotting modules register under them, see
-:mod:`simsuite.plotting.registry`); ``save_figures`` writes them as
+:mod:`simsuite.plotting.registry`; on 2D and 3D grids the maps, slices and projections of
+:mod:`simsuite.plotting.maps`); ``save_figures`` writes them as
 PNG (and PDF); :func:`~simsuite.plotting.animation.animate` writes an MP4 or GIF.
 """
 
@@ -19,9 +20,9 @@ import xarray as xr
 from matplotlib.figure import Figure
 
 from simsuite.io.paths import check_output_folder
-from simsuite.plotting import fields, school, sweeps
+from simsuite.plotting import fields, maps, school, sweeps
 from simsuite.plotting.common import SWEEP, check_dataset, load_output
-from simsuite.plotting.registry import figures_of
+from simsuite.plotting.registry import figures_of, grid_ndim
 from simsuite.registry import get_model, model_names
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "fields",
     "figures_of",
     "load_output",
+    "maps",
     "save_figures",
     "school",
     "standard_figures",
@@ -68,11 +70,13 @@ def standard_figures(ds: xr.Dataset) -> dict[str, Figure]:
     applies only to some data (the field models' entropy figure, drawn when the dataset holds the
     diagnostics) is left out otherwise; what a figure needs is added first (Couzin's schooling
     entropies are computed if absent); a sweep summary gets
-    :func:`~simsuite.plotting.sweeps.standard_sweep_figures`."""
+    :func:`~simsuite.plotting.sweeps.standard_sweep_figures`. A field on a 2D or 3D grid gets
+    the figures of :data:`~simsuite.plotting.registry.ND_FIGURES` (:mod:`~simsuite.plotting.maps`)
+    instead of the model's 1D ones."""
     model = check_dataset(ds, ds.encoding.get("source", "<dataset>"))
     if model == SWEEP:
         return sweeps.standard_sweep_figures(ds)
-    chosen = figures_of(get_model(model))
+    chosen = figures_of(get_model(model), grid_ndim(ds))
     for figure in chosen:
         if figure.prepare is not None:
             ds = figure.prepare(ds)

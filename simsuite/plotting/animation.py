@@ -5,8 +5,8 @@ The artists are made once and updated each frame (``Line2D.set_data``, ``Line3D.
 ``Line3DCollection.set_segments``); nothing clears or re-plots the axes, so titles and labels stay.
 At most ``max_frames`` snapshots, spread evenly over the run, become frames, and the default size
 is 640 × 480 px (``dpi`` 100; at most 1280 px wide). What is drawn is the scene the model names in
-its ``animation`` (:data:`SCENES`: ``"field"``, the profile against x; ``"school"``, the agents in
-3D).
+its ``animation`` (:data:`SCENES`: ``"field"``, the profile against x, or on a 2D grid the map over
+(x, y) and on a 3D grid the mid-plane z = z[n_z//2]; ``"school"``, the agents in 3D).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from mpl_toolkits.mplot3d.art3d import Line3DCollection
 
 from simsuite.config import ConfigError
-from simsuite.plotting import fields, school
+from simsuite.plotting import fields, maps, school
 from simsuite.plotting.common import (
     SWEEP,
     check_dataset,
@@ -30,6 +30,7 @@ from simsuite.plotting.common import (
     run_label,
     snapshot_indices,
 )
+from simsuite.plotting.registry import grid_ndim
 from simsuite.progress import progress_bar
 from simsuite.registry import get_model
 
@@ -146,7 +147,12 @@ def _check_options(fmt: str, fps: int, max_frames: int, dpi: int) -> None:
 
 @scene("field")
 def _field(ds: xr.Dataset):
-    """|ψ| (with Re ψ) or φ against x; one line artist each, updated per frame."""
+    """|ψ| (with Re ψ) or φ against x; one line artist each, updated per frame. On a 2D grid the
+    map of |ψ|² or φ over (x, y); on a 3D grid that of its mid-plane z = z[n_z//2] (the full
+    field's, or the ``_xy`` slice's; the ``density_proj_xy`` projection when the file holds
+    nothing else): one image artist, its data replaced per frame, on one colour scale."""
+    if grid_ndim(ds) > 1:
+        return _field_map(ds)
     profile = fields.profile(ds).values
     x, t = ds["x"].values, ds["t"].values
     figure = new_figure(WIDTH_INCHES, HEIGHT_INCHES)
@@ -172,6 +178,33 @@ def _field(ds: xr.Dataset):
             lines["real"][0].set_ydata(real[k])
         clock.set_text(f"t = {t[k]:.4g}")
         return [artist[0] for artist in lines.values()] + [clock]
+
+    return figure, update
+
+
+def _field_map(ds: xr.Dataset):
+    """The scene of a field on a 2D or 3D grid (see :func:`_field`)."""
+    projection = grid_ndim(ds) == 3 and not maps.has_slices(ds)
+    quantity = maps.map_quantity(ds)
+    if projection:
+        quantity = maps.MapQuantity(f"∫ {maps.projected_density(ds)} dz", "viridis", False)
+    t = ds["t"].values
+    images = [maps.plane_image(ds, k, "xy", projection) for k in range(len(t))]
+    limits = maps.colour_limits(quantity, [image.values for image in images])
+    figure = new_figure(WIDTH_INCHES, HEIGHT_INCHES)
+    ax = figure.add_subplot()
+    artist = maps.draw_plane(ax, images[0], quantity.cmap, limits)
+    figure.colorbar(artist, ax=ax, label=quantity.label)
+    where = f" ({images[0].where})" if images[0].where else ""
+    ax.set_title(f"{run_label(ds)}: {quantity.label}{where}", fontsize="medium")
+    clock = ax.text(
+        0.02, 0.97, "", transform=ax.transAxes, va="top", color="w" if not quantity.centred else "k"
+    )
+
+    def update(k: int):
+        artist.set_data(images[k].values)
+        clock.set_text(f"t = {t[k]:.4g}")
+        return [artist, clock]
 
     return figure, update
 

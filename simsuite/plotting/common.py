@@ -15,7 +15,6 @@ from matplotlib.figure import Figure
 
 from simsuite.config import ConfigError
 from simsuite.io.netcdf import check_snapshots, check_state, read_output
-from simsuite.io.reader import refuse_nd_fields
 from simsuite.registry import state_variables
 
 try:
@@ -80,13 +79,12 @@ SWEEP = "sweep"
 
 def check_dataset(ds: xr.Dataset, source: str = "<dataset>") -> str:
     """The dataset's model name (:data:`SWEEP` for a sweep summary), after checking it can be
-    plotted (else :class:`~simsuite.ConfigError`): the model's state variables present, at least one
-    snapshot, and every state value finite."""
+    plotted (else :class:`~simsuite.ConfigError`): the model's state variables present (or, for a
+    3D field, its slices or projections), at least one snapshot, and every state value finite."""
     if "sweep_toml" in ds.attrs:
         return SWEEP
-    model, required = check_state(ds, source, "to plot {model}")
+    model, required = check_state(ds, source, "to plot {model}", reduced=True)
     check_snapshots(ds, source, required, "")
-    refuse_nd_fields(ds, source, required, "simsuite plot and animate draw")
     return model
 
 

@@ -33,7 +33,7 @@ from simsuite.plotting.common import (
     time_label,
     title,
 )
-from simsuite.plotting.registry import standard_figure
+from simsuite.plotting.registry import grid_ndim, standard_figure
 
 #: Relative drifts are drawn no lower than this (an exactly conserved quantity has drift 0).
 DRIFT_FLOOR = 1e-17
@@ -53,13 +53,19 @@ def profile(ds: xr.Dataset) -> xr.DataArray:
     return ds["phi"].assign_attrs(long_name="φ", units=ds["phi"].attrs.get("units", "1"))
 
 
+def on_1d_grid(ds: xr.Dataset) -> bool:
+    """Whether the dataset's field is on a 1D grid, ``(t, x)`` (the figures of a profile against x
+    apply; 2D and 3D fields get those of :mod:`simsuite.plotting.maps`)."""
+    return grid_ndim(ds) == 1
+
+
 def _field(ds: xr.Dataset) -> np.ndarray:
     if is_complex(ds):
         return ds["psi_real"].values + 1j * ds["psi_imag"].values
     return ds["phi"].values
 
 
-@standard_figure("spacetime")
+@standard_figure("spacetime", applies=on_1d_grid)
 def spacetime_map(ds: xr.Dataset, ax: Axes | None = None) -> Figure:
     """The field over (x, t) as an image (x across, t up), with a colorbar; drawn into ``ax``
     (for panels of several runs) or a new figure."""
@@ -96,7 +102,7 @@ def _extent(x: np.ndarray, t: np.ndarray) -> tuple[float, float, float, float]:
     return (x[0] - dx / 2, x[-1] + dx / 2, t[0] - dt / 2, t[-1] + dt / 2)
 
 
-@standard_figure("snapshots")
+@standard_figure("snapshots", applies=on_1d_grid)
 def snapshots(ds: xr.Dataset, times: Sequence[float] | None = None, count: int = 5) -> Figure:
     """Profiles at ``times`` (nearest snapshots), or at ``count`` evenly spread snapshots."""
     field = profile(ds)
@@ -133,9 +139,17 @@ def invariant_drift(ds: xr.Dataset) -> Figure:
     topological charge, N, √(NK) and :math:`\tfrac12 K + \tfrac12 |g| \int |\psi|^4 \, dx` for the
     NLSE). Drawn from the second snapshot; values below ``DRIFT_FLOOR`` (1e-17) are drawn at the
     floor."""
-    names = [name for name in ds.data_vars if str(name).endswith("_rel_error")]
     figure = new_figure(7.0, 4.0)
     ax = figure.add_subplot()
+    draw_drifts(ax, ds)
+    ax.set_title(title(ds, "conservation"))
+    return figure
+
+
+def draw_drifts(ax: Axes, ds: xr.Dataset, legend_columns: int = 1) -> None:
+    """The drift curves of :func:`invariant_drift` (every ``<name>_rel_error``) into ``ax``,
+    with its axis labels and grid (no title)."""
+    names = [name for name in ds.data_vars if str(name).endswith("_rel_error")]
     t = ds["t"].values
     for name in names:
         drift = np.maximum(np.abs(ds[name].values), DRIFT_FLOOR)
@@ -143,12 +157,10 @@ def invariant_drift(ds: xr.Dataset) -> Figure:
     if not names or len(t) < 2:
         ax.text(0.5, 0.5, "no invariants or one snapshot", ha="center", transform=ax.transAxes)
     else:
-        ax.legend(fontsize="small")
+        ax.legend(fontsize="small", ncol=legend_columns)
     ax.set_xlabel(time_label(ds))
     ax.set_ylabel(f"|I − I₀| / natural scale of I (floor {DRIFT_FLOOR:g})")
-    ax.set_title(title(ds, "conservation"))
     ax.grid(True, which="major", alpha=0.3)
-    return figure
 
 
 def _drift_label(drift: xr.DataArray) -> str:
@@ -158,7 +170,7 @@ def _drift_label(drift: xr.DataArray) -> str:
     return name if scale is None else f"{name} (scale {float(scale):.4g})"
 
 
-@standard_figure("spectrum")
+@standard_figure("spectrum", applies=on_1d_grid)
 def spectrum(ds: xr.Dataset) -> Figure:
     r""":math:`\log_{10}` of the Fourier amplitude :math:`|\hat f(k, t)| / n` over (k, t).
 
@@ -189,7 +201,7 @@ def spectrum(ds: xr.Dataset) -> Figure:
     return figure
 
 
-@standard_figure("phase_portrait")
+@standard_figure("phase_portrait", applies=on_1d_grid)
 def phase_portrait(ds: xr.Dataset, x: float | None = None) -> Figure:
     """The trajectory at a probe point: φ_t against φ, or Im ψ against Re ψ. By default the probe
     series recorded during the run (``probe_phi``, ``probe_phi_t`` or ``probe_psi_real``,
@@ -263,6 +275,9 @@ def entropy_timeseries(ds: xr.Dataset) -> Figure:
         ax = figure.add_subplot(spec, sharex=first)
         first = first or ax
         draw(ax, ds, names)
+        present = [name for name in names if name in ds.variables]
+        if len(names) > 1 and len(present) == 1:  # e.g. no permutation entropy on N-D grids
+            what = f"{present[0].removesuffix('_entropy')} entropy (normalised)"
         ax.set_title(what, fontsize="medium")
         ax.set_xlabel(time_label(ds))
         ax.legend(fontsize="x-small", ncol=2 if len(ax.lines) > 3 else 1)

@@ -5,6 +5,10 @@ the plotting modules register the function that draws each name with :func:`stan
 the front end draws a model's set by asking the model, never by its name, and a new model that
 reuses existing figures needs no edit here. This module imports neither matplotlib nor the
 models: the figure modules import it, and :mod:`simsuite.plotting` imports those.
+
+A model's ``figures`` are those of its fields on a 1D grid. A field on a 2D or 3D grid (told by
+the dimensions of the model's field variables, :func:`grid_ndim`) gets :data:`ND_FIGURES`, the
+same for every field model: maps of the field, the invariants and the entropies.
 """
 
 from __future__ import annotations
@@ -15,7 +19,17 @@ from typing import Any
 
 import xarray as xr
 
-__all__ = ["REGISTRY", "StandardFigure", "figures_of", "standard_figure"]
+from simsuite.io.reader import grid_ndim as _grid_ndim
+from simsuite.registry import get_model, state_variables
+
+__all__ = [
+    "ND_FIGURES",
+    "REGISTRY",
+    "StandardFigure",
+    "figures_of",
+    "grid_ndim",
+    "standard_figure",
+]
 
 
 @dataclass(frozen=True)
@@ -67,18 +81,41 @@ def standard_figure(
     return register
 
 
-def figures_of(model: Any) -> list[StandardFigure]:
-    """The standard figures a model class declares (its ``figures``), in its order.
+#: The standard figures of a field model's run on a 2D or 3D grid, in order: snapshot maps (2D),
+#: mid-plane slices and projections (3D), each drawn when it applies to the file, then the
+#: invariants' drifts and the entropies (when analyzed).
+ND_FIGURES = ("field_maps", "field_slices", "field_projections", "invariants", "field_entropy")
+
+
+def grid_ndim(ds: xr.Dataset) -> int:
+    """The number of spatial axes of the dataset's field: 1, 2 or 3 (1 for agent models), from the
+    dimensions of its model's field (else state) variables, of their 3D slices, or the ``ndim``
+    attribute (:func:`simsuite.io.reader.grid_ndim`)."""
+    name = ds.attrs.get("model")
+    names = state_variables(name) or ()
+    if names:
+        names = get_model(str(name)).field_variables or names
+    return _grid_ndim(ds, names)
+
+
+def figures_of(model: Any, ndim: int = 1) -> list[StandardFigure]:
+    """The standard figures of a model class's runs on an ``ndim``-dimensional grid, in order: its
+    ``figures`` in 1D, :data:`ND_FIGURES` for a field model (``field_variables``) in 2D and 3D.
 
     Raises
     ------
     KeyError
         When the model names a figure no plotting module registered.
     """
-    unknown = [name for name in model.figures if name not in REGISTRY]
+    names = model.figures
+    if ndim > 1:
+        if not model.field_variables:
+            raise KeyError(f"model {model.name!r} has no field on a {ndim}D grid to draw")
+        names = ND_FIGURES
+    unknown = [name for name in names if name not in REGISTRY]
     if unknown:
         raise KeyError(
             f"model {model.name!r} lists figures {', '.join(map(repr, unknown))} that are not "
             f"registered; known: {', '.join(sorted(REGISTRY))}"
         )
-    return [REGISTRY[name] for name in model.figures]
+    return [REGISTRY[name] for name in names]
