@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from mpl_toolkits.mplot3d.art3d import Line3DCollection
 
 from simsuite.config import ConfigError
+from simsuite.io.reader import PROJECTION, reduced_variables
 from simsuite.plotting import fields, maps, school
 from simsuite.plotting.common import (
     SWEEP,
@@ -184,7 +185,16 @@ def _field(ds: xr.Dataset):
 
 def _field_map(ds: xr.Dataset):
     """The scene of a field on a 2D or 3D grid (see :func:`_field`)."""
-    projection = grid_ndim(ds) == 3 and not maps.has_slices(ds)
+    projection = grid_ndim(ds) == 3 and "xy" not in maps.slice_planes(ds)
+    if projection and f"{PROJECTION}_xy" not in ds.variables:
+        source = ds.encoding.get("source", "<dataset>")
+        raise ConfigError(
+            source,
+            "variables",
+            ", ".join(reduced_variables(ds, get_model(ds.attrs["model"]).field_variables)),
+            "hold no xy plane of the 3D field to animate: simsuite animate draws the mid-plane "
+            "z = z[n_z//2] (the full field, its _xy slices, or density_proj_xy)",
+        )
     quantity = maps.map_quantity(ds)
     if projection:
         quantity = maps.MapQuantity(f"∫ {maps.projected_density(ds)} dz", "viridis", False)

@@ -83,7 +83,13 @@ def check_dataset(ds: xr.Dataset, source: str = "<dataset>") -> str:
     3D field, its slices or projections), at least one snapshot, and every state value finite."""
     if "sweep_toml" in ds.attrs:
         return SWEEP
-    model, required = check_state(ds, source, "to plot {model}", reduced=True)
+    model, required = check_state(
+        ds,
+        source,
+        "to plot {model} (a 3D run may hold their mid-plane slices <name>_xy, _xz, _yz or "
+        "the projections density_proj_xy, _xz, _yz instead)",
+        reduced=True,
+    )
     check_snapshots(ds, source, required, "")
     return model
 

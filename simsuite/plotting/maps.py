@@ -28,7 +28,7 @@ import xarray as xr
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from simsuite.io.reader import NORMAL, PLANES, PROJECTION, reduced_variables
+from simsuite.io.reader import NORMAL, PLANES, PROJECTION
 from simsuite.plotting.common import new_figure, snapshot_indices, time_label, title
 from simsuite.plotting.fields import draw_drifts
 from simsuite.plotting.registry import grid_ndim, standard_figure
@@ -42,6 +42,7 @@ __all__ = [
     "mid_plane_slices",
     "plane_image",
     "projections",
+    "slice_planes",
     "snapshot_maps",
 ]
 
@@ -182,11 +183,7 @@ def has_slices(ds: xr.Dataset) -> bool:
     """Whether the dataset is a 3D run with its full field or mid-plane slices of it."""
     if grid_ndim(ds) != 3:
         return False
-    names = get_model(str(ds.attrs.get("model"))).field_variables
-    if all(name in ds.variables for name in names):
-        return True
-    planes = reduced_variables(ds, names)
-    return any(all(f"{name}_{p}" in ds.variables for name in names) for p in set(planes.values()))
+    return bool(slice_planes(ds))
 
 
 def has_projections(ds: xr.Dataset) -> bool:
@@ -194,7 +191,9 @@ def has_projections(ds: xr.Dataset) -> bool:
     return grid_ndim(ds) == 3 and any(f"{PROJECTION}_{p}" in ds.variables for p in PLANES)
 
 
-def _slice_planes(ds: xr.Dataset) -> list[str]:
+def slice_planes(ds: xr.Dataset) -> list[str]:
+    """The planes (``"xy"``, ``"xz"``, ``"yz"``) of a 3D field the dataset can show: all three
+    with the full field, else those with a slice of every field variable."""
     names = get_model(str(ds.attrs.get("model"))).field_variables
     if all(name in ds.variables for name in names):
         return list(PLANES)
@@ -261,7 +260,7 @@ def mid_plane_slices(ds: xr.Dataset, times: Sequence[float] | None = None) -> Fi
     """The mid-plane slices xy, xz, yz of a 3D field (those the file has) at the first and last
     snapshots (or those nearest ``times``), one row per snapshot, above the drifts."""
     quantity = map_quantity(ds)
-    planes = _slice_planes(ds)
+    planes = slice_planes(ds)
     panels = []
     for k in _indices(ds, times, 2):
         row = []
