@@ -143,7 +143,7 @@ def diagnostics_for(
 def not_applicable(ds: xr.Dataset) -> dict[str, str]:
     """The diagnostics :func:`diagnostics_for` leaves out for this run, with the reason: on a
     2D or 3D grid the permutation entropy of the spatial profile and the probe-series
-    diagnostics (:func:`simsuite.diagnostics.fields.not_computed`); nothing otherwise."""
+    diagnostics (``simsuite.diagnostics.fields.not_computed``); nothing otherwise."""
     model = get_model(str(ds.attrs.get("model")))
     if model.diagnostics != "fields" or not model.field_variables:
         return {}

@@ -71,8 +71,8 @@ def standard_figures(ds: xr.Dataset) -> dict[str, Figure]:
     diagnostics) is left out otherwise; what a figure needs is added first (Couzin's schooling
     entropies are computed if absent); a sweep summary gets
     :func:`~simsuite.plotting.sweeps.standard_sweep_figures`. A field on a 2D or 3D grid gets
-    the figures of :data:`~simsuite.plotting.registry.ND_FIGURES` (:mod:`~simsuite.plotting.maps`)
-    instead of the model's 1D ones."""
+    ``simsuite.plotting.registry.ND_FIGURES`` (the maps, slices and projections of
+    :mod:`~simsuite.plotting.maps`) instead of the model's 1D ones."""
     model = check_dataset(ds, ds.encoding.get("source", "<dataset>"))
     if model == SWEEP:
         return sweeps.standard_sweep_figures(ds)

@@ -60,8 +60,8 @@ class MapQuantity:
 
 
 def map_quantity(ds: xr.Dataset) -> MapQuantity:
-    """|ψ|² for a complex field (two ``field_variables``: real and imaginary parts), the field
-    itself for a real one."""
+    """``|ψ|²`` for a complex field (two ``field_variables``: real and imaginary parts), the
+    field itself for a real one."""
     names = get_model(str(ds.attrs.get("model"))).field_variables
     if len(names) == 2:
         base = names[0].removesuffix("_real")

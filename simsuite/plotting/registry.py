@@ -7,7 +7,7 @@ reuses existing figures needs no edit here. This module imports neither matplotl
 models: the figure modules import it, and :mod:`simsuite.plotting` imports those.
 
 A model's ``figures`` are those of its fields on a 1D grid. A field on a 2D or 3D grid (told by
-the dimensions of the model's field variables, :func:`grid_ndim`) gets :data:`ND_FIGURES`, the
+the dimensions of the model's field variables, :func:`grid_ndim`) gets ``ND_FIGURES``, the
 same for every field model: maps of the field, the invariants and the entropies.
 """
 
@@ -100,7 +100,7 @@ def grid_ndim(ds: xr.Dataset) -> int:
 
 def figures_of(model: Any, ndim: int = 1) -> list[StandardFigure]:
     """The standard figures of a model class's runs on an ``ndim``-dimensional grid, in order: its
-    ``figures`` in 1D, :data:`ND_FIGURES` for a field model (``field_variables``) in 2D and 3D.
+    ``figures`` in 1D, ``ND_FIGURES`` for a field model (``field_variables``) in 2D and 3D.
 
     Raises
     ------
