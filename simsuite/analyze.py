@@ -114,13 +114,26 @@ def _check_data(ds: xr.Dataset, cfg: RunConfig, source: str) -> None:
                 f"dims {var.dims} shape {var.shape}",
                 f"must have dims {dims} and shape {shape} (the run's config); the file is damaged",
             )
-    # a state on a grid (x; y, z on 2D and 3D grids): the field diagnostics need its spacings
-    for axis in (name for name in ("x", "y", "z") if name in sizes):
+    # a state on a grid (x; y, z on 2D and 3D grids): the field diagnostics need its spacings,
+    # recorded as attributes (dx, dy, dz) or, on a 2D or 3D grid, by a uniform coordinate
+    axes = [name for name in ("x", "y", "z") if name in sizes]
+    for axis in axes:
         dx = ds.attrs.get(f"d{axis}")
+        if dx is None and len(axes) > 1 and axis in ds.coords:
+            dx = _uniform_step(ds[axis].values)
         if not isinstance(dx, (int, float, np.number)) or not np.isfinite(dx) or dx <= 0:
             raise ConfigError(
                 source, f"d{axis}", dx, f"must be the grid spacing along {axis}, a number > 0"
             )
+
+
+def _uniform_step(values: np.ndarray) -> float | None:
+    """The step of an evenly spaced coordinate (None when it is not evenly spaced)."""
+    if len(values) < 2:
+        return None
+    steps = np.diff(values)
+    uniform = np.allclose(steps, steps[0], rtol=1e-10, atol=0)
+    return float(steps[0]) if uniform else None
 
 
 def _with_source(cfg: RunConfig, source: str) -> RunConfig:

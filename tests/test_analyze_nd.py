@@ -207,6 +207,10 @@ def test_energy_entropy_of_a_kg_2d_field_uses_the_exact_gradient():
     exact = density_entropies(np.sqrt(e), cell_volume(ds, field_axes(ds)))[0]
     np.testing.assert_allclose(values, exact, rtol=0, atol=1e-13)
     assert field_axes(ds) == ("y", "x") and cell_volume(ds, ("y", "x")) == 0.0625
+    # a file without the dx, dy attributes: the spacings of the coordinates
+    bare = ds.copy()
+    bare.attrs = {"model": "klein_gordon", "ndim": 2}
+    np.testing.assert_array_equal(energy_entropy(bare, cfg)[0], values)
     assert set(not_applicable(ds)) == {
         "permutation_entropy",
         "probe_permutation_entropy",

@@ -50,6 +50,7 @@ __all__ = [
     "field_axes",
     "field_diagnostics",
     "field_of",
+    "grid_spacing",
     "not_computed",
     "spectral_entropy_nd",
 ]
@@ -77,10 +78,18 @@ def field_axes(ds: xr.Dataset) -> tuple[str, ...]:
     return tuple(str(d) for d in ds[names[0]].dims[1:])
 
 
+def grid_spacing(ds: xr.Dataset, axis: str) -> float:
+    """The spacing of the uniform grid along ``axis``: the attribute ``d<axis>`` the file records
+    (``dx``, ``dy``, ``dz``), else the step of the coordinate ``axis``."""
+    if f"d{axis}" in ds.attrs:
+        return float(ds.attrs[f"d{axis}"])
+    values = ds[axis].values
+    return float(values[1] - values[0]) if len(values) > 1 else float("nan")
+
+
 def cell_volume(ds: xr.Dataset, axes: tuple[str, ...]) -> float:
-    r"""ΔV = Π_i Δx_i of a uniform grid, from the spacings the file records (attributes ``dx``,
-    ``dy``, ``dz``) for the ``axes``."""
-    return float(np.prod([float(ds.attrs[f"d{axis}"]) for axis in axes]))
+    r"""ΔV = Π_i Δx_i of a uniform grid along ``axes`` (:func:`grid_spacing`)."""
+    return float(np.prod([grid_spacing(ds, axis) for axis in axes]))
 
 
 def density_entropies(
@@ -168,7 +177,7 @@ def _gradient_squared(values: np.ndarray, ds: xr.Dataset, axes: tuple[str, ...])
     total = np.zeros(values.shape)
     for i, axis in enumerate(axes, start=1):
         n = values.shape[i]
-        k = 2.0 * np.pi * np.fft.fftfreq(n, float(ds.attrs[f"d{axis}"]))
+        k = 2.0 * np.pi * np.fft.fftfreq(n, grid_spacing(ds, axis))
         if n % 2 == 0:
             k[n // 2] = 0.0
         shape = [1] * values.ndim
