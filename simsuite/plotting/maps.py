@@ -211,8 +211,14 @@ def _maps_with_drifts(
     """Rows of image panels (each ``(image, panel title)``) with one colour scale and colorbar,
     above the invariants' drifts across the whole width."""
     rows, columns = len(panels), max(len(row) for row in panels)
-    figure = new_figure(3.6 * columns + 1.2, 3.3 * rows + (3.0 if drifts else 0.0) + 0.5)
-    grid = figure.add_gridspec(rows + drifts, columns, height_ratios=[1.0] * rows + [0.8] * drifts)
+    # each row as tall as its widest-aspect image needs at 3.4 in across (+ labels and title)
+    heights = [
+        float(np.clip(3.4 * max(_aspect(image) for image, _ in row), 1.2, 5.0)) + 0.9
+        for row in panels
+    ]
+    heights += [3.0] * drifts
+    figure = new_figure(3.6 * columns + 1.2, sum(heights) + 0.5)
+    grid = figure.add_gridspec(rows + drifts, columns, height_ratios=heights)
     limits = colour_limits(quantity, [image.values for row in panels for image, _ in row])
     axes, artist = [], None
     for r, row in enumerate(panels):
@@ -229,6 +235,12 @@ def _maps_with_drifts(
         ax.set_title("conservation: drift of each invariant from t = 0", fontsize="medium")
     figure.suptitle(title(ds, what, width=90))
     return figure
+
+
+def _aspect(image: PlaneImage) -> float:
+    """Height over width of the image's extent."""
+    left, right, bottom, top = _extent(image.horizontal, image.vertical)
+    return abs(top - bottom) / (abs(right - left) or 1.0)
 
 
 def _time(ds: xr.Dataset, k: int) -> str:
