@@ -1,21 +1,22 @@
 """The Klein–Gordon model on 2D and 3D periodic grids (issue 22): exact solutions, conservation,
 ring and oscillon physics, output, restarts and refusals.
 
-Measured on this machine (tolerances about 3× these):
+Measured on this machine (the tolerances leave a margin of about 2–3):
 
-* plane wave φ = A cos(k·x − ωt + θ), ω² = |k|² + m² (linear potential), to t = 1: every exponential
-  method and dop853 ≤ 2.5e-14 in 2D; exponential_verlet 1.0e-14 in 3D (32³, to t = 0.5); yoshida4
-  7.9e-9 at dt = 0.01, and the ratio of the errors at dt = 0.02 and 0.01 is 16.0 (order 4);
-* φ⁴ kink–antikink stripe moving at u = 0.4 (λ = 2, v = 1, w = 1, L = 32): along x (128 × 8)
-  1.7e-7 at dt = 0.04 and 1.1e-8 at dt = 0.02 (ratio 15.7, fourth order) against the exact boosted
-  walls; along the diagonal of a 96 × 96 square box the same (1.8e-7, 1.0e-8); the static stripe
-  along x equals the 1D model's run to 5e-15, along the diagonal the 1D run on P = L/√2 to 5e-14;
-* 10⁴ Verlet steps of a 2D φ⁴ bubble on 32²: energy error bounded (|ΔE|/E_s ≤ 1.3e-5, no growth
-  between the first and the last quarter), momentum (zero by symmetry) ≤ 1e-15 E_s;
-* sine-Gordon ring R₀ = 8: R(t) − [R(0) − R₀] follows the thin-wall R₀ cos(t/R₀) within 1.9% of R₀
-  for t ≤ 6, energy drift 7e-8 (yoshida4, dt = 0.05);
-* 3D φ⁴ oscillon (λ = 1, v = 1, r₀ = 2.86, 32³, L = 24): 72.6% of the energy inside r < 6 at t = 90
-  after the initial burst of radiation (97% at t = 10).
+* plane wave φ = A cos(k·x − ωt + θ), ω² = |k|² + m² (linear potential), to t = 1 in 2D: every
+  exponential method and dop853 within 2.5e-14 (φ and φ_t), energy and momentum drifts ≤ 3.1e-14;
+  yoshida4 2.4e-7 at dt = 0.02 and 1.5e-8 at dt = 0.01 (ratio 16.0, order 4);
+* φ⁴ kink–antikink stripe moving at u = 0.4 (λ = 2, v = 1, w = 1, L = 32) against the exact
+  boosted walls: along x (128 × 8) 1.7e-7 at dt = 0.04 and 1.1e-8 at dt = 0.02 (ratio 15.7); along
+  the diagonal of a 96 × 96 box 1.8e-7 and 1.0e-8 (ratio 17.0); the static stripe after 50 steps
+  equals the 1D run to 1.0e-15 (along x) and 4.2e-15 (diagonal, 1D period P = L/√2);
+* 10⁴ Verlet steps of a 2D φ⁴ bubble on 32² (dt = 0.02): |ΔE|/E_s ≤ 1.7e-4, largest in the first
+  and last quarter 1.1e-4 and 1.7e-4 (bounded); momentum (zero by symmetry) ≤ 1e-15 E_s;
+* momentum of a moving Gaussian, linear potential: drift 3.6e-16;
+* sine-Gordon ring R₀ = 8: R(t) − [R(0) − R₀] within 2.3% of R₀ of the thin-wall R₀ cos(t/R₀) for
+  t ≤ 6, energy drift 6.9e-8 (yoshida4, dt = 0.05);
+* 3D φ⁴ oscillon (λ = 1, v = 1, r₀ = 2.86, 32³, L = 24): 97% of the energy inside r < 6 at t = 10
+  and 72.6% at t = 90, after the initial burst of radiation.
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ def test_plane_wave_yoshida4_is_fourth_order():
         cfg, ds = run(kg_config(*PLANE_2D, method="yoshida4", dt=dt))
         errors.append(plane_wave_error(cfg, ds))
     ratio = errors[0] / errors[1]
-    assert errors[1] < 2.5e-8
+    assert errors[1] < 3e-8
     assert 14.0 < ratio < 18.0, ratio  # 2^4 = 16
 
 
@@ -255,7 +256,7 @@ def test_sine_gordon_ring_shrinks_as_the_thin_wall_ring():
     thin_wall = radius * np.cos(ds["t"].values / radius)
     assert np.all(np.diff(measured) < 0)  # the ring shrinks
     assert np.max(np.abs(measured - thin_wall)) < 0.03 * radius
-    assert np.max(np.abs(ds["energy_rel_error"].values)) < 3e-7
+    assert np.max(np.abs(ds["energy_rel_error"].values)) < 2e-7
 
 
 @pytest.mark.slow
@@ -429,6 +430,14 @@ def test_bad_nd_initial_conditions_are_refused_when_built(change, key, words):
         KleinGordon.from_config(build_config(raw))
     assert info.value.key == key
     assert words in str(info.value)
+
+
+def test_a_grid_beyond_memory_is_refused_before_allocating():
+    raw = {"model": {"name": "klein_gordon"}}
+    raw["grid"] = {"n_points": [2**24] * 3, "x_min": -1e7, "x_max": 1e7}
+    with pytest.raises(ConfigError, match="GiB are available") as info:
+        KleinGordon.from_config(build_config(raw))
+    assert info.value.key == "grid.n_points"
 
 
 def test_validate_refuses_a_bad_nd_config_with_exit_2(tmp_path):
