@@ -454,3 +454,22 @@ def test_validate_refuses_a_bad_nd_config_with_exit_2(tmp_path):
     )
     assert done.returncode == 2
     assert "initial_condition.type" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("method", ["yoshida4", "exponential_verlet", "dop853"])
+def test_custom_potential_and_dealiasing_in_3d(method):
+    """V = phi²/2 as a custom expression gives the run of the linear potential m = 1, with the
+    two-thirds filter on V′ in both."""
+    grid = {"x_min": -6.0, "x_max": 6.0, "n_points": [16, 12, 8], "dealias": "two_thirds"}
+    ic = {"type": "gaussian", "width": [1.5, 1.5, 2.0], "velocity": [0.2, 0.0, -0.1]}
+    custom = {"name": "custom", "V": "0.5*phi**2", "dV": "phi", "vacuum": 0.0}
+    runs = [
+        run(kg_config(grid, ic, pot, method=method, dt=0.02, t_final=0.4))[1]
+        for pot in (custom, {"name": "linear", "mass": 1.0})
+    ]
+    assert runs[0]["phi"].dims == ("t", "z", "y", "x")
+    difference = np.max(np.abs(runs[0]["phi"].values - runs[1]["phi"].values))
+    energies = [r["energy"].values for r in runs]
+    print(method, difference, np.max(np.abs(energies[0] - energies[1])))
+    assert difference < 1e-13
+    assert np.max(np.abs(energies[0] - energies[1])) < 1e-12 * abs(energies[1][0])
