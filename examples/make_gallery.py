@@ -35,6 +35,7 @@ GALLERY: dict[str, tuple[str, ...]] = {
     "nlse_mi_gain": (),
     "kg_four_cases": (),
     "kg_kink_antikink_windows": ("--workers", "2"),
+    "kg_oscillon": (),
     "couzin_states": (),
     "couzin_phase_diagram": (),
     "entropy_regimes": (),

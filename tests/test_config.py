@@ -19,6 +19,8 @@ from .conftest import CONFIGS, SMALL_NLSE, write_config
 def test_canonical_configs_load():
     names = sorted(p.stem for p in CONFIGS.glob("*.toml") if not p.stem.startswith("couzin"))
     assert names == [
+        "kg2d_sine_gordon_ring",
+        "kg3d_phi4_oscillon",
         "kg_breather",
         "kg_collision",
         "kg_kink",

@@ -225,8 +225,8 @@ def test_bad_nd_configs_name_the_key(change, key, words):
 
 
 def test_per_axis_arrays_are_refused_where_they_do_not_apply():
-    kg = {"model": {"name": "klein_gordon"}, "grid": {"n_points": [64, 64]}}
-    with pytest.raises(ConfigError, match="klein_gordon model takes a 1D grid"):
+    kg = {"model": {"name": "klein_gordon"}, "grid": {"n_points": [64, 64], "boundary": "neumann"}}
+    with pytest.raises(ConfigError, match="2D grid of the klein_gordon model is periodic"):
         build_config(kg)
     gauss_1d = {"model": {"name": "nlse"}, "initial_condition": {"type": "gaussian", "x0": [1, 2]}}
     with pytest.raises(ConfigError, match="single number on a 1D grid"):

@@ -165,21 +165,22 @@ class GridSection:
         -25.0,
         unit="length",
         per_axis=True,
-        doc="left end of the domain (included if periodic); nlse: an array [x, y(, z)] makes a "
-        "2D or 3D grid (a single number then applies to every axis)",
+        doc="left end of the domain (included if periodic); nlse, klein_gordon: an array "
+        "[x, y(, z)] makes a 2D or 3D periodic grid (a single number then applies to every axis)",
     )
     x_max: float = param(
         25.0,
         unit="length",
         per_axis=True,
-        doc="right end of the domain (excluded if periodic); nlse: per axis as x_min",
+        doc="right end of the domain (excluded if periodic); nlse, klein_gordon: per axis as x_min",
     )
     n_points: int = param(
         512,
         ge=4,
         le=2**24,
         per_axis=True,
-        doc="number of grid points, dx = (x_max - x_min)/n_points; nlse: per axis as x_min",
+        doc="number of grid points, dx = (x_max - x_min)/n_points; nlse, klein_gordon: per axis as "
+        "x_min",
     )
     boundary: str = param(
         "periodic",
@@ -191,7 +192,7 @@ class GridSection:
         0,
         ge=-1000,
         le=1000,
-        doc="klein_gordon, periodic only: phi(x + L) = phi(x) + 2 pi winding (sine-Gordon kinks); "
+        doc="klein_gordon, 1D periodic only: phi(x + L) = phi(x) + 2 pi winding (sine-Gordon kinks); "
         "the periodic part phi - 2 pi winding (x - x_min)/L is evolved",
     )
     dealias: str = param(

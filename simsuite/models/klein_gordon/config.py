@@ -16,6 +16,7 @@ from simsuite.config import (
     param,
     section,
 )
+from simsuite.models.klein_gordon import initial_nd  # noqa: F401  (registers the N-D types)
 from simsuite.models.klein_gordon.initial import Gaussian, KGInitialCondition
 from simsuite.models.klein_gordon.potentials import Custom, Linear, Phi4, Potential, SineGordon
 from simsuite.spectral.grids import BOUNDARY_CHOICES, GridSection
@@ -116,7 +117,11 @@ class KGConfig(RunConfig):
             boundaries=BOUNDARY_CHOICES,
             windings=True,
             ic_name=self.initial_condition.type_name,
+            max_dims=3,
         )
+        ndim = self.grid.ndim
+        if ndim > 1:
+            self._check_nd(ndim)
         self.potential.check(self.source)
         ic = self.initial_condition
         if ic.potentials and self.potential.name not in ic.potentials:
@@ -128,4 +133,25 @@ class KGConfig(RunConfig):
                 + " or ".join(repr(p) for p in ic.potentials)
                 + f" (is {self.potential.name!r})",
             )
-        ic.check(self.source, "initial_condition")
+        ic.check_dims(self.source, "initial_condition", ndim)
+
+    def _check_nd(self, ndim: int) -> None:
+        """What a 2D or 3D grid refuses besides the per-axis checks of ``[grid]``: a winding
+        (1D only) and an integrator without an N-D path."""
+        if self.grid.winding:
+            raise ConfigError(
+                self.source,
+                "grid.winding",
+                self.grid.winding,
+                f"applies to 1D grids only (this one is {ndim}D); set it to 0",
+            )
+        from simsuite.models.klein_gordon.nd import ND_INTEGRATORS
+
+        if self.integrator.method not in ND_INTEGRATORS:
+            raise ConfigError(
+                self.source,
+                "integrator.method",
+                self.integrator.method,
+                f"is not available on a {ndim}D grid; the klein_gordon model on 2D and 3D "
+                "grids supports " + ", ".join(ND_INTEGRATORS),
+            )

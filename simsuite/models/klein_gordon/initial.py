@@ -13,7 +13,7 @@ from typing import ClassVar
 import numpy as np
 
 from simsuite import expressions
-from simsuite.config import ConfigError, Polymorphic, param
+from simsuite.config import ConfigError, Polymorphic, config_fields, key_of, param
 from simsuite.models.from_file import FromFileSnapshot
 from simsuite.models.klein_gordon import exact
 from simsuite.models.klein_gordon.potentials import Phi4, Potential, SineGordon
@@ -27,6 +27,10 @@ class KGContext:
     potential: Potential
     base_dir: Path
     source: str
+    #: the grid coordinates (x, y, z) of an N-D grid, sparse and broadcastable (empty in 1D)
+    coords: tuple[np.ndarray, ...] = ()
+    #: the box lengths (L_x, L_y, L_z) of an N-D grid (empty in 1D)
+    lengths: tuple[float, ...] = ()
 
 
 SPEED = {"gt": -1.0, "lt": 1.0, "unit": "c"}
@@ -39,6 +43,8 @@ class KGInitialCondition(Polymorphic):
     registry: ClassVar[dict[str, type]] = {}
     default_type: ClassVar[str] = "gaussian"
     potentials: ClassVar[tuple[str, ...]] = ()  # potentials it needs; () = any
+    #: grid dimensions the initial condition is defined in
+    dims: ClassVar[tuple[int, ...]] = (1,)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -51,17 +57,72 @@ class KGInitialCondition(Polymorphic):
     def check(self, source: str, prefix: str) -> None:
         """Cross-key checks."""
 
+    def check_dims(self, source: str, prefix: str, ndim: int) -> None:
+        """The type is defined on an ``ndim``-dimensional grid and every per-axis array has
+        ``ndim`` entries (1D: none); then :meth:`check`."""
+        if ndim not in self.dims:
+            names = sorted(n for n, c in self.registry.items() if ndim in c.dims)
+            raise ConfigError(
+                source,
+                f"{prefix}.type",
+                self.type_name,
+                f"is not defined on {ndim}D grids; on a {ndim}D grid use one of "
+                + ", ".join(names),
+            )
+        for f in config_fields(type(self)):
+            value = getattr(self, f.name)
+            if isinstance(value, tuple) and len(value) != ndim:
+                raise ConfigError(
+                    source,
+                    f"{prefix}.{key_of(f)}",
+                    list(value),
+                    f"needs {ndim} entries (one per axis of the {ndim}D grid) or a single number"
+                    if ndim > 1
+                    else "takes a single number on a 1D grid (per-axis arrays need a 2D or 3D "
+                    "grid: arrays in grid.x_min, grid.x_max, grid.n_points)",
+                )
+        self.check(source, prefix)
+
+    def evaluate_nd(self, ctx: KGContext) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
+        """(φ, φ_t) on an N-D grid (``ctx.coords``), for the types whose :attr:`dims` hold ≥ 2."""
+        raise NotImplementedError
+
+    def vector(self, name: str, ndim: int) -> np.ndarray:
+        """The per-axis key ``name`` as a vector of ``ndim`` entries (a number on every axis)."""
+        value = getattr(self, name)
+        if isinstance(value, tuple):
+            return np.array(value, dtype=float)
+        return np.full(ndim, float(value))
+
 
 @dataclass(frozen=True)
 class Gaussian(KGInitialCondition):
     """φ = A exp(−(x − x₀)²/(2w²)); travelling to the right at ``velocity`` u: φ_t = −u φ_x
-    (a pulse that translates rigidly for the wave equation m = 0; not an exact solution otherwise)."""
+    (a pulse that translates rigidly for the wave equation m = 0; not an exact solution otherwise).
+    On a 2D or 3D grid φ = A exp(−Σ_i (x_i − x₀,i)²/(2w_i²)), φ_t = −u·∇φ, with x₀, w and u per
+    axis."""
 
     type_name: ClassVar[str] = "gaussian"
+    dims: ClassVar[tuple[int, ...]] = (1, 2, 3)
     amplitude: float = param(1.0, doc="amplitude A")
-    width: float = param(1.0, unit="length", gt=0.0, doc="width w (standard deviation)")
-    x0: float = param(0.0, unit="length", doc="centre x₀")
-    velocity: float = param(0.0, unit="c", doc="u in φ_t = −u φ_x (0 = at rest)")
+    width: float = param(
+        1.0, unit="length", gt=0.0, per_axis=True, doc="width w (standard deviation; N-D: per axis)"
+    )
+    x0: float = param(0.0, unit="length", per_axis=True, doc="centre x₀ (N-D: per axis)")
+    velocity: float = param(
+        0.0, unit="c", per_axis=True, doc="u in φ_t = −u φ_x (0 = at rest; N-D: per axis, −u·∇φ)"
+    )
+
+    def evaluate_nd(self, ctx):
+        d = len(ctx.coords)
+        centre, width, velocity = (self.vector(k, d) for k in ("x0", "width", "velocity"))
+        scaled = [(x - c) / (w * w) for x, c, w in zip(ctx.coords, centre, width, strict=True)]
+        exponent = sum(s * (x - c) for s, x, c in zip(scaled, ctx.coords, centre, strict=True))
+        phi = self.amplitude * np.exp(-0.5 * exponent)
+        # −u·∇φ = φ Σ u_i (x_i − c_i)/w_i²
+        phi_t = phi * sum(u * s for u, s in zip(velocity, scaled, strict=True))
+        shape = np.broadcast_shapes(*(c.shape for c in ctx.coords))
+        return np.broadcast_to(phi, shape).copy(), np.broadcast_to(phi_t, shape).copy()
 
     def evaluate(self, ctx):
         d = ctx.x - self.x0
@@ -168,12 +229,43 @@ class Breather(KGInitialCondition):
 
 @dataclass(frozen=True)
 class Expression(KGInitialCondition):
-    """φ(x) and φ_t(x) from formulas in x, evaluated by the whitelisted AST interpreter of
-    :mod:`simsuite.expressions` (never ``eval``)."""
+    """φ(x) and φ_t(x) from formulas in x (on a 2D or 3D grid in x, y and z), evaluated by the
+    whitelisted AST interpreter of :mod:`simsuite.expressions` (never ``eval``)."""
 
     type_name: ClassVar[str] = "expression"
-    phi: str = param("exp(-x**2)", doc="formula for φ(x)")
-    phi_t: str = param("0", doc="formula for φ_t(x)")
+    dims: ClassVar[tuple[int, ...]] = (1, 2, 3)
+    phi: str = param("exp(-x**2)", doc="formula for φ(x) (2D/3D grids: in x, y, z)")
+    phi_t: str = param("0", doc="formula for φ_t(x) (2D/3D grids: in x, y, z)")
+
+    def check_dims(self, source, prefix, ndim):
+        if ndim == 1:
+            return self.check(source, prefix)
+        for key in ("phi", "phi_t"):
+            try:
+                expressions.parse(getattr(self, key), ("x", "y", "z")[:ndim])
+            except expressions.ExpressionError as exc:
+                raise ConfigError(source, f"{prefix}.{key}", getattr(self, key), str(exc)) from None
+
+    def evaluate_nd(self, ctx):
+        names = dict(zip("xyz", ctx.coords, strict=False))
+        shape = np.broadcast_shapes(*(c.shape for c in ctx.coords))
+        out = []
+        for key in ("phi", "phi_t"):
+            try:
+                value = expressions.evaluate(getattr(self, key), names)
+            except expressions.ExpressionError as exc:
+                raise ConfigError(
+                    ctx.source, f"initial_condition.{key}", getattr(self, key), str(exc)
+                ) from None
+            if np.iscomplexobj(value):
+                raise ConfigError(
+                    ctx.source,
+                    f"initial_condition.{key}",
+                    getattr(self, key),
+                    "must give a real field",
+                )
+            out.append(np.array(np.broadcast_to(value, shape), dtype=float))
+        return out[0], out[1]
 
     def check(self, source, prefix):
         for key in ("phi", "phi_t"):
@@ -217,6 +309,37 @@ class FromFile(FromFileSnapshot, KGInitialCondition):
     )
     time: float = param(-1.0, unit="time", doc="snapshot time to take (nearest); negative = last")
 
+    dims: ClassVar[tuple[int, ...]] = (1, 2, 3)
+
     def evaluate(self, ctx):
         snap = self.read(ctx, x=ctx.x)
         return np.asarray(snap["phi"], float), np.asarray(snap["phi_t"], float)
+
+    def evaluate_nd(self, ctx):
+        """φ and φ_t of a snapshot of an earlier N-D run whose coordinates x, y (, z) are those
+        of the grid."""
+        snap = self.read(ctx)
+        for name, coord in zip("xyz", ctx.coords, strict=False):
+            values = snap.get(name)
+            if (
+                values is None
+                or values.shape != (coord.size,)
+                or not np.allclose(values, coord.ravel(), rtol=0, atol=1e-9)
+            ):
+                raise ConfigError(
+                    ctx.source,
+                    "initial_condition.path",
+                    self.path,
+                    f"the file's {name} grid differs from [grid]; use the same x_min, x_max, "
+                    "n_points per axis",
+                )
+        phi, phi_t = np.asarray(snap["phi"], float), np.asarray(snap["phi_t"], float)
+        shape = tuple(c.size for c in reversed(ctx.coords))
+        if phi.shape != shape:
+            raise ConfigError(
+                ctx.source,
+                "initial_condition.path",
+                self.path,
+                f"holds phi of shape {phi.shape}; the grid needs {shape}",
+            )
+        return phi, phi_t

@@ -25,6 +25,7 @@ at the two ends of the grid.
 
 from __future__ import annotations
 
+import math
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -48,12 +49,20 @@ from simsuite.models.initial_checks import (
 )
 from simsuite.models.klein_gordon.config import INTEGRATORS, KGConfig, PotentialSection
 from simsuite.models.klein_gordon.initial import KGContext
+from simsuite.models.klein_gordon.nd import (
+    KGProblemND,
+    grid_of,
+    memory_needs_nd,
+    real_mode_filter,
+    state_sizes_nd,
+)
 from simsuite.models.klein_gordon.potentials import Phi4, SineGordon
 from simsuite.models.klein_gordon.problem import KGProblem
 from simsuite.spectral.bases import make_basis
 from simsuite.spectral.grids import BOUNDARY_CHOICES, fft_workers
+from simsuite.spectral.nd_grid import AXIS_NAMES, PeriodicGridND
 
-__all__ = ["KleinGordon", "KGConfig", "KGProblem", "PotentialSection"]
+__all__ = ["KleinGordon", "KleinGordonND", "KGConfig", "KGProblem", "PotentialSection"]
 
 _ENERGY_SCALE = (
     "E_s = integral of phi_t^2/2 + phi_x^2/2 + |V(phi)| dx at t = 0 (= energy[0] when V >= 0)"
@@ -83,15 +92,22 @@ class KleinGordon(Model):
     boundaries = BOUNDARY_CHOICES
     integrators = INTEGRATORS
 
+    def __init_subclass__(cls, **kwargs):
+        """The N-D variant (:class:`KleinGordonND`) shares the model's name and is built by
+        :meth:`from_config`: it stays out of the model registry."""
+        super(Model, cls).__init_subclass__(**kwargs)
+
     def __init__(self, cfg: KGConfig, problem: KGProblem, phi0: np.ndarray, pi0: np.ndarray):
         self.cfg = cfg
         self.problem = problem
-        self.basis = problem.basis
+        self.basis = getattr(problem, "basis", None)
         self.phi0 = phi0
         self.pi0 = pi0
 
     @classmethod
     def state_sizes(cls, cfg: KGConfig) -> dict[str, int]:
+        if cfg.grid.ndim > 1:
+            return state_sizes_nd(cfg)
         return {"x": cfg.grid.n_points}
 
     @classmethod
@@ -102,7 +118,9 @@ class KleinGordon(Model):
         (9 × 8), the twist and two FFT buffers (3 × 16); φ0, π0, the initial state and the
         snapshots' temporaries (12 × 8 + 2 × 16). A snapshot: φ and φ_t (2 × 8). The flow
         factors of the exponential methods are counted by the integrator, which knows its
-        drifts."""
+        drifts. On 2D and 3D grids: :func:`~simsuite.models.klein_gordon.nd.memory_needs_nd`."""
+        if cfg.grid.ndim > 1:
+            return memory_needs_nd(cfg)
         n = cfg.grid.n_points
         return MemoryNeeds(
             state_bytes=16 * n,
@@ -118,6 +136,10 @@ class KleinGordon(Model):
 
     @classmethod
     def from_config(cls, cfg: KGConfig) -> KleinGordon:
+        """The model of ``cfg``: on a 2D or 3D grid (per-axis ``[grid]`` arrays) the
+        :class:`KleinGordonND` variant."""
+        if cfg.grid.ndim > 1:
+            return KleinGordonND.from_config(cfg)
         g, source = cfg.grid, cfg.source
         potential = cfg.potential.build()
         base_dir = Path(source).parent if source not in ("", "<dict>") else Path.cwd()
@@ -323,6 +345,205 @@ def _check_step(cfg: KGConfig, problem: KGProblem) -> None:
             cfg.time.dt,
             f"must be at most {limit:.4g}, the stability limit of {cfg.integrator.method} for "
             f"k_max = {problem.basis.k_max:.4g} and max V'' over the initial field "
+            f"(max frequency {problem.max_frequency:.4g})",
+            "reduce time.dt or grid.n_points, or use integrator.method = 'exponential_verlet'",
+        )
+
+
+class KleinGordonND(KleinGordon):
+    """φ_tt − ∇²φ + V′(φ) = 0 on a 2D or 3D periodic grid (:mod:`~simsuite.models.klein_gordon.nd`);
+    the model ``klein_gordon`` with per-axis ``[grid]`` arrays. State (φ, φ_t) of shape
+    ``(2, n_y, n_x)`` or ``(2, n_z, n_y, n_x)``. Invariants: energy and the momentum vector; no
+    probe series (``diagnostics.probe_x`` is 1D) and no topological charge (no grid ends)."""
+
+    grid: PeriodicGridND
+    problem: KGProblemND  # type: ignore[assignment]
+    density_long_name = "energy density phi_t^2/2 + |grad phi|^2/2 + V(phi)"
+
+    @classmethod
+    def from_config(cls, cfg: KGConfig) -> KleinGordonND:
+        source = cfg.source
+        _check_fits_memory(cfg)
+        grid = grid_of(cfg)
+        potential = cfg.potential.build()
+        base_dir = Path(source).parent if source not in ("", "<dict>") else Path.cwd()
+        ic = cfg.initial_condition
+        _check_placement(ic, grid, source)
+        ctx = KGContext(
+            grid.coordinates[0], potential, base_dir, source, grid.coordinates, grid.lengths
+        )
+        phi0, pi0 = ic.evaluate_nd(ctx)
+        phi0 = np.array(np.broadcast_to(phi0, grid.shape), dtype=float)
+        pi0 = np.array(np.broadcast_to(pi0, grid.shape), dtype=float)
+        if not (np.all(np.isfinite(phi0)) and np.all(np.isfinite(pi0))):
+            raise ConfigError(
+                source, "initial_condition", ic.type_name, "gives non-finite values on the grid"
+            )
+        if (
+            ic.type_name not in ("expression", "from_file")
+            and getattr(ic, "amplitude", 1.0) != 0
+            and not (np.any(phi0) or np.any(pi0))
+        ):
+            raise ConfigError(
+                source,
+                "initial_condition",
+                ic.type_name,
+                "is zero at every grid point: the structure is not resolved on the grid; check "
+                "its width and amplitude against grid.n_points",
+            )
+        g = cfg.grid
+        mask = real_mode_filter(grid, g.dealias, g.filter_strength, g.filter_order)
+        max_field = float(np.max(np.abs(phi0)))
+        problem = KGProblemND(grid, potential, mask, max_field)
+        model = cls(cfg, problem, phi0, pi0)  # type: ignore[arg-type]
+        model.grid = grid
+        _check_step_nd(cfg, problem)
+        return check_finite_invariants(model, source)
+
+    def invariants(self, state: np.ndarray) -> dict[str, float]:
+        return self.problem.invariants(state)
+
+    def invariant_scales(self, state: np.ndarray) -> dict[str, float]:
+        """E_s of :meth:`KGProblemND.energy_scale` for the energy and every momentum component."""
+        energy = self.problem.energy_scale(state)
+        return {name: energy for name in self.problem.invariants(state)}
+
+    def density(self, state: np.ndarray) -> np.ndarray:
+        """The energy density e = ½φ_t² + ½|∇φ|² + V(φ) on the grid (shape of the grid)."""
+        return self.problem.energy_density(state)
+
+    def probe(self, state: np.ndarray) -> dict[str, float]:
+        return {}
+
+    def probe_variables(self) -> dict[str, VariableSpec]:
+        return {}
+
+    @cached_property
+    def _dims(self) -> tuple[str, ...]:
+        return ("t", *self.grid.dims)
+
+    def coords(self) -> dict[str, Coordinate]:
+        return {
+            name: Coordinate(axis.x, f"position {name} (dimensionless)", "1")
+            for name, axis in zip(AXIS_NAMES, self.grid.axes, strict=False)
+        }
+
+    def variables(self) -> dict[str, VariableSpec]:
+        specs = {
+            "phi": VariableSpec(self._dims, "field phi", "1"),
+            "phi_t": VariableSpec(self._dims, "time derivative of the field phi_t", "1"),
+            "energy": VariableSpec(
+                ("t",),
+                "energy E = integral of phi_t^2/2 + |grad phi|^2/2 + V(phi) dV",
+                "1",
+                scale=_ENERGY_SCALE_ND,
+            ),
+        }
+        for name in AXIS_NAMES[: self.grid.ndim]:
+            specs[f"momentum_{name}"] = VariableSpec(
+                ("t",),
+                f"momentum P_{name} = -integral of phi_t dphi/d{name} dV",
+                "1",
+                scale=_ENERGY_SCALE_ND + "; |P_i| <= E_s for unit wave speed",
+            )
+        return specs
+
+    def attrs(self) -> dict[str, Any]:
+        pot = self.cfg.potential
+        attrs: dict[str, Any] = {
+            "equation": "phi_tt - laplacian(phi) + V'(phi) = 0",
+            "potential": pot.name,
+            "boundary": "periodic",
+            "ndim": self.grid.ndim,
+        }
+        for name, axis in zip(AXIS_NAMES, self.grid.axes, strict=False):
+            attrs[f"{name}_min"] = axis.x_min
+            attrs[f"{name}_max"] = axis.x_max
+            attrs[f"d{name}"] = axis.dx
+            attrs[f"n_{name}"] = axis.n
+        attrs.update(
+            dealias=self.cfg.grid.dealias,
+            initial_condition=self.cfg.initial_condition.type_name,
+            mass2_linear_part=self.problem.mass2,
+            max_frequency=self.problem.max_frequency,
+        )
+        if pot.name == "phi4":
+            attrs.update(**{"lambda": pot.lambda_, "vacuum": pot.vacuum})
+        elif pot.name in ("linear", "sine_gordon"):
+            attrs["mass"] = pot.mass
+        else:
+            attrs.update(V=pot.V, dV=pot.dV, vacuum=pot.vacuum)
+        return attrs
+
+
+_ENERGY_SCALE_ND = (
+    "E_s = integral of phi_t^2/2 + |grad phi|^2/2 + |V(phi)| dV at t = 0 (= energy[0] when V >= 0)"
+)
+
+
+def _check_fits_memory(cfg: KGConfig) -> None:
+    """Refuse a grid whose state (φ, φ_t) alone exceeds the memory available now, before
+    anything is allocated (``simsuite validate`` builds the model without the runner's
+    ``run.max_memory`` check; a per-axis n_points of 2^24 makes 2^48 points)."""
+    from simsuite.memory import available_memory
+
+    n = math.prod(cfg.grid.axes()[2])
+    available = available_memory()
+    if available is not None and 16.0 * n > available:
+        raise ConfigError(
+            cfg.source,
+            "grid.n_points",
+            list(cfg.grid.axes()[2]),
+            f"gives {n:.4g} grid points, whose state alone needs {16.0 * n / 2**30:.4g} GiB; "
+            f"{available / 2**30:.4g} GiB are available",
+        )
+
+
+def _check_placement(ic, grid: PeriodicGridND, source: str) -> None:
+    """Refuse an N-D initial condition whose centre ``x0`` lies outside the box, or whose
+    ``width`` or ``radius`` is below one grid cell on some axis (not resolved)."""
+    d = grid.ndim
+    if hasattr(ic, "x0"):
+        for i, (c, axis) in enumerate(zip(ic.vector("x0", d), grid.axes, strict=True)):
+            if not axis.x_min - axis.dx <= c <= axis.x_max:
+                raise ConfigError(
+                    source,
+                    "initial_condition.x0",
+                    list(ic.x0) if isinstance(ic.x0, tuple) else ic.x0,
+                    f"places the {ic.type_name} at {AXIS_NAMES[i]} = {c:.6g}, outside the box "
+                    f"[{axis.x_min:.6g}, {axis.x_max:.6g}) of that axis",
+                )
+    for key in ("width", "radius"):
+        if not hasattr(ic, key):
+            continue
+        sizes = ic.vector(key, d)
+        for i, (size, axis) in enumerate(zip(sizes, grid.axes, strict=True)):
+            if size < axis.dx:
+                value = getattr(ic, key)
+                raise ConfigError(
+                    source,
+                    f"initial_condition.{key}",
+                    list(value) if isinstance(value, tuple) else value,
+                    f"must be at least one grid cell d{AXIS_NAMES[i]} = {axis.dx:.6g} to be "
+                    "resolved on the grid (or raise grid.n_points)",
+                )
+
+
+def _check_step_nd(cfg: KGConfig, problem: KGProblemND) -> None:
+    """Refuse a step above the stability limit of the chosen method, before the run."""
+    cls = get_integrator(cfg.integrator.method)
+    limit_of = getattr(cls, "stability_limit", None)
+    if limit_of is None:
+        return
+    limit = limit_of(problem.max_frequency)
+    if cfg.time.dt > limit:
+        k_max = float(np.sqrt(sum(k * k for k in problem.grid.k_max)))
+        raise ConfigError(
+            cfg.source,
+            "time.dt",
+            cfg.time.dt,
+            f"must be at most {limit:.4g}, the stability limit of {cfg.integrator.method} for "
+            f"|k|_max = {k_max:.4g} and max V'' over the initial field "
             f"(max frequency {problem.max_frequency:.4g})",
             "reduce time.dt or grid.n_points, or use integrator.method = 'exponential_verlet'",
         )
