@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -32,6 +32,10 @@ class ICContext:
     coords: tuple[np.ndarray, ...] = ()
     #: the box lengths (L_x, L_y, L_z) of an N-D grid (empty in 1D)
     lengths: tuple[float, ...] = ()
+    #: the N-D grid (a PeriodicGridND; None in 1D)
+    grid: Any = None
+    #: the external potential V on the N-D grid (None: V = 0)
+    potential: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -405,3 +409,91 @@ class FromFile(FromFileSnapshot, NLSEInitialCondition):
     def evaluate(self, ctx: ICContext) -> np.ndarray:
         snap = self.read(ctx, x=ctx.x)
         return snap["psi_real"] + 1j * snap["psi_imag"]
+
+
+def _kick(ic: NLSEInitialCondition, ctx: ICContext, psi: np.ndarray) -> np.ndarray:
+    """ψ e^{i v·x} with v = ``ic.velocity`` per axis (no factor where v = 0)."""
+    d = len(ctx.coords)
+    velocity = ic.vector("velocity", d)
+    if not np.any(velocity):
+        return psi
+    for v, axis in zip(velocity, ctx.grid.axes, strict=True):
+        if abs(v) >= axis.k_max:
+            raise ConfigError(
+                ctx.source,
+                "initial_condition.velocity",
+                list(velocity),
+                f"every entry must be below the grid's largest wavenumber pi/dx = {axis.k_max:.6g}",
+            )
+    phase = sum(v * x for v, x in zip(velocity, ctx.coords, strict=True))
+    return psi * np.exp(1j * phase)
+
+
+def _ground_state(
+    ctx: ICContext, mass: float, tolerance: float, dt: float, max_steps: int, key: str
+):
+    """ψ of :func:`~simsuite.models.nlse.ground_state.ground_state` for the run's grid, potential
+    and g, with its failures as config errors on ``initial_condition.<...>``."""
+    from simsuite.models.nlse.ground_state import GroundStateNotConverged, ground_state
+
+    try:
+        return ground_state(
+            ctx.grid,
+            ctx.potential,
+            ctx.nonlinearity,
+            mass,
+            dt=dt,
+            refine_tol=tolerance,
+            max_steps=max_steps,
+        ).psi
+    except GroundStateNotConverged as exc:
+        raise ConfigError(
+            ctx.source,
+            f"{key}.tolerance",
+            tolerance,
+            f"the ground state did not converge: {exc}",
+        ) from None
+    except ValueError as exc:
+        raise ConfigError(
+            ctx.source, f"{key}.dt", dt, f"the ground state cannot be computed: {exc}"
+        ) from None
+
+
+@dataclass(frozen=True)
+class GroundState(NLSEInitialCondition):
+    """The ground state of the run's equation, i ψ_t + ½∇²ψ + g|ψ|²ψ − Vψ = 0 with the run's
+    ``[potential]`` and g, at mass N: the minimiser of the energy at fixed N, computed by the
+    normalised gradient flow of :mod:`simsuite.models.nlse.ground_state` (imaginary time,
+    Strang split steps from ``dt`` halved until μ changes by at most ``tolerance`` relative,
+    then Richardson-extrapolated). Optionally kicked: ψ e^{i v·x} with v = ``velocity``; in a
+    harmonic trap the centre of mass then oscillates as (v_i/ω_i) sin(ω_i t) for any g (Kohn)."""
+
+    type_name: ClassVar[str] = "ground_state"
+    dims: ClassVar[tuple[int, ...]] = (2, 3)
+    mass: float = param(1.0, gt=0.0, doc="mass N = integral of |psi|^2 dV")
+    tolerance: float = param(
+        1e-10,
+        gt=0.0,
+        lt=1e-2,
+        doc="relative change of the chemical potential mu between two halvings of the "
+        "imaginary-time step at which the flow has converged",
+    )
+    dt: float = param(0.01, unit="time", gt=0.0, doc="first imaginary-time step")
+    max_steps: int = param(
+        200_000, ge=1, doc="refuse the run when one stage of the flow needs more steps than this"
+    )
+    velocity: float = param(
+        0.0,
+        unit="length/time",
+        per_axis=True,
+        doc="kick: psi is multiplied by exp(i v.x) (per axis; a number applies to every axis)",
+    )
+
+    def evaluate(self, ctx: ICContext) -> np.ndarray:  # pragma: no cover - refused in 1D
+        raise NotImplementedError("ground_state needs a 2D or 3D grid")
+
+    def evaluate_nd(self, ctx: ICContext) -> np.ndarray:
+        psi = _ground_state(
+            ctx, self.mass, self.tolerance, self.dt, self.max_steps, "initial_condition"
+        )
+        return _kick(self, ctx, psi)

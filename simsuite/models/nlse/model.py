@@ -56,6 +56,7 @@ from simsuite.models.nlse.nd import (
     nlse_scales_nd,
     state_sizes_nd,
 )
+from simsuite.models.nlse.potential_section import PotentialSection
 from simsuite.spectral import fftw_numba
 from simsuite.spectral.fft import THREADS_FROM, ComplexFFT
 from simsuite.spectral.grids import GridSection, PeriodicGrid, dealias_filter, fft_workers
@@ -84,6 +85,7 @@ class NLSEConfig(RunConfig):
     grid: GridSection = section(GridSection)
     equation: EquationSection = section(EquationSection)
     initial_condition: NLSEInitialCondition = section(SingleSoliton)
+    potential: PotentialSection = section(PotentialSection)
 
     def check(self) -> None:
         super().check()
@@ -105,6 +107,7 @@ class NLSEConfig(RunConfig):
                 f"is not available on a {ndim}D grid; the nlse model on 2D and 3D grids "
                 "supports " + ", ".join(ND_INTEGRATORS),
             )
+        self.potential.check(self.source, ndim)
         self.initial_condition.check_dims(self.source, "initial_condition", ndim)
 
 
@@ -411,7 +414,8 @@ class NLSEND(NLSE):
         grid = grid_of(cfg)
         g = cfg.grid
         mask = grid.dealias_filter(g.dealias, g.filter_strength, g.filter_order)
-        problem = NLSEProblemND(grid, cfg.equation.nonlinearity, mask, cfg.run.fft)
+        potential = cfg.potential.values(cfg.source, grid)
+        problem = NLSEProblemND(grid, cfg.equation.nonlinearity, mask, cfg.run.fft, potential)
         base_dir = Path(cfg.source).parent if cfg.source not in ("", "<dict>") else Path.cwd()
         ctx = ICContext(
             x=grid.coordinates[0],
@@ -421,6 +425,8 @@ class NLSEND(NLSE):
             source=cfg.source,
             coords=grid.coordinates,
             lengths=grid.lengths,
+            grid=grid,
+            potential=potential,
         )
         ic = cfg.initial_condition
         psi0 = np.asarray(ic.evaluate_nd(ctx), dtype=complex)
@@ -444,10 +450,10 @@ class NLSEND(NLSE):
         return check_finite_invariants(cls(cfg, grid, problem, psi0), cfg.source)  # type: ignore[arg-type]
 
     def invariants(self, state: np.ndarray) -> dict[str, float]:
-        return nlse_invariants_nd(state, self.grid, self.problem.g)
+        return nlse_invariants_nd(state, self.grid, self.problem.g, self.problem.potential)
 
     def invariant_scales(self, state: np.ndarray) -> dict[str, float]:
-        return nlse_scales_nd(state, self.grid, self.problem.g)
+        return nlse_scales_nd(state, self.grid, self.problem.g, self.problem.potential)
 
     def probe(self, state: np.ndarray) -> dict[str, float]:
         return {}
@@ -481,17 +487,27 @@ class NLSEND(NLSE):
             )
         specs["energy"] = VariableSpec(
             ("t",),
-            "Hamiltonian H = integral of |grad psi|^2/2 - g|psi|^4/2 dV",
+            "Hamiltonian H = integral of |grad psi|^2/2 + V|psi|^2 - g|psi|^4/2 dV",
             "1",
-            scale="integral of |grad psi|^2/2 + |g| |psi|^4/2 dV at t = 0 (>= |H|)",
+            scale="integral of |grad psi|^2/2 + |V| |psi|^2 + |g| |psi|^4/2 dV at t = 0 (>= |H|)",
         )
+        if self.grid.ndim > 1:
+            specs["angular_momentum_z"] = VariableSpec(
+                ("t",),
+                "angular momentum L_z = integral of Im(conj(psi) (X dpsi/dy - Y dpsi/dx)) dV, "
+                "X, Y relative to the box centre",
+                "1",
+                scale="sqrt(M K) at t = 0, M = integral of (X^2 + Y^2)|psi|^2 dV, "
+                "K = integral of |grad psi|^2 dV (>= |L_z|, Cauchy-Schwarz)",
+            )
         return specs
 
     def attrs(self) -> dict[str, Any]:
         attrs: dict[str, Any] = {
-            "equation": "i psi_t + laplacian(psi)/2 + g |psi|^2 psi = 0",
+            "equation": "i psi_t + laplacian(psi)/2 + g |psi|^2 psi - V psi = 0",
             "nonlinearity": self.problem.g,
             "ndim": self.grid.ndim,
+            "potential": self.cfg.potential.type,
         }
         for name, axis in zip(AXIS_NAMES, self.grid.axes, strict=False):
             attrs[f"{name}_min"] = axis.x_min
