@@ -497,3 +497,34 @@ class GroundState(NLSEInitialCondition):
             ctx, self.mass, self.tolerance, self.dt, self.max_steps, "initial_condition"
         )
         return _kick(self, ctx, psi)
+
+
+@dataclass(frozen=True)
+class Townes(NLSEInitialCondition):
+    """The Townes soliton scaled by a factor: ψ = s R(|x − x₀|/w)/(w √(2g)) (2D, focusing g > 0),
+    R the Townes profile (ΔR − R + R³ = 0, :func:`~simsuite.models.nlse.exact_nd.townes_profile`).
+    With s = 1 it is the stationary Townes soliton ψ e^{it/(2w²)} of mass N_R/(2g), N_R = 11.7009
+    (:func:`~simsuite.models.nlse.exact_nd.townes`; the mass does not depend on w); the mass is
+    s² N_R/(2g). The critical mass for collapse (Weinstein 1983): s < 1 spreads, s > 1 collapses
+    in finite time."""
+
+    type_name: ClassVar[str] = "townes"
+    dims: ClassVar[tuple[int, ...]] = (2,)
+    scale: float = param(1.0, gt=0.0, doc="amplitude factor s (mass s^2 N_R/(2g))")
+    width: float = param(1.0, unit="length", gt=0.0, doc="width w (R(r/w), R ~ e^{-r} far out)")
+    x0: float = param(0.0, unit="length", per_axis=True, doc="centre (per axis x, y)")
+
+    def evaluate(self, ctx: ICContext) -> np.ndarray:  # pragma: no cover - refused in 1D
+        raise NotImplementedError("townes needs a 2D grid")
+
+    def evaluate_nd(self, ctx: ICContext) -> np.ndarray:
+        if ctx.nonlinearity <= 0.0:
+            raise ConfigError(
+                ctx.source,
+                "equation.nonlinearity",
+                ctx.nonlinearity,
+                "must be > 0 for initial_condition.type = 'townes' (a focusing nonlinearity)",
+            )
+        centre = self.vector("x0", 2)
+        psi = exact_nd.townes(ctx.coords, ctx.nonlinearity, centre, 1.0 / self.width)
+        return self.scale * psi

@@ -73,6 +73,15 @@ class EquationSection:
     nonlinearity: float = param(
         1.0, doc="g in i psi_t + psi_xx/2 + g |psi|^2 psi = 0 (+1 focusing, -1 defocusing)"
     )
+    collapse_threshold: float = param(
+        1e-3,
+        ge=0.0,
+        lt=1.0,
+        doc="2D/3D grids with g > 0: stop the run (exit 1, a message saying collapse) at the first "
+        "snapshot where this fraction of the spectral power lies in the outer band of "
+        "wavenumbers (max_i |k_i|/k_max_i above half the dealiased range): the field has left "
+        "the grid's resolution; 0 = never stop",
+    )
 
 
 @dataclass(frozen=True)
@@ -460,6 +469,47 @@ class NLSEND(NLSE):
 
     def probe_variables(self) -> dict[str, VariableSpec]:
         return {}
+
+    @cached_property
+    def _outer_band(self) -> np.ndarray:
+        """The outer band of wavenumbers: max_i |k_i|/k_max,i > c/2, with c the fraction of the
+        range the dealiasing keeps (1, ⅔ for two_thirds, ½ for half)."""
+        kept = {"two_thirds": 2.0 / 3.0, "half": 0.5}.get(self.cfg.grid.dealias, 1.0)
+        ratio = np.zeros(self.grid.shape)
+        for k, k_max in zip(self.grid.wavenumbers, self.grid.k_max, strict=True):
+            ratio = np.maximum(ratio, np.abs(k) / k_max)
+        return ratio > 0.5 * kept
+
+    @cached_property
+    def _initial_peak(self) -> float:
+        return float(np.max(np.abs(self.psi0) ** 2))
+
+    def stop_reason(self, state: np.ndarray, t: float) -> str:
+        """A collapse (focusing g > 0 only): the fraction of the spectral power Σ|ψ̂|² in the
+        outer band of wavenumbers (:attr:`_outer_band`) exceeds ``equation.collapse_threshold``.
+        A smooth, resolved field has a spectrum that decays fast (a Townes profile resolved by
+        its grid: below 1e-8); a collapsing one widens its spectrum as its peak narrows, and
+        once the band holds a visible fraction the pseudo-spectral solution is no longer
+        accurate (measured for a Townes profile scaled by 1.1 on 128² points over
+        [−12, 12]²: fraction 5e-4 with an energy drift of 1e-7, then 1e-2 with 1e-5)."""
+        threshold = self.cfg.equation.collapse_threshold
+        if threshold <= 0 or self.problem.g <= 0:
+            return ""
+        power = state.real**2 + state.imag**2
+        total = float(np.sum(power))
+        outer = float(np.sum(power[self._outer_band]))
+        if not total > 0 or outer <= threshold * total:
+            return ""
+        psi = self.problem.to_physical(state)
+        peak = float(np.max(psi.real**2 + psi.imag**2))
+        return (
+            f"collapse at t = {t:.6g}: {outer / total:.3g} of the spectral power lies in the outer "
+            f"band of wavenumbers (threshold equation.collapse_threshold = {threshold:g}), the "
+            f"field has left the grid's resolution (peak |psi|^2 = {peak:.4g}, "
+            f"{peak / self._initial_peak:.3g} times its initial value); the snapshots before are "
+            "kept. A focusing run (g > 0) above the critical mass blows up in finite time; raise "
+            "grid.n_points or end the run earlier"
+        )
 
     @cached_property
     def _dims(self) -> tuple[str, ...]:
