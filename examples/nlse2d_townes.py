@@ -1,5 +1,5 @@
 r"""NLSE in 2D: the Townes threshold, collapse against spreading
-==========================================================
+============================================================
 
 The focusing NLSE :math:`i\psi_t + \tfrac12\nabla^2\psi + |\psi|^2\psi = 0` in two dimensions
 has a critical mass: the Townes profile :math:`Q = R(r)/\sqrt{2}` (:math:`\Delta R - R + R^3 = 0`)

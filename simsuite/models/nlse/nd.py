@@ -120,15 +120,24 @@ def memory_needs_nd(cfg) -> MemoryNeeds:
     """ψ̂ is N complex numbers (16 N bytes), N = Π n_i. Own arrays per point: |k|², the mask
     (2 × 8), L, the two FFT buffers, FFTW's tables (4 × 16); ψ0, the initial state and the
     temporaries of the initial condition and the snapshots (5 × 16 + 4 × 8). A snapshot:
-    Re ψ, Im ψ (2 × 8)."""
+    Re ψ, Im ψ (2 × 8). With a potential, V and its temporaries (3 × 8); with a ground state
+    to compute (``ground_state``, or a ``vortex`` on one), the flow's arrays: ψ, the previous
+    stage's ψ, the extrapolated ψ and two transforms (5 × 16), the kinetic factor, the two
+    potential factors, V and their temporaries (6 × 8)."""
     n = int(np.prod(cfg.grid.axes()[2]))
+    parts = {
+        "grid, operators and FFT buffers": (2 * 8 + 4 * 16) * n,
+        "initial state and snapshot temporaries": (5 * 16 + 4 * 8) * n,
+    }
+    if cfg.potential.type != "none":
+        parts["potential"] = 3 * 8 * n
+    ic = cfg.initial_condition
+    if ic.type_name == "ground_state" or getattr(ic, "background", "") == "ground_state":
+        parts["ground-state flow"] = (5 * 16 + 6 * 8) * n
     return MemoryNeeds(
         state_bytes=16 * n,
         state_size=n,
-        parts={
-            "grid, operators and FFT buffers": (2 * 8 + 4 * 16) * n,
-            "initial state and snapshot temporaries": (5 * 16 + 4 * 8) * n,
-        },
+        parts=parts,
         snapshot_bytes=2 * 8 * n + 16 * 8,
         probe_values=0,
         compiled=False,
