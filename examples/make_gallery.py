@@ -33,6 +33,7 @@ QUICK_OUTDIR = HERE / "output" / "gallery"
 GALLERY: dict[str, tuple[str, ...]] = {
     "nlse_four_cases": (),
     "nlse_mi_gain": (),
+    "nlse2d_townes": (),
     "kg_four_cases": (),
     "kg_kink_antikink_windows": ("--workers", "2"),
     "kg_oscillon": (),

@@ -320,6 +320,9 @@ def _loop(
                         f"non-finite state at t = {t:.6g} (snapshot {k}); hint: reduce time.dt or the "
                         "tolerances, enable grid.dealias, or raise grid.n_points"
                     )
+                reason = model.stop_reason(state, t)
+                if reason:  # e.g. a collapse: the state has left the grid's resolution
+                    raise RunFailed(reason)
                 writer.append(float(t_out), snapshot)
                 bar.update(1)
                 if every and k % every == 0 and 0 < k < len(times) - 1:

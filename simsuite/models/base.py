@@ -193,6 +193,13 @@ class Model:
         """The values of :meth:`probe_variables` on ``state``."""
         return {}
 
+    def stop_reason(self, state: np.ndarray, t: float) -> str:
+        """Why the run must stop at the snapshot of ``state`` at time ``t`` (e.g. a collapse the
+        grid no longer resolves), or ``""`` to go on. The runner asks before it writes each
+        snapshot and stops with :class:`~simsuite.runner.RunFailed` carrying this message
+        (exit 1; the snapshots before are kept). This default never stops."""
+        return ""
+
     def coords(self) -> dict[str, Coordinate]:
         """Coordinate variables other than time."""
         raise NotImplementedError  # pragma: no cover - abstract

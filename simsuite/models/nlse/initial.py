@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -32,6 +32,10 @@ class ICContext:
     coords: tuple[np.ndarray, ...] = ()
     #: the box lengths (L_x, L_y, L_z) of an N-D grid (empty in 1D)
     lengths: tuple[float, ...] = ()
+    #: the N-D grid (a PeriodicGridND; None in 1D)
+    grid: Any = None
+    #: the external potential V on the N-D grid (None: V = 0)
+    potential: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -396,6 +400,7 @@ class FromFile(FromFileSnapshot, NLSEInitialCondition):
     """ψ from a snapshot of an earlier NLSE output (same grid). ``path`` is relative to the config file."""
 
     type_name: ClassVar[str] = "from_file"
+    dims: ClassVar[tuple[int, ...]] = (1, 2, 3)
     output_of: ClassVar[str] = "an NLSE output file"
     variables: ClassVar[tuple[str, ...]] = ("psi_real", "psi_imag")
     same_grid: ClassVar[str] = "x_min, x_max, n_points"
@@ -405,3 +410,230 @@ class FromFile(FromFileSnapshot, NLSEInitialCondition):
     def evaluate(self, ctx: ICContext) -> np.ndarray:
         snap = self.read(ctx, x=ctx.x)
         return snap["psi_real"] + 1j * snap["psi_imag"]
+
+    def evaluate_nd(self, ctx: ICContext) -> np.ndarray:
+        """ψ from a snapshot of an N-D run on the same grid: every coordinate x, y (z) of the
+        file must equal the run's (to 1e-9) and the field must have the grid's shape."""
+        snap = self.read(ctx)
+        for name, axis in zip("xyz", ctx.grid.axes, strict=False):
+            values = snap.get(name)
+            if (
+                values is None
+                or values.shape != axis.x.shape
+                or not np.allclose(values, axis.x, rtol=0, atol=1e-9)
+            ):
+                raise ConfigError(
+                    ctx.source,
+                    "initial_condition.path",
+                    self.path,
+                    f"the file's {name} grid differs from [grid] (or the file has none); use the "
+                    f"same {self.same_grid} per axis",
+                )
+        psi = snap["psi_real"] + 1j * snap["psi_imag"]
+        if psi.shape != ctx.grid.shape:
+            raise ConfigError(
+                ctx.source,
+                "initial_condition.path",
+                self.path,
+                f"holds psi of shape {psi.shape}, the {ctx.grid.ndim}D grid has {ctx.grid.shape}",
+            )
+        return psi
+
+
+def _kick(ic: NLSEInitialCondition, ctx: ICContext, psi: np.ndarray) -> np.ndarray:
+    """ψ e^{i v·x} with v = ``ic.velocity`` per axis (no factor where v = 0)."""
+    d = len(ctx.coords)
+    velocity = ic.vector("velocity", d)
+    if not np.any(velocity):
+        return psi
+    for v, axis in zip(velocity, ctx.grid.axes, strict=True):
+        if abs(v) >= axis.k_max:
+            raise ConfigError(
+                ctx.source,
+                "initial_condition.velocity",
+                list(velocity),
+                f"every entry must be below the grid's largest wavenumber pi/dx = {axis.k_max:.6g}",
+            )
+    phase = sum(v * x for v, x in zip(velocity, ctx.coords, strict=True))
+    return psi * np.exp(1j * phase)
+
+
+def _ground_state(
+    ctx: ICContext, mass: float, tolerance: float, dt: float, max_steps: int, key: str
+):
+    """ψ of :func:`~simsuite.models.nlse.ground_state.ground_state` for the run's grid, potential
+    and g, with its failures as config errors on ``initial_condition.<...>``."""
+    from simsuite.models.nlse.ground_state import GroundStateNotConverged, ground_state
+
+    try:
+        return ground_state(
+            ctx.grid,
+            ctx.potential,
+            ctx.nonlinearity,
+            mass,
+            dt=dt,
+            refine_tol=tolerance,
+            max_steps=max_steps,
+        ).psi
+    except GroundStateNotConverged as exc:
+        raise ConfigError(
+            ctx.source,
+            f"{key}.tolerance",
+            tolerance,
+            f"the ground state did not converge: {exc}",
+        ) from None
+    except ValueError as exc:
+        raise ConfigError(
+            ctx.source, f"{key}.dt", dt, f"the ground state cannot be computed: {exc}"
+        ) from None
+
+
+@dataclass(frozen=True)
+class GroundState(NLSEInitialCondition):
+    """The ground state of the run's equation, i ψ_t + ½∇²ψ + g|ψ|²ψ − Vψ = 0 with the run's
+    ``[potential]`` and g, at mass N: the minimiser of the energy at fixed N, computed by the
+    normalised gradient flow of :mod:`simsuite.models.nlse.ground_state` (imaginary time,
+    Strang split steps from ``dt`` halved until μ changes by at most ``tolerance`` relative,
+    then Richardson-extrapolated). Optionally kicked: ψ e^{i v·x} with v = ``velocity``; in a
+    harmonic trap the centre of mass then oscillates as (v_i/ω_i) sin(ω_i t) for any g (Kohn)."""
+
+    type_name: ClassVar[str] = "ground_state"
+    dims: ClassVar[tuple[int, ...]] = (2, 3)
+    mass: float = param(1.0, gt=0.0, doc="mass N = integral of |psi|^2 dV")
+    tolerance: float = param(
+        1e-10,
+        gt=0.0,
+        lt=1e-2,
+        doc="relative change of the chemical potential mu between two halvings of the "
+        "imaginary-time step at which the flow has converged",
+    )
+    dt: float = param(0.01, unit="time", gt=0.0, doc="first imaginary-time step")
+    max_steps: int = param(
+        200_000, ge=1, doc="refuse the run when one stage of the flow needs more steps than this"
+    )
+    velocity: float = param(
+        0.0,
+        unit="length/time",
+        per_axis=True,
+        doc="kick: psi is multiplied by exp(i v.x) (per axis; a number applies to every axis)",
+    )
+
+    def evaluate(self, ctx: ICContext) -> np.ndarray:  # pragma: no cover - refused in 1D
+        raise NotImplementedError("ground_state needs a 2D or 3D grid")
+
+    def evaluate_nd(self, ctx: ICContext) -> np.ndarray:
+        psi = _ground_state(
+            ctx, self.mass, self.tolerance, self.dt, self.max_steps, "initial_condition"
+        )
+        return _kick(self, ctx, psi)
+
+
+@dataclass(frozen=True)
+class Townes(NLSEInitialCondition):
+    """The Townes soliton scaled by a factor: ψ = s R(|x − x₀|/w)/(w √(2g)) (2D, focusing g > 0),
+    R the Townes profile (ΔR − R + R³ = 0, :func:`~simsuite.models.nlse.exact_nd.townes_profile`).
+    With s = 1 it is the stationary Townes soliton ψ e^{it/(2w²)} of mass N_R/(2g), N_R = 11.7009
+    (:func:`~simsuite.models.nlse.exact_nd.townes`; the mass does not depend on w); the mass is
+    s² N_R/(2g). The critical mass for collapse (Weinstein 1983): s < 1 spreads, s > 1 collapses
+    in finite time."""
+
+    type_name: ClassVar[str] = "townes"
+    dims: ClassVar[tuple[int, ...]] = (2,)
+    scale: float = param(1.0, gt=0.0, doc="amplitude factor s (mass s^2 N_R/(2g))")
+    width: float = param(1.0, unit="length", gt=0.0, doc="width w (R(r/w), R ~ e^{-r} far out)")
+    x0: float = param(0.0, unit="length", per_axis=True, doc="centre (per axis x, y)")
+
+    def evaluate(self, ctx: ICContext) -> np.ndarray:  # pragma: no cover - refused in 1D
+        raise NotImplementedError("townes needs a 2D grid")
+
+    def evaluate_nd(self, ctx: ICContext) -> np.ndarray:
+        if ctx.nonlinearity <= 0.0:
+            raise ConfigError(
+                ctx.source,
+                "equation.nonlinearity",
+                ctx.nonlinearity,
+                "must be > 0 for initial_condition.type = 'townes' (a focusing nonlinearity)",
+            )
+        centre = self.vector("x0", 2)
+        psi = exact_nd.townes(ctx.coords, ctx.nonlinearity, centre, 1.0 / self.width)
+        return self.scale * psi
+
+
+def _vortex_factor(ctx: ICContext, centre, charge: int, width: float) -> np.ndarray:
+    """tanh(r/w)^|m| e^{imθ} about ``centre`` (r, θ polar coordinates in the x-y plane)."""
+    x = ctx.coords[0] - centre[0]
+    y = ctx.coords[1] - centre[1]
+    r = np.sqrt(x * x + y * y)
+    return np.tanh(r / width) ** abs(charge) * np.exp(1j * charge * np.arctan2(y, x))
+
+
+@dataclass(frozen=True)
+class Vortex(NLSEInitialCondition):
+    """A quantised vortex of charge m (2D): ψ = B(x) tanh(r/w)^|m| e^{imθ}, r and θ about
+    ``x0``; with ``dipole = true`` a vortex–antivortex pair, charges +m at x0 + (0, d/2) and
+    −m at x0 − (0, d/2) (d = ``separation``; the pair moves along x). The background B is a
+    uniform amplitude A (``background = "uniform"``) or the ground state of the run's
+    potential and g at mass N (``background = "ground_state"``, as
+    ``initial_condition.type = "ground_state"``; the product is rescaled to mass N). The core
+    profile tanh(r/w)^|m| is not the exact core of the Gross–Pitaevskii vortex (it relaxes by
+    emitting sound); w of the order of the healing length 1/sqrt(|g| A²) keeps that small. On a
+    uniform background the phase is not periodic: the box edges carry a jump (single vortex) or a
+    mismatch of order d/L (dipole); the trapped background has none (ψ vanishes at the edges)."""
+
+    type_name: ClassVar[str] = "vortex"
+    dims: ClassVar[tuple[int, ...]] = (2,)
+    charge: int = param(1, ge=-100, le=100, doc="winding number m (a nonzero integer)")
+    width: float = param(1.0, unit="length", gt=0.0, doc="core width w of tanh(r/w)^|m|")
+    x0: float = param(0.0, unit="length", per_axis=True, doc="centre (per axis x, y)")
+    background: str = param(
+        "uniform",
+        choices=("uniform", "ground_state"),
+        doc="uniform amplitude A, or the ground state of the run's potential and g at mass N",
+    )
+    amplitude: float = param(1.0, gt=0.0, doc="uniform background: amplitude A")
+    mass: float = param(1.0, gt=0.0, doc="ground_state background: mass N")
+    tolerance: float = param(
+        1e-10, gt=0.0, lt=1e-2, doc="ground_state background: tolerance on mu (as ground_state)"
+    )
+    dt: float = param(
+        0.01, unit="time", gt=0.0, doc="ground_state background: first imaginary-time step"
+    )
+    max_steps: int = param(
+        200_000, ge=1, doc="ground_state background: largest number of steps of one stage"
+    )
+    dipole: bool = param(False, doc="a vortex-antivortex pair (charges +m and -m)")
+    separation: float = param(
+        4.0, unit="length", gt=0.0, doc="dipole: distance d between the two cores (along y)"
+    )
+
+    def check(self, source: str, prefix: str) -> None:
+        if self.charge == 0:
+            raise ConfigError(source, f"{prefix}.charge", self.charge, "must be a nonzero integer")
+
+    def evaluate(self, ctx: ICContext) -> np.ndarray:  # pragma: no cover - refused in 1D
+        raise NotImplementedError("vortex needs a 2D grid")
+
+    def evaluate_nd(self, ctx: ICContext) -> np.ndarray:
+        centre = self.vector("x0", 2)
+        if self.dipole:
+            shift = np.array([0.0, 0.5 * self.separation])
+            core = _vortex_factor(ctx, centre + shift, self.charge, self.width) * _vortex_factor(
+                ctx, centre - shift, -self.charge, self.width
+            )
+        else:
+            core = _vortex_factor(ctx, centre, self.charge, self.width)
+        if self.background == "uniform":
+            return self.amplitude * core
+        psi = _ground_state(
+            ctx, self.mass, self.tolerance, self.dt, self.max_steps, "initial_condition"
+        )
+        psi = psi * core
+        current = float(ctx.grid.integrate(psi.real**2 + psi.imag**2))
+        if not current > 0:
+            raise ConfigError(
+                ctx.source,
+                "initial_condition.width",
+                self.width,
+                "leaves no mass: the vortex core covers the whole condensate",
+            )
+        return psi * np.sqrt(self.mass / current)
