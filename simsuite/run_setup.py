@@ -42,11 +42,14 @@ def output_times(cfg: RunConfig) -> np.ndarray:
     return np.linspace(0.0, cfg.time.t_final, cfg.time.n_snapshots)
 
 
-def estimated_bytes(model: Model, n_snapshots: int) -> int:
-    """Size of the data the run will write (before compression), from the variable specs."""
+def estimated_bytes(
+    model: Model, n_snapshots: int, fields: tuple[str, ...] = ("full",), source: str = ""
+) -> int:
+    """Size of the data the run will write (before compression), from the specs of the
+    variables it writes (``fields``: ``output.fields``)."""
     sizes = {name: np.asarray(c.values).size for name, c in model.coords().items()}
     total = 0
-    for spec in output_variables(model).values():
+    for spec in output_variables(model, None, fields, source).values():
         count = np.prod([sizes.get(d, 1) for d in spec.dims if d != "t"], dtype=float)
         total += count * (4 if spec.dtype == "f4" else 8)
     return int(total * n_snapshots)
@@ -54,14 +57,15 @@ def estimated_bytes(model: Model, n_snapshots: int) -> int:
 
 def check_output_size(cfg: RunConfig, model: Model) -> None:
     """Refuse a run whose output would exceed ``output.max_bytes`` (exit 2, before it starts)."""
-    n_bytes = estimated_bytes(model, len(output_times(cfg)))
+    n_bytes = estimated_bytes(model, len(output_times(cfg)), cfg.output.field_outputs(), cfg.source)
     if n_bytes > cfg.output.max_bytes:
         raise ConfigError(
             cfg.source,
             "output.max_bytes",
             cfg.output.max_bytes,
             f"the output would hold {n_bytes / 1e9:.3g} GB ({len(output_times(cfg))} snapshots); "
-            "raise output.max_bytes, or thin the snapshots (time.n_snapshots, output.save_every)",
+            "raise output.max_bytes, thin the snapshots (time.n_snapshots, output.save_every), "
+            "or write less of each field (output.fields = ['slices'] on a 3D grid)",
         )
 
 
