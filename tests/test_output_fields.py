@@ -14,7 +14,14 @@ import pytest
 import simsuite
 from simsuite.config import ConfigError, build_config
 from simsuite.io.checkpoint import checkpoint_path
-from simsuite.run_setup import build, check_output_size, estimated_bytes, output_times
+from simsuite.run_setup import (
+    build,
+    check_output_size,
+    estimated_bytes,
+    memory_line,
+    output_times,
+    planned_output_bytes,
+)
 
 from .conftest import interrupt_after
 
@@ -177,3 +184,41 @@ def test_sliced_3d_restart_equals_the_uninterrupted_run_bitwise(tmp_path, monkey
     for name in whole.data_vars:
         if "wall" not in name:
             np.testing.assert_array_equal(restarted[name].values, whole[name].values, name)
+
+
+@pytest.mark.parametrize("fields", ["full", ["slices"], ["slices", "projections"], "none"])
+def test_output_size_from_the_config_is_the_written_size(fields):
+    """The size ``simsuite run`` prints before building the model is the one output.max_bytes
+    checks on the built model (to the few scalars the model's snapshot_bytes rounds)."""
+    cfg = build_config(config(fields))
+    model, _ = build(cfg)
+    exact = estimated_bytes(model, len(output_times(cfg)), cfg.output.field_outputs())
+    assert planned_output_bytes(cfg) == pytest.approx(exact, rel=0.02, abs=1000)
+
+
+def test_run_prints_the_memory_estimate_before_it_starts(tmp_path):
+    path = tmp_path / "small3d.toml"
+    path.write_text(
+        '[model]\nname = "nlse"\n'
+        "[grid]\nx_min = -4.0\nx_max = 4.0\nn_points = [16, 16, 16]\n"
+        "[time]\nt_final = 0.02\ndt = 0.01\nn_snapshots = 2\n"
+        '[integrator]\nmethod = "ssf4"\n[run]\nthreads = 1\n[output]\nfields = ["slices"]\n'
+        '[initial_condition]\ntype = "gaussian"\n'
+    )
+    command = [sys.executable, "-m", "simsuite", "run", str(path), "--output"]
+    done = subprocess.run(
+        [*command, str(tmp_path / "a.nc")], capture_output=True, text=True, check=True
+    )
+    line = done.stderr.strip().splitlines()[0]
+    assert "estimated memory:" in line and "work arrays" in line
+    assert "on disk before compression (2 snapshots)" in line
+    quiet = subprocess.run(
+        [*command, str(tmp_path / "b.nc"), "--quiet"], capture_output=True, text=True, check=True
+    )
+    assert "estimated memory" not in quiet.stderr
+
+
+def test_memory_line_is_none_when_the_run_does_not_fit():
+    """Then the runner refuses it, quoting the estimate (tests/test_memory.py)."""
+    assert memory_line(build_config(config("full") | {"run": {"max_memory": 1000.0}})) is None
+    assert memory_line(build_config(config("full"))).startswith("estimated memory: ")
