@@ -133,7 +133,7 @@ class RunSection:
         doc="FFTs of the NLSE right-hand side: FFTW through pyFFTW (2-4x faster than scipy.fft; "
         "estimated plans, bitwise reproducible), fftw_measure (timed plans: faster from n ~ 8192, "
         "last bits may differ between processes), scipy.fft, or auto = fftw when pyFFTW is "
-        "installed",
+        "installed (on 2D grids scipy.fft, faster there)",
     )
     progress: bool = param(True, doc="show a progress bar (also off with --quiet)")
     max_memory: float = param(
