@@ -38,7 +38,7 @@ except ImportError:  # pragma: no cover
 __all__ = ["MEASURE_LIMIT_ND", "ComplexFFTND", "auto_backend"]
 
 #: Most points planned with FFTW_MEASURE by ``run.fft = "fftw_measure"`` on a 2D or 3D array. At
-#: 512² the measured plans transform 2.3× faster than the estimated ones after 0.46 s of planning;
+#: 512² the measured plans transform 2.3–2.9× faster than the estimated ones after 0.46 s of planning;
 #: at 128³ they gained 8 % after 1.5 s (1 thread) to 36 s (2 threads, loaded machine) of planning
 #: (docs/benchmarks.md, "NLSE on 2D and 3D grids").
 MEASURE_LIMIT_ND = 2**18
@@ -47,7 +47,7 @@ MEASURE_LIMIT_ND = 2**18
 def auto_backend(backend: str, shape: tuple[int, ...]) -> str:
     """``run.fft`` for arrays of ``shape``: ``"auto"`` is ``scipy.fft`` on 2D arrays, where
     pocketfft was measured 1.4–1.8× faster than FFTW's estimated plans at 256²–1024², and FFTW
-    otherwise (3D: FFTW's estimated plans 1.7–2.6× faster than pocketfft at 64³ and 128³;
+    otherwise (3D: FFTW's estimated plans 1.5–2.6× faster than pocketfft at 64³ and 128³;
     docs/benchmarks.md, "NLSE on 2D and 3D grids"). Both are bitwise reproducible from one process,
     and one thread count, to the next. Other settings are kept."""
     return "scipy" if backend == "auto" and len(shape) == 2 else backend
