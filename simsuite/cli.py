@@ -221,6 +221,7 @@ def _overrides(pairs: list[str]) -> dict:
 
 
 def _cmd_run(args) -> int:
+    from simsuite.run_setup import memory_line
     from simsuite.runner import RunFailed, RunInterrupted, run
 
     if args.all == bool(args.config):
@@ -236,6 +237,11 @@ def _cmd_run(args) -> int:
     failed = 0
     for name, cfg in zip(names, configs, strict=True):
         started = time.perf_counter()
+        if not args.quiet:  # the estimate before the run (a run that does not fit is refused)
+            where = args.restart or (args.output if args.output is not None else cfg.output.path)
+            line = memory_line(cfg, in_memory=not where)
+            if line:
+                print(f"{name}: {line}", file=sys.stderr)
         try:
             ds = run(
                 cfg,

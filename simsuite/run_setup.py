@@ -42,11 +42,14 @@ def output_times(cfg: RunConfig) -> np.ndarray:
     return np.linspace(0.0, cfg.time.t_final, cfg.time.n_snapshots)
 
 
-def estimated_bytes(model: Model, n_snapshots: int) -> int:
-    """Size of the data the run will write (before compression), from the variable specs."""
+def estimated_bytes(
+    model: Model, n_snapshots: int, fields: tuple[str, ...] = ("full",), source: str = ""
+) -> int:
+    """Size of the data the run will write (before compression), from the specs of the
+    variables it writes (``fields``: ``output.fields``)."""
     sizes = {name: np.asarray(c.values).size for name, c in model.coords().items()}
     total = 0
-    for spec in output_variables(model).values():
+    for spec in output_variables(model, None, fields, source).values():
         count = np.prod([sizes.get(d, 1) for d in spec.dims if d != "t"], dtype=float)
         total += count * (4 if spec.dtype == "f4" else 8)
     return int(total * n_snapshots)
@@ -54,15 +57,71 @@ def estimated_bytes(model: Model, n_snapshots: int) -> int:
 
 def check_output_size(cfg: RunConfig, model: Model) -> None:
     """Refuse a run whose output would exceed ``output.max_bytes`` (exit 2, before it starts)."""
-    n_bytes = estimated_bytes(model, len(output_times(cfg)))
+    n_bytes = estimated_bytes(model, len(output_times(cfg)), cfg.output.field_outputs(), cfg.source)
     if n_bytes > cfg.output.max_bytes:
         raise ConfigError(
             cfg.source,
             "output.max_bytes",
             cfg.output.max_bytes,
             f"the output would hold {n_bytes / 1e9:.3g} GB ({len(output_times(cfg))} snapshots); "
-            "raise output.max_bytes, or thin the snapshots (time.n_snapshots, output.save_every)",
+            "raise output.max_bytes, thin the snapshots (time.n_snapshots, output.save_every), "
+            "or write less of each field (output.fields = ['slices'] on a 3D grid)",
         )
+
+
+def planned_output_bytes(cfg: RunConfig) -> float:
+    """The size of the output (before compression) estimated from the config alone, before the
+    model is built: per snapshot the model's :attr:`~simsuite.models.base.MemoryNeeds.snapshot_bytes`
+    with ``output.fields = "full"``; else the scalars, and for a 3D grid 8 bytes per point of
+    the three mid-planes for each state variable (``slices``) and once more (``projections``).
+    :func:`check_output_size` checks the exact size from the built model's variables."""
+    cls = get_model(cfg.model.name)
+    needs = cls.memory_needs(cfg)
+    fields = cfg.output.field_outputs()
+    if "full" in fields:
+        per_snapshot = float(needs.snapshot_bytes)
+    else:
+        sizes = list(cls.state_sizes(cfg).values())
+        n_fields = len(cls.state_variables)
+        per_snapshot = max(needs.snapshot_bytes - 8.0 * n_fields * np.prod(sizes), 0.0)
+        if len(sizes) == 3:
+            nz, ny, nx = sizes
+            planes = float(nx * ny + nx * nz + ny * nz)
+            per_snapshot += 8 * planes * (n_fields * ("slices" in fields))
+            per_snapshot += 8 * planes * ("projections" in fields)
+    return per_snapshot * len(output_times(cfg))
+
+
+def _size(n_bytes: float) -> str:
+    """``n_bytes`` for a person: "1.2 GB", "35 MB", "12 kB"."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6)):
+        if n_bytes >= 0.1 * scale:
+            return f"{n_bytes / scale:.2g} {unit}"
+    return f"{n_bytes / 1e3:.2g} kB"
+
+
+def memory_line(cfg: RunConfig, in_memory: bool = False) -> str | None:
+    """The line ``simsuite run`` prints before a run starts: the estimated working memory with
+    its largest parts, the limit, and the output's size; None when the run does not fit
+    (:func:`check_memory` then refuses it, quoting the same estimate)."""
+    estimate = estimate_memory(cfg, len(output_times(cfg)) if in_memory else 0)
+    limit, what = memory_limit(cfg.run.max_memory)
+    if limit is not None and estimate.total > limit:
+        return None
+    parts = ", ".join(
+        f"{name} {_size(value)}"
+        for name, value in sorted(estimate.parts.items(), key=lambda item: -item[1])[:3]
+        if value > 0
+    )
+    allowed = "no limit" if limit is None else f"limit {_size(limit)}"
+    if in_memory:
+        output = "output kept in memory (included)"
+    else:
+        output = (
+            f"output: {_size(planned_output_bytes(cfg))} on disk before compression "
+            f"({len(output_times(cfg))} snapshots)"
+        )
+    return f"estimated memory: {_size(estimate.total)} ({parts}; {allowed}); {output}"
 
 
 def check_memory(cfg: RunConfig, in_memory: bool = False) -> None:

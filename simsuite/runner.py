@@ -314,7 +314,7 @@ def _loop(
                     state, t = _advance(
                         cfg, model, stepper, writer, state, t, float(t_out), parts, stop
                     )
-                snapshot = snapshot_values(model, state, reference)
+                snapshot = snapshot_values(model, state, reference, cfg.output.field_outputs())
                 if not all(np.all(np.isfinite(v)) for v in snapshot.values()):
                     raise RunFailed(
                         f"non-finite state at t = {t:.6g} (snapshot {k}); hint: reduce time.dt or the "

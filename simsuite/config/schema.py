@@ -31,11 +31,13 @@ def param(
     choices: tuple[Any, ...] | None = None,
     finite: bool = True,
     per_axis: bool = False,
+    many: bool = False,
 ) -> Any:
     """Declare one config key: its default, unit, allowed range or choices and a doc line.
 
     ``per_axis``: the key also takes an array of 2 or 3 such values, one per grid axis
-    ``(x, y, z)`` (:data:`PER_AXIS`); each entry is checked like the single value."""
+    ``(x, y, z)`` (:data:`PER_AXIS`); each entry is checked like the single value. ``many``: the
+    key also takes a non-empty array of such values, without repeats (a tuple)."""
     meta = {
         "doc": doc,
         "unit": unit,
@@ -46,6 +48,7 @@ def param(
         "choices": choices,
         "finite": finite,
         "per_axis": per_axis,
+        "many": many,
     }
     return field(default=default, metadata=meta)
 
@@ -58,13 +61,16 @@ def section(factory: Any) -> Any:
 def describe_range(meta: Mapping[str, Any], kind: type) -> str:
     """Human-readable description of what a key accepts, e.g. ``float > 0``."""
     if meta.get("choices"):
-        return "one of " + ", ".join(repr(c) for c in meta["choices"])
+        text = "one of " + ", ".join(repr(c) for c in meta["choices"])
+        return text + (", or an array of them" if meta.get("many") else "")
     parts = []
     for op, sym in (("gt", ">"), ("ge", "≥"), ("lt", "<"), ("le", "≤")):
         if meta.get(op) is not None:
             parts.append(f"{sym} {_fmt(meta[op])}")
     name = {float: "float", int: "integer", bool: "boolean", str: "string"}.get(kind, kind.__name__)
     text = name + (" " + " and ".join(parts) if parts else "")
+    if meta.get("many"):
+        text += ", or an array of them"
     return text + (f", or {PER_AXIS_TEXT} of them" if meta.get("per_axis") else "")
 
 
@@ -100,6 +106,12 @@ def check_value(source: str, key: str, value: Any, kind: type, meta: Mapping[str
                     source, key, list(value), f"entry {i} (axis {'xyz'[i]}): {exc.allowed}"
                 ) from None
         return tuple(checked)
+    if meta.get("many") and isinstance(value, (list, tuple)):
+        allowed = "must be " + describe_range(meta, kind)
+        if not value or len(set(map(str, value))) != len(value):
+            raise ConfigError(source, key, list(value), allowed + " (non-empty, no repeats)")
+        single = {**meta, "many": False}
+        return tuple(check_value(source, key, entry, kind, single) for entry in value)
     allowed = "must be " + describe_range(meta, kind)
     if kind is bool:
         if not isinstance(value, bool):

@@ -14,6 +14,9 @@ from typing import Any
 from simsuite.config.errors import ConfigError, did_you_mean
 from simsuite.config.schema import param, section
 
+#: Values of ``output.fields``: what a run writes of its fields (:mod:`simsuite.run_output`).
+FIELD_OUTPUTS = ("full", "slices", "projections", "none")
+
 
 @dataclass(frozen=True)
 class ModelSection:
@@ -74,6 +77,48 @@ class OutputSection:
         doc="snapshots between restart checkpoints (sidecar <path>.ckpt.nc, written atomically; "
         "continue with simsuite run CONFIG --restart OUTPUT.nc), 0 = off",
     )
+    fields: str = param(
+        "full",
+        choices=FIELD_OUTPUTS,
+        many=True,
+        doc="the field output of each snapshot: full (the whole fields), slices (3D grid: the "
+        "three mid-planes V_xy, V_xz, V_yz of every field V), projections (3D grid: the model's "
+        "density integrated along each axis, density_proj_xy/_xz/_yz), none (only the scalars "
+        "on t); e.g. ['slices', 'projections']",
+    )
+
+    def field_outputs(self) -> tuple[str, ...]:
+        """``fields`` as a tuple (a single string is a tuple of one)."""
+        return (self.fields,) if isinstance(self.fields, str) else tuple(self.fields)
+
+    def check(self, source: str, ndim: int | None, diagnostics: bool) -> None:
+        """Cross-key checks of ``fields``: ``none`` stands alone; ``slices`` and ``projections``
+        need a field model on a 3D grid (``ndim``, None for a model without a grid); the
+        diagnostics computed at the end of a run (``diagnostics``) read the full fields."""
+        chosen = self.field_outputs()
+        value = chosen[0] if len(chosen) == 1 else list(chosen)
+        if "none" in chosen and len(chosen) > 1:
+            raise ConfigError(
+                source, "output.fields", value, "'none' (scalars only) cannot be combined"
+            )
+        planar = [f for f in chosen if f in ("slices", "projections")]
+        if planar and ndim != 3:
+            what = "this model has no grid" if ndim is None else f"this run is {ndim}D"
+            raise ConfigError(
+                source,
+                "output.fields",
+                value,
+                f"{' and '.join(planar)} need a 3D grid (grid.n_points with 3 entries); {what}: "
+                "use 'full' or 'none'",
+            )
+        if diagnostics and "full" not in chosen:
+            raise ConfigError(
+                source,
+                "output.fields",
+                value,
+                "must include 'full' when diagnostics.enabled = true (the diagnostics are "
+                "computed from the whole fields)",
+            )
 
 
 @dataclass(frozen=True)
@@ -88,7 +133,7 @@ class RunSection:
         doc="FFTs of the NLSE right-hand side: FFTW through pyFFTW (2-4x faster than scipy.fft; "
         "estimated plans, bitwise reproducible), fftw_measure (timed plans: faster from n ~ 8192, "
         "last bits may differ between processes), scipy.fft, or auto = fftw when pyFFTW is "
-        "installed",
+        "installed (on 2D grids scipy.fft, faster there)",
     )
     progress: bool = param(True, doc="show a progress bar (also off with --quiet)")
     max_memory: float = param(
@@ -204,6 +249,8 @@ class RunConfig:
             )
         if self.output.save_every > 0:
             self.check_whole_steps("output.save_every", self.output.save_every)
+        grid = getattr(self, "grid", None)
+        self.output.check(self.source, getattr(grid, "ndim", None), self.diagnostics.enabled)
         self.diagnostics.orders(self.source, "renyi_orders")
         self.diagnostics.orders(self.source, "tsallis_q")
 

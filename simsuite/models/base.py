@@ -219,3 +219,12 @@ class Model:
     def attrs(self) -> dict[str, Any]:
         """Model-specific global attributes of the output (numbers or strings)."""
         return {}
+
+    #: what :meth:`density` is, the ``long_name`` of its projections in the output
+    density_long_name: ClassVar[str] = ""
+
+    def density(self, state: np.ndarray) -> np.ndarray | None:
+        """A non-negative density D on the grid (array of the grid's shape) of ``state``, whose
+        integrals along each axis ``output.fields = "projections"`` writes
+        (:mod:`simsuite.run_output`); None (this default) when the model has none."""
+        return None

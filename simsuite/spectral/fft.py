@@ -25,8 +25,18 @@ References
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import scipy.fft as sfft
+
+#: OpenMP threads spin on a core for a while after each parallel region (GNU libgomp: 300000
+#: spins) before they sleep. FFTW's threads (pyFFTW's own libgomp) and numba's parallel kernels
+#: (another libgomp) take turns in every step of an N-D run, so each pool's spinning held a core
+#: the other needed: 2 threads gave 1.04x at 512^2 and 1.45x at 128^3, 1.58x and 1.64x with
+#: GOMP_SPINCOUNT=0 (docs/benchmarks.md). Set before pyFFTW loads its libgomp; a value the user
+#: set is kept.
+os.environ.setdefault("GOMP_SPINCOUNT", "0")
 
 try:  # pragma: no cover - depends on the installation
     import pyfftw

@@ -7,11 +7,13 @@ and the same conventions: the forward transform is unnormalised,
 ``f̂[m] = Σ_j f[j] exp(−2πi Σ_a m_a j_a / n_a)``, the inverse carries ``1/N``, ``N = Π n_a`` (as
 ``scipy.fft.fftn`` / ``ifftn``), and every axis of the array is transformed.
 Backends are chosen as in :mod:`simsuite.spectral.fft`
-(:func:`~simsuite.spectral.fft.resolve_backend`): FFTW plans are made with FFTW_ESTIMATE, so every
+(:func:`~simsuite.spectral.fft.resolve_backend`), except that ``"auto"`` is ``scipy.fft`` on 2D
+arrays (:func:`auto_backend`): FFTW plans are made with FFTW_ESTIMATE, so every
 bit of the result is the same from one process to the next, unless ``fftw_measure`` is asked for;
-FFTW_MEASURE is used only up to :data:`~simsuite.spectral.fft.MEASURE_LIMIT` points and several
-threads only from :data:`~simsuite.spectral.fft.THREADS_FROM` points on, both counted in the total
-number of points ``N``.
+FFTW_MEASURE is used up to :data:`MEASURE_LIMIT_ND` points (1D arrays:
+:data:`~simsuite.spectral.fft.MEASURE_LIMIT`) and several threads only from
+:data:`~simsuite.spectral.fft.THREADS_FROM` points on, both counted in the total number of points
+``N``.
 
 References
 ----------
@@ -33,7 +35,22 @@ try:  # pragma: no cover - depends on the installation
 except ImportError:  # pragma: no cover
     pyfftw = None
 
-__all__ = ["ComplexFFTND"]
+__all__ = ["MEASURE_LIMIT_ND", "ComplexFFTND", "auto_backend"]
+
+#: Most points planned with FFTW_MEASURE by ``run.fft = "fftw_measure"`` on a 2D or 3D array. At
+#: 512² the measured plans transform 2.3–2.9× faster than the estimated ones after 0.46 s of planning;
+#: at 128³ they gained 8 % after 1.5 s (1 thread) to 36 s (2 threads, loaded machine) of planning
+#: (docs/benchmarks.md, "NLSE on 2D and 3D grids").
+MEASURE_LIMIT_ND = 2**18
+
+
+def auto_backend(backend: str, shape: tuple[int, ...]) -> str:
+    """``run.fft`` for arrays of ``shape``: ``"auto"`` is ``scipy.fft`` on 2D arrays, where
+    pocketfft was measured 1.4–1.8× faster than FFTW's estimated plans at 256²–1024², and FFTW
+    otherwise (3D: FFTW's estimated plans 1.5–2.6× faster than pocketfft at 64³ and 128³;
+    docs/benchmarks.md, "NLSE on 2D and 3D grids"). Both are bitwise reproducible from one process,
+    and one thread count, to the next. Other settings are kept."""
+    return "scipy" if backend == "auto" and len(shape) == 2 else backend
 
 
 class ComplexFFTND:
@@ -64,9 +81,15 @@ class ComplexFFTND:
             raise ValueError(f"shape must have 1 to 3 positive lengths, got {shape!r}")
         self.size = math.prod(self.shape)
         self.workers = int(workers)
-        self.backend = resolve_backend(backend)
+        self.backend = resolve_backend(auto_backend(backend, self.shape))
         if self.backend.startswith("fftw"):
             options = fftw_options(self.size, self.workers, self.backend)
+            if (
+                self.backend == "fftw_measure"
+                and len(self.shape) > 1
+                and self.size <= MEASURE_LIMIT_ND
+            ):
+                options["flags"] = ("FFTW_MEASURE",)
             options["axes"] = tuple(range(len(self.shape)))
             self._spectral = pyfftw.empty_aligned(self.shape, dtype="complex128")
             self._physical = pyfftw.empty_aligned(self.shape, dtype="complex128")

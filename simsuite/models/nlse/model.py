@@ -576,3 +576,10 @@ class NLSEND(NLSE):
         attrs["dealias"] = self.cfg.grid.dealias
         attrs["initial_condition"] = self.cfg.initial_condition.type_name
         return attrs
+
+    density_long_name = "density |psi|^2"
+
+    def density(self, state: np.ndarray) -> np.ndarray:
+        """|ψ|² on the grid from the state ψ̂ (projected by ``output.fields = "projections"``)."""
+        psi = self.problem.to_physical(state)
+        return psi.real**2 + psi.imag**2
