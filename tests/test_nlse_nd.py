@@ -298,3 +298,13 @@ def test_2d_restart_equals_the_uninterrupted_run_bitwise(method, tmp_path, monke
     for name in whole.data_vars:
         if "wall" not in name:
             np.testing.assert_array_equal(restarted[name].values, whole[name].values, name)
+
+
+def test_a_grid_beyond_memory_is_refused_before_allocating():
+    """2^72 points: refused on grid.n_points (exit 2 from the CLI) before any array exists,
+    as klein_gordon does, instead of a MemoryError traceback from ``simsuite validate``."""
+    raw = {"model": {"name": "nlse"}, "initial_condition": {"type": "gaussian"}}
+    raw["grid"] = {"n_points": [2**24] * 3, "x_min": -1e7, "x_max": 1e7}
+    with pytest.raises(ConfigError, match="GiB are available") as info:
+        NLSE.from_config(build_config(raw))
+    assert info.value.key == "grid.n_points"

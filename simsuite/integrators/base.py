@@ -355,10 +355,12 @@ class PropagatorCache:
                 if i:
                     self._entries.insert(0, self._entries.pop(i))
                 return key, value
+        # drop the least recently used entries first, so that building never holds more than
+        # ``maxsize`` sets at once (the memory estimate counts ``maxsize``)
+        del self._entries[max(self.maxsize - 1, 0) :]
         value = self._build(h)
         self.n_builds += 1
         self._entries.insert(0, (h, value))
-        del self._entries[self.maxsize :]
         return h, value
 
     def clear(self) -> None:

@@ -22,6 +22,7 @@ domains of half-width ≥ 25).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -33,6 +34,7 @@ __all__ = [
     "centres_of",
     "check_centres",
     "check_finite_invariants",
+    "check_grid_fits_memory",
     "check_not_vanishing",
 ]
 
@@ -123,3 +125,23 @@ def check_finite_invariants(model, source: str):
             "for double precision (reduce its amplitude)",
         )
     return model
+
+
+def check_grid_fits_memory(cfg, bytes_per_point: float) -> None:
+    """Refuse a grid whose state alone (``bytes_per_point`` per grid point) exceeds the memory
+    available now, before anything is allocated (exit 2 on ``grid.n_points``). ``simsuite
+    validate`` builds the model without the runner's ``run.max_memory`` check, and a per-axis
+    ``n_points`` of 2^24 makes 2^48 points in 3D."""
+    from simsuite.memory import available_memory
+
+    counts = list(cfg.grid.axes()[2])
+    n = math.prod(counts)
+    available = available_memory()
+    if available is not None and bytes_per_point * n > available:
+        raise ConfigError(
+            cfg.source,
+            "grid.n_points",
+            counts,
+            f"gives {n:.4g} grid points, whose state alone needs "
+            f"{bytes_per_point * n / 2**30:.4g} GiB; {available / 2**30:.4g} GiB are available",
+        )

@@ -25,7 +25,6 @@ at the two ends of the grid.
 
 from __future__ import annotations
 
-import math
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -45,6 +44,7 @@ from simsuite.models.base import (
 from simsuite.models.initial_checks import (
     check_centres,
     check_finite_invariants,
+    check_grid_fits_memory,
     check_not_vanishing,
 )
 from simsuite.models.klein_gordon.config import INTEGRATORS, KGConfig, PotentialSection
@@ -363,7 +363,7 @@ class KleinGordonND(KleinGordon):
     @classmethod
     def from_config(cls, cfg: KGConfig) -> KleinGordonND:
         source = cfg.source
-        _check_fits_memory(cfg)
+        check_grid_fits_memory(cfg, 16.0)  # the state (φ, φ_t)
         grid = grid_of(cfg)
         potential = cfg.potential.build()
         base_dir = Path(source).parent if source not in ("", "<dict>") else Path.cwd()
@@ -479,24 +479,6 @@ class KleinGordonND(KleinGordon):
 _ENERGY_SCALE_ND = (
     "E_s = integral of phi_t^2/2 + |grad phi|^2/2 + |V(phi)| dV at t = 0 (= energy[0] when V >= 0)"
 )
-
-
-def _check_fits_memory(cfg: KGConfig) -> None:
-    """Refuse a grid whose state (φ, φ_t) alone exceeds the memory available now, before
-    anything is allocated (``simsuite validate`` builds the model without the runner's
-    ``run.max_memory`` check; a per-axis n_points of 2^24 makes 2^48 points)."""
-    from simsuite.memory import available_memory
-
-    n = math.prod(cfg.grid.axes()[2])
-    available = available_memory()
-    if available is not None and 16.0 * n > available:
-        raise ConfigError(
-            cfg.source,
-            "grid.n_points",
-            list(cfg.grid.axes()[2]),
-            f"gives {n:.4g} grid points, whose state alone needs {16.0 * n / 2**30:.4g} GiB; "
-            f"{available / 2**30:.4g} GiB are available",
-        )
 
 
 def _check_placement(ic, grid: PeriodicGridND, source: str) -> None:

@@ -42,6 +42,7 @@ from simsuite.models.base import (
 from simsuite.models.initial_checks import (
     check_centres,
     check_finite_invariants,
+    check_grid_fits_memory,
     check_not_vanishing,
 )
 from simsuite.models.nlse import kernels as nlse_kernels
@@ -424,6 +425,7 @@ class NLSEND(NLSE):
 
     @classmethod
     def from_config(cls, cfg: NLSEConfig) -> NLSEND:
+        check_grid_fits_memory(cfg, 16.0)  # the state ψ̂
         grid = grid_of(cfg)
         g = cfg.grid
         mask = grid.dealias_filter(g.dealias, g.filter_strength, g.filter_order)
