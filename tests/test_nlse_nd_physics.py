@@ -258,6 +258,28 @@ def test_angular_momentum_conserved_in_an_isotropic_trap():
         assert np.max(np.abs(ds["mass_rel_error"].values)) < 1e-12
 
 
+@pytest.mark.parametrize(
+    ("potential", "drifts"),
+    [
+        (None, {"mass", "energy", "momentum_x", "momentum_y", "angular_momentum_z"}),
+        ({"type": "harmonic", "omega": 1.0}, {"mass", "energy", "angular_momentum_z"}),
+        ({"type": "harmonic", "omega": [1.0, 1.5]}, {"mass", "energy"}),
+        ({"type": "harmonic", "omega": 1.0, "center": [0.5, 0.0]}, {"mass", "energy"}),
+        ({"type": "lattice", "depth": 1.0, "wavenumber": [0.5, 0.5]}, {"mass", "energy"}),
+    ],
+)
+def test_only_the_invariants_of_the_potential_get_a_drift(potential, drifts):
+    """A potential exerts the force −∇V, so the momentum is written but has no drift variable
+    in a trap; L_z keeps its drift only where V commutes with x∂_y − y∂_x (no potential, or an
+    isotropic trap centred at the box centre)."""
+    ic = {"type": "gaussian", "width": 1.5, "x0": [0.5, 0.0]}
+    cfg = config([32, 32], 2 * math.pi, ic, potential=potential, t_final=0.1, snapshots=2)
+    ds = simsuite.run(cfg, output="")
+    assert {"momentum_x", "momentum_y", "angular_momentum_z"} <= set(ds.data_vars)
+    written = {name[: -len("_rel_error")] for name in ds.data_vars if name.endswith("_rel_error")}
+    assert written == drifts
+
+
 def test_centred_vortex_has_angular_momentum_m_times_mass():
     """ψ = f(r) e^{imθ} is an eigenfunction of L_z = −i∂_θ with eigenvalue m, so
     L_z = m ∫|ψ|² = m N for a vortex centred on the box centre (exact for any radial f).

@@ -545,6 +545,7 @@ class NLSEND(NLSE):
                 "1",
                 scale="sqrt(N K) at t = 0, K = integral of |grad psi|^2 dV (>= |P_i|, "
                 "Cauchy-Schwarz)",
+                drift=self.cfg.potential.conserves_momentum(),
             )
         specs["energy"] = VariableSpec(
             ("t",),
@@ -560,6 +561,7 @@ class NLSEND(NLSE):
                 "1",
                 scale="sqrt(M K) at t = 0, M = integral of (X^2 + Y^2)|psi|^2 dV, "
                 "K = integral of |grad psi|^2 dV (>= |L_z|, Cauchy-Schwarz)",
+                drift=self.cfg.potential.conserves_angular_momentum_z(self.grid),
             )
         return specs
 

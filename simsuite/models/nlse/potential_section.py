@@ -104,6 +104,27 @@ class PotentialSection:
             except expressions.ExpressionError as exc:
                 raise ConfigError(source, "potential.formula", self.formula, str(exc)) from None
 
+    def conserves_momentum(self) -> bool:
+        """Whether the momentum vector is an invariant: only without a potential (any V that
+        depends on position exerts the force −∇V)."""
+        return self.type == "none"
+
+    def conserves_angular_momentum_z(self, grid: PeriodicGridND) -> bool:
+        """Whether L_z about the box centre is an invariant: without a potential, or in a
+        harmonic trap with ω_x = ω_y centred (in x and y) at the box centre, where V commutes
+        with x∂_y − y∂_x. A lattice or a formula breaks the rotation symmetry."""
+        if self.type == "none":
+            return True
+        if self.type != "harmonic":
+            return False
+        omega = self.omega if isinstance(self.omega, tuple) else (self.omega,) * grid.ndim
+        center = self.center if isinstance(self.center, tuple) else (self.center,) * grid.ndim
+        box_centre = [0.5 * (axis.x_min + axis.x_max) for axis in grid.axes[:2]]
+        return omega[0] == omega[1] and all(
+            np.isclose(center[i], box_centre[i], rtol=0.0, atol=1e-12 * grid.lengths[i])
+            for i in range(2)
+        )
+
     def values(self, source: str, grid: PeriodicGridND) -> np.ndarray | None:
         """V on ``grid`` (C-contiguous float64 of ``grid.shape``), or None for ``type = "none"``;
         an error of the potential is a :class:`ConfigError` naming its key."""
