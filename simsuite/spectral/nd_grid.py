@@ -50,9 +50,9 @@ from functools import cached_property, reduce
 import numpy as np
 import scipy.fft as sfft
 
-from simsuite.spectral.grids import PeriodicGrid, dealias_filter
+from simsuite.spectral.grids import PeriodicGrid, dealias_filter, fft_workers
 
-__all__ = ["AXIS_NAMES", "PeriodicGridND"]
+__all__ = ["AXIS_NAMES", "PeriodicGridND", "grid_of", "state_sizes_nd"]
 
 #: Names of the grid axes, in the order the axes are given.
 AXIS_NAMES = ("x", "y", "z")
@@ -262,3 +262,17 @@ class PeriodicGridND:
             return None
         product = reduce(np.multiply, (self._sparse(m, i) for i, m in enumerate(factors)))
         return np.array(np.broadcast_to(product, self.shape))
+
+
+def grid_of(cfg) -> PeriodicGridND:
+    """The N-D grid of a field model's config whose ``[grid]`` has per-axis arrays, with the FFT
+    workers of ``run.threads``."""
+    x_min, x_max, n = cfg.grid.axes()
+    return PeriodicGridND.from_bounds(x_min, x_max, n, fft_workers(cfg.run.threads))
+
+
+def state_sizes_nd(cfg) -> dict[str, int]:
+    """``{"z": n_z, "y": n_y, "x": n_x}`` (array order) of an N-D config."""
+    _, _, n = cfg.grid.axes()
+    names = AXIS_NAMES[: len(n)]
+    return {name: int(n[i]) for i, name in reversed(list(enumerate(names)))}

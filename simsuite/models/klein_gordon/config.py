@@ -137,21 +137,11 @@ class KGConfig(RunConfig):
 
     def _check_nd(self, ndim: int) -> None:
         """What a 2D or 3D grid refuses besides the per-axis checks of ``[grid]``: a winding
-        (1D only) and an integrator without an N-D path."""
+        (1D only); every integrator has an N-D path."""
         if self.grid.winding:
             raise ConfigError(
                 self.source,
                 "grid.winding",
                 self.grid.winding,
                 f"applies to 1D grids only (this one is {ndim}D); set it to 0",
-            )
-        from simsuite.models.klein_gordon.nd import ND_INTEGRATORS
-
-        if self.integrator.method not in ND_INTEGRATORS:
-            raise ConfigError(
-                self.source,
-                "integrator.method",
-                self.integrator.method,
-                f"is not available on a {ndim}D grid; the klein_gordon model on 2D and 3D "
-                "grids supports " + ", ".join(ND_INTEGRATORS),
             )

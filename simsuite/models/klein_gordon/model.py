@@ -51,16 +51,15 @@ from simsuite.models.klein_gordon.config import INTEGRATORS, KGConfig, Potential
 from simsuite.models.klein_gordon.initial import KGContext
 from simsuite.models.klein_gordon.nd import (
     KGProblemND,
-    grid_of,
     memory_needs_nd,
     real_mode_filter,
-    state_sizes_nd,
 )
 from simsuite.models.klein_gordon.potentials import Phi4, SineGordon
 from simsuite.models.klein_gordon.problem import KGProblem
+from simsuite.models.nd_fields import FieldsOnGridND
 from simsuite.spectral.bases import make_basis
 from simsuite.spectral.grids import BOUNDARY_CHOICES, fft_workers
-from simsuite.spectral.nd_grid import AXIS_NAMES, PeriodicGridND
+from simsuite.spectral.nd_grid import AXIS_NAMES, PeriodicGridND, grid_of, state_sizes_nd
 
 __all__ = ["KleinGordon", "KleinGordonND", "KGConfig", "KGProblem", "PotentialSection"]
 
@@ -350,7 +349,7 @@ def _check_step(cfg: KGConfig, problem: KGProblem) -> None:
         )
 
 
-class KleinGordonND(KleinGordon):
+class KleinGordonND(FieldsOnGridND, KleinGordon):
     """φ_tt − ∇²φ + V′(φ) = 0 on a 2D or 3D periodic grid (:mod:`~simsuite.models.klein_gordon.nd`);
     the model ``klein_gordon`` with per-axis ``[grid]`` arrays. State (φ, φ_t) of shape
     ``(2, n_y, n_x)`` or ``(2, n_z, n_y, n_x)``. Invariants: energy and the momentum vector; no
@@ -412,22 +411,6 @@ class KleinGordonND(KleinGordon):
         """The energy density e = ½φ_t² + ½|∇φ|² + V(φ) on the grid (shape of the grid)."""
         return self.problem.energy_density(state)
 
-    def probe(self, state: np.ndarray) -> dict[str, float]:
-        return {}
-
-    def probe_variables(self) -> dict[str, VariableSpec]:
-        return {}
-
-    @cached_property
-    def _dims(self) -> tuple[str, ...]:
-        return ("t", *self.grid.dims)
-
-    def coords(self) -> dict[str, Coordinate]:
-        return {
-            name: Coordinate(axis.x, f"position {name} (dimensionless)", "1")
-            for name, axis in zip(AXIS_NAMES, self.grid.axes, strict=False)
-        }
-
     def variables(self) -> dict[str, VariableSpec]:
         specs = {
             "phi": VariableSpec(self._dims, "field phi", "1"),
@@ -454,13 +437,8 @@ class KleinGordonND(KleinGordon):
             "equation": "phi_tt - laplacian(phi) + V'(phi) = 0",
             "potential": pot.name,
             "boundary": "periodic",
-            "ndim": self.grid.ndim,
         }
-        for name, axis in zip(AXIS_NAMES, self.grid.axes, strict=False):
-            attrs[f"{name}_min"] = axis.x_min
-            attrs[f"{name}_max"] = axis.x_max
-            attrs[f"d{name}"] = axis.dx
-            attrs[f"n_{name}"] = axis.n
+        attrs.update(self.grid_attrs())
         attrs.update(
             dealias=self.cfg.grid.dealias,
             initial_condition=self.cfg.initial_condition.type_name,

@@ -18,7 +18,7 @@ Transforms are real FFTs over the grid axes (``scipy.fft.rfftn``: the last axis,
 n_x//2 + 1 modes); ∇² multiplies by −|k|² with the Nyquist modes kept, the gradient by i k_i with
 the Nyquist mode of each axis zeroed. The integrators take their Python loops (the compiled KG
 kernels are 1D); every method of :data:`~simsuite.models.klein_gordon.config.INTEGRATORS` works on
-these states (:data:`ND_INTEGRATORS`).
+these states.
 
 Invariants (ΔV = Π dx_i): energy E = ∫ ½φ_t² + ½|∇φ|² + V(φ) dV with the gradient energy by
 parts, ½∫|∇φ|² = −½∫ φ ∇²φ dV (Parseval over every mode the dynamics uses, Nyquist included), and
@@ -37,31 +37,13 @@ import scipy.fft as sfft
 
 from simsuite.models.base import MemoryNeeds
 from simsuite.models.klein_gordon.potentials import Potential
-from simsuite.spectral.grids import dealias_filter, fft_workers
+from simsuite.spectral.grids import dealias_filter
 from simsuite.spectral.nd_grid import AXIS_NAMES, PeriodicGridND
 
 __all__ = [
-    "ND_INTEGRATORS",
     "KGProblemND",
-    "grid_of",
     "memory_needs_nd",
-    "state_sizes_nd",
 ]
-
-#: Integrators of the klein_gordon model on 2D and 3D grids: all of them, through their Python
-#: loops (kick–drift compositions, impulse methods on the modal view, dop853 on the stacked state).
-ND_INTEGRATORS = (
-    "yoshida4",
-    "verlet",
-    "yoshida6",
-    "yoshida8",
-    "exponential_verlet",
-    "exponential_yoshida4",
-    "exponential_yoshida6",
-    "blanes_moan4",
-    "exponential_blanes_moan4",
-    "dop853",
-)
 
 
 class KGProblemND:
@@ -271,19 +253,6 @@ def real_mode_filter(grid: PeriodicGridND, kind: str, strength: float, order: in
         return None
     factors = [dealias_filter(axis.k, kind, strength, order) for axis in grid.axes]
     return _full(real_modes(grid, factors), np.multiply)
-
-
-def grid_of(cfg) -> PeriodicGridND:
-    """The N-D grid of a config whose ``[grid]`` has per-axis arrays."""
-    x_min, x_max, n = cfg.grid.axes()
-    return PeriodicGridND.from_bounds(x_min, x_max, n, fft_workers(cfg.run.threads))
-
-
-def state_sizes_nd(cfg) -> dict[str, int]:
-    """``{"z": n_z, "y": n_y, "x": n_x}`` (array order) of an N-D config."""
-    _, _, n = cfg.grid.axes()
-    names = AXIS_NAMES[: len(n)]
-    return {name: int(n[i]) for i, name in reversed(list(enumerate(names)))}
 
 
 def memory_needs_nd(cfg) -> MemoryNeeds:

@@ -45,23 +45,22 @@ from simsuite.models.initial_checks import (
     check_grid_fits_memory,
     check_not_vanishing,
 )
+from simsuite.models.nd_fields import FieldsOnGridND
 from simsuite.models.nlse import kernels as nlse_kernels
 from simsuite.models.nlse.cubic import CubicTerms
 from simsuite.models.nlse.initial import ICContext, NLSEInitialCondition, SingleSoliton
 from simsuite.models.nlse.nd import (
     ND_INTEGRATORS,
     NLSEProblemND,
-    grid_of,
     memory_needs_nd,
     nlse_invariants_nd,
     nlse_scales_nd,
-    state_sizes_nd,
 )
 from simsuite.models.nlse.potential_section import PotentialSection
 from simsuite.spectral import fftw_numba
 from simsuite.spectral.fft import THREADS_FROM, ComplexFFT
 from simsuite.spectral.grids import GridSection, PeriodicGrid, dealias_filter, fft_workers
-from simsuite.spectral.nd_grid import AXIS_NAMES, PeriodicGridND
+from simsuite.spectral.nd_grid import AXIS_NAMES, PeriodicGridND, grid_of, state_sizes_nd
 
 #: Growth of the peak density max|ψ|² over its initial value from which a field that leaves the
 #: grid's resolution counts as a collapse (:meth:`NLSEND.stop_reason`).
@@ -416,7 +415,7 @@ def _nlse_sums(state: np.ndarray, grid: PeriodicGrid) -> tuple[float, float, flo
     return float(mass), float(momentum), float(kinetic), quartic
 
 
-class NLSEND(NLSE):
+class NLSEND(FieldsOnGridND, NLSE):
     """The NLSE on a 2D or 3D periodic grid (state ψ̂ of shape ``(n_z, n_y, n_x)``); the model
     ``nlse`` with per-axis ``[grid]`` arrays. No probe series (``diagnostics.probe_x`` is 1D)."""
 
@@ -470,12 +469,6 @@ class NLSEND(NLSE):
     def invariant_scales(self, state: np.ndarray) -> dict[str, float]:
         return nlse_scales_nd(state, self.grid, self.problem.g, self.problem.potential)
 
-    def probe(self, state: np.ndarray) -> dict[str, float]:
-        return {}
-
-    def probe_variables(self) -> dict[str, VariableSpec]:
-        return {}
-
     @cached_property
     def _outer_band(self) -> np.ndarray:
         """The outer band of wavenumbers: max_i |k_i|/k_max,i > c/2, with c the fraction of the
@@ -522,16 +515,6 @@ class NLSEND(NLSE):
             "grid.n_points or end the run earlier"
         )
 
-    @cached_property
-    def _dims(self) -> tuple[str, ...]:
-        return ("t", *self.grid.dims)
-
-    def coords(self) -> dict[str, Coordinate]:
-        return {
-            name: Coordinate(axis.x, f"position {name} (dimensionless)", "1")
-            for name, axis in zip(AXIS_NAMES, self.grid.axes, strict=False)
-        }
-
     def variables(self) -> dict[str, VariableSpec]:
         specs = {
             "psi_real": VariableSpec(self._dims, "real part of the wave function psi", "1"),
@@ -569,14 +552,9 @@ class NLSEND(NLSE):
         attrs: dict[str, Any] = {
             "equation": "i psi_t + laplacian(psi)/2 + g |psi|^2 psi - V psi = 0",
             "nonlinearity": self.problem.g,
-            "ndim": self.grid.ndim,
             "potential": self.cfg.potential.type,
         }
-        for name, axis in zip(AXIS_NAMES, self.grid.axes, strict=False):
-            attrs[f"{name}_min"] = axis.x_min
-            attrs[f"{name}_max"] = axis.x_max
-            attrs[f"d{name}"] = axis.dx
-            attrs[f"n_{name}"] = axis.n
+        attrs.update(self.grid_attrs())
         attrs["dealias"] = self.cfg.grid.dealias
         attrs["initial_condition"] = self.cfg.initial_condition.type_name
         return attrs

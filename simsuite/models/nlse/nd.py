@@ -36,19 +36,16 @@ import numpy as np
 
 from simsuite.models.base import MemoryNeeds
 from simsuite.models.nlse.cubic import CubicTerms
-from simsuite.spectral.grids import fft_workers
 from simsuite.spectral.nd_fft import ComplexFFTND
 from simsuite.spectral.nd_grid import AXIS_NAMES, PeriodicGridND
 
 __all__ = [
     "ND_INTEGRATORS",
     "NLSEProblemND",
-    "grid_of",
     "memory_needs_nd",
     "angular_momentum_z",
     "nlse_invariants_nd",
     "nlse_scales_nd",
-    "state_sizes_nd",
 ]
 
 #: Integrators of the nlse model on 2D and 3D grids (their Python loops work on states of any
@@ -101,19 +98,6 @@ class NLSEProblemND(CubicTerms):
 
     def to_spectral(self, psi: np.ndarray) -> np.ndarray:
         return self.grid.fft(psi)
-
-
-def grid_of(cfg) -> PeriodicGridND:
-    """The N-D grid of a config whose ``[grid]`` has per-axis arrays."""
-    x_min, x_max, n = cfg.grid.axes()
-    return PeriodicGridND.from_bounds(x_min, x_max, n, fft_workers(cfg.run.threads))
-
-
-def state_sizes_nd(cfg) -> dict[str, int]:
-    """``{"z": n_z, "y": n_y, "x": n_x}`` (array order) of an N-D config."""
-    _, _, n = cfg.grid.axes()
-    names = AXIS_NAMES[: len(n)]
-    return {name: int(n[i]) for i, name in reversed(list(enumerate(names)))}
 
 
 def memory_needs_nd(cfg) -> MemoryNeeds:
