@@ -27,7 +27,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from simsuite.config import ConfigError
+from simsuite.config import ConfigError, config_fields, key_of
 
 __all__ = [
     "CENTRE_KEYS",
@@ -35,6 +35,7 @@ __all__ = [
     "check_centres",
     "check_finite_invariants",
     "check_grid_fits_memory",
+    "check_ic_dims",
     "check_not_vanishing",
 ]
 
@@ -145,3 +146,29 @@ def check_grid_fits_memory(cfg, bytes_per_point: float) -> None:
             f"gives {n:.4g} grid points, whose state alone needs "
             f"{bytes_per_point * n / 2**30:.4g} GiB; {available / 2**30:.4g} GiB are available",
         )
+
+
+def check_ic_dims(ic, source: str, prefix: str, ndim: int) -> None:
+    """An initial condition ``ic`` (a registered config type with ``dims``, the grid dimensions
+    it is defined on) fits an ``ndim``-dimensional grid: its type is defined there and every
+    per-axis array has ``ndim`` entries (none on a 1D grid). Exit 2 naming the key otherwise."""
+    if ndim not in ic.dims:
+        names = sorted(n for n, c in ic.registry.items() if ndim in c.dims)
+        raise ConfigError(
+            source,
+            f"{prefix}.type",
+            ic.type_name,
+            f"is not defined on {ndim}D grids; on a {ndim}D grid use one of " + ", ".join(names),
+        )
+    for f in config_fields(type(ic)):
+        value = getattr(ic, f.name)
+        if isinstance(value, tuple) and len(value) != ndim:
+            raise ConfigError(
+                source,
+                f"{prefix}.{key_of(f)}",
+                list(value),
+                f"needs {ndim} entries (one per axis of the {ndim}D grid) or a single number"
+                if ndim > 1
+                else "takes a single number on a 1D grid (per-axis arrays need a 2D or 3D "
+                "grid: arrays in grid.x_min, grid.x_max, grid.n_points)",
+            )

@@ -13,8 +13,9 @@ from typing import ClassVar
 import numpy as np
 
 from simsuite import expressions
-from simsuite.config import ConfigError, Polymorphic, config_fields, key_of, param
+from simsuite.config import ConfigError, Polymorphic, param
 from simsuite.models.from_file import FromFileSnapshot
+from simsuite.models.initial_checks import check_ic_dims
 from simsuite.models.klein_gordon import exact
 from simsuite.models.klein_gordon.potentials import Phi4, Potential, SineGordon
 
@@ -60,27 +61,7 @@ class KGInitialCondition(Polymorphic):
     def check_dims(self, source: str, prefix: str, ndim: int) -> None:
         """The type is defined on an ``ndim``-dimensional grid and every per-axis array has
         ``ndim`` entries (1D: none); then :meth:`check`."""
-        if ndim not in self.dims:
-            names = sorted(n for n, c in self.registry.items() if ndim in c.dims)
-            raise ConfigError(
-                source,
-                f"{prefix}.type",
-                self.type_name,
-                f"is not defined on {ndim}D grids; on a {ndim}D grid use one of "
-                + ", ".join(names),
-            )
-        for f in config_fields(type(self)):
-            value = getattr(self, f.name)
-            if isinstance(value, tuple) and len(value) != ndim:
-                raise ConfigError(
-                    source,
-                    f"{prefix}.{key_of(f)}",
-                    list(value),
-                    f"needs {ndim} entries (one per axis of the {ndim}D grid) or a single number"
-                    if ndim > 1
-                    else "takes a single number on a 1D grid (per-axis arrays need a 2D or 3D "
-                    "grid: arrays in grid.x_min, grid.x_max, grid.n_points)",
-                )
+        check_ic_dims(self, source, prefix, ndim)
         self.check(source, prefix)
 
     def evaluate_nd(self, ctx: KGContext) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover

@@ -14,8 +14,9 @@ from typing import Any, ClassVar
 import numpy as np
 
 from simsuite import expressions
-from simsuite.config import ConfigError, Polymorphic, config_fields, key_of, param
+from simsuite.config import ConfigError, Polymorphic, param
 from simsuite.models.from_file import FromFileSnapshot
+from simsuite.models.initial_checks import check_ic_dims
 from simsuite.models.nlse import exact, exact_nd
 
 
@@ -65,27 +66,7 @@ class NLSEInitialCondition(Polymorphic):
     def check_dims(self, source: str, prefix: str, ndim: int) -> None:
         """Checks on an N-D grid (``ndim`` ≥ 2) in place of :meth:`check`: the type is defined in
         ``ndim`` dimensions and every per-axis array has ``ndim`` entries."""
-        if ndim not in self.dims:
-            nd_types = sorted(n for n, c in self.registry.items() if ndim in c.dims)
-            raise ConfigError(
-                source,
-                f"{prefix}.type",
-                self.type_name,
-                f"is not defined on {ndim}D grids; on a {ndim}D grid use one of "
-                + ", ".join(nd_types),
-            )
-        for f in config_fields(type(self)):
-            value = getattr(self, f.name)
-            if isinstance(value, tuple) and len(value) != ndim:
-                raise ConfigError(
-                    source,
-                    f"{prefix}.{key_of(f)}",
-                    list(value),
-                    f"needs {ndim} entries (one per axis of the {ndim}D grid) or a single number"
-                    if ndim > 1
-                    else "takes a single number on a 1D grid (per-axis arrays need a 2D or 3D "
-                    "grid: arrays in grid.x_min, grid.x_max, grid.n_points)",
-                )
+        check_ic_dims(self, source, prefix, ndim)
         self.check(source, prefix)
 
     def evaluate_nd(self, ctx: ICContext) -> np.ndarray:  # pragma: no cover - abstract
