@@ -370,7 +370,7 @@ def test_memory_needs_and_state_sizes():
 
 GOOD = kg_config({"n_points": [32, 32]}, {"type": "gaussian"}, {"name": "phi4"})
 BAD = [
-    ({"grid": {"n_points": [32, 32], "boundary": "neumann"}}, "grid.boundary", "periodic"),
+    ({"grid": {"n_points": [32, 32], "boundary": "antiperiodic"}}, "grid.boundary", "periodic"),
     ({"grid": {"n_points": [32, 32], "winding": 1}}, "grid.winding", "1D grids only"),
     ({"grid": {"n_points": [32, 32], "x_min": [-1.0, -1.0, -1.0]}}, "grid.x_min", "entries"),
     ({"initial_condition": {"type": "gaussian", "x0": [1.0, 2.0, 3.0]}}, "initial_condition.x0", "2 entries"),

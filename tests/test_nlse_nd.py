@@ -225,7 +225,10 @@ def test_bad_nd_configs_name_the_key(change, key, words):
 
 
 def test_per_axis_arrays_are_refused_where_they_do_not_apply():
-    kg = {"model": {"name": "klein_gordon"}, "grid": {"n_points": [64, 64], "boundary": "neumann"}}
+    kg = {
+        "model": {"name": "klein_gordon"},
+        "grid": {"n_points": [64, 64], "boundary": "antiperiodic"},
+    }
     with pytest.raises(ConfigError, match="2D grid of the klein_gordon model is periodic"):
         build_config(kg)
     gauss_1d = {"model": {"name": "nlse"}, "initial_condition": {"type": "gaussian", "x0": [1, 2]}}

@@ -166,7 +166,7 @@ class GridSection:
         unit="length",
         per_axis=True,
         doc="left end of the domain (included if periodic); nlse, klein_gordon: an array "
-        "[x, y(, z)] makes a 2D or 3D periodic grid (a single number then applies to every axis)",
+        "[x, y(, z)] makes a 2D or 3D grid (a single number then applies to every axis)",
     )
     x_max: float = param(
         25.0,
@@ -186,7 +186,9 @@ class GridSection:
         "periodic",
         choices=BOUNDARY_CHOICES,
         doc="periodic (FFT, every field model); klein_gordon also: antiperiodic (one phi4 kink), "
-        "neumann (DCT, phi_x = 0), dirichlet (DST, phi fixed to its initial end values)",
+        "neumann (DCT, phi_x = 0), dirichlet (DST, phi fixed to its initial end values); 2D/3D "
+        "grids: periodic, and for klein_gordon neumann or dirichlet on every face (dirichlet: phi "
+        "fixed to its initial value on the faces, which must be one constant)",
     )
     winding: int = param(
         0,
@@ -251,14 +253,15 @@ class GridSection:
         period: float | None = None,
         ic_name: str = "",
         max_dims: int = 1,
+        nd_boundaries: tuple[str, ...] = ("periodic",),
     ) -> None:
         """Check the section for ``model``, whose bases implement ``boundaries``, which evolves a
         wound field when ``windings``, and whose initial condition ``ic_name`` has the spatial
         period ``period`` (None: none); the model takes grids of up to ``max_dims`` axes (per-axis
-        arrays), which must be periodic."""
+        arrays), with one of the boundaries ``nd_boundaries`` on every axis."""
         arrays = {k: v for k, v in self._per_axis_keys().items() if isinstance(v, tuple)}
         if arrays:
-            self._check_axes(source, model, arrays, max_dims)
+            self._check_axes(source, model, arrays, max_dims, nd_boundaries)
             return
         if self.x_max <= self.x_min:
             raise ConfigError(
@@ -305,7 +308,14 @@ class GridSection:
         )
         check_grid_extent(source, key, value, x_min, x_max, self.n_points)
 
-    def _check_axes(self, source: str, model: str, arrays: dict[str, tuple], max_dims: int) -> None:
+    def _check_axes(
+        self,
+        source: str,
+        model: str,
+        arrays: dict[str, tuple],
+        max_dims: int,
+        nd_boundaries: tuple[str, ...] = ("periodic",),
+    ) -> None:
         """Checks of a grid given by per-axis arrays (2 or 3 axes)."""
         first, value = next(iter(arrays.items()))
         if max_dims < 2:
@@ -324,12 +334,15 @@ class GridSection:
                     f"has {len(other)} entries but grid.{first} has {len(value)}: give every "
                     "per-axis array one entry per axis (x, y, z), or a single number for all",
                 )
-        if self.boundary != "periodic":
+        if self.boundary not in nd_boundaries:
             raise ConfigError(
                 source,
                 "grid.boundary",
                 self.boundary,
-                f"a {len(value)}D grid of the {model} model is periodic (use 'periodic')",
+                f"a {len(value)}D grid of the {model} model is "
+                + ", ".join(nd_boundaries[:-1])
+                + (" or " if len(nd_boundaries) > 1 else "")
+                + f"{nd_boundaries[-1]} (the same on every axis)",
             )
         if self.fit_periods:
             raise ConfigError(

@@ -118,6 +118,7 @@ class KGConfig(RunConfig):
             windings=True,
             ic_name=self.initial_condition.type_name,
             max_dims=3,
+            nd_boundaries=("periodic", "neumann", "dirichlet"),
         )
         ndim = self.grid.ndim
         if ndim > 1:

@@ -121,7 +121,7 @@ def _fits_box(ctx: KGContext, phi: np.ndarray, vacuum: float, key: str, value, w
             ctx.source,
             f"initial_condition.{key}",
             value,
-            f"the {what} does not fit the periodic box: phi differs from the vacuum {vacuum:.6g} "
+            f"the {what} does not fit the box: phi differs from the vacuum {vacuum:.6g} "
             f"by {worst:.3g} on the box faces (needs < 1e-6); make it smaller or the box larger",
         )
 

@@ -54,6 +54,7 @@ from simsuite.models.klein_gordon.nd import (
     memory_needs_nd,
     real_mode_filter,
 )
+from simsuite.models.klein_gordon.nd_walls import KGProblemWallsND, WallGridND
 from simsuite.models.klein_gordon.potentials import Phi4, SineGordon
 from simsuite.models.klein_gordon.problem import KGProblem
 from simsuite.models.nd_fields import FieldsOnGridND
@@ -350,13 +351,14 @@ def _check_step(cfg: KGConfig, problem: KGProblem) -> None:
 
 
 class KleinGordonND(FieldsOnGridND, KleinGordon):
-    """φ_tt − ∇²φ + V′(φ) = 0 on a 2D or 3D periodic grid (:mod:`~simsuite.models.klein_gordon.nd`);
-    the model ``klein_gordon`` with per-axis ``[grid]`` arrays. State (φ, φ_t) of shape
-    ``(2, n_y, n_x)`` or ``(2, n_z, n_y, n_x)``. Invariants: energy and the momentum vector; no
-    probe series (``diagnostics.probe_x`` is 1D) and no topological charge (no grid ends)."""
+    """φ_tt − ∇²φ + V′(φ) = 0 on a 2D or 3D grid, periodic (:mod:`~simsuite.models.klein_gordon.nd`)
+    or with Neumann or Dirichlet walls (:mod:`~simsuite.models.klein_gordon.nd_walls`); the model
+    ``klein_gordon`` with per-axis ``[grid]`` arrays. State (φ, φ_t) of shape ``(2, n_y, n_x)`` or
+    ``(2, n_z, n_y, n_x)``. Invariants: energy and, periodic only, the momentum vector; no probe
+    series (``diagnostics.probe_x`` is 1D) and no topological charge."""
 
-    grid: PeriodicGridND
-    problem: KGProblemND  # type: ignore[assignment]
+    grid: PeriodicGridND | WallGridND
+    problem: KGProblemND | KGProblemWallsND  # type: ignore[assignment]
     density_long_name = "energy density phi_t^2/2 + |grad phi|^2/2 + V(phi)"
 
     @classmethod
@@ -367,6 +369,9 @@ class KleinGordonND(FieldsOnGridND, KleinGordon):
         potential = cfg.potential.build()
         base_dir = Path(source).parent if source not in ("", "<dict>") else Path.cwd()
         ic = cfg.initial_condition
+        walls = cfg.grid.boundary != "periodic"
+        if walls:
+            grid = _wall_grid(cfg, grid, potential, base_dir)
         _check_placement(ic, grid, source)
         ctx = KGContext(
             grid.coordinates[0], potential, base_dir, source, grid.coordinates, grid.lengths
@@ -391,9 +396,14 @@ class KleinGordonND(FieldsOnGridND, KleinGordon):
                 "its width and amplitude against grid.n_points",
             )
         g = cfg.grid
-        mask = real_mode_filter(grid, g.dealias, g.filter_strength, g.filter_order)
         max_field = float(np.max(np.abs(phi0)))
-        problem = KGProblemND(grid, potential, mask, max_field)
+        problem: KGProblemND | KGProblemWallsND
+        if walls:
+            mask = grid.mode_filter(g.dealias, g.filter_strength, g.filter_order)
+            problem = KGProblemWallsND(grid, potential, mask, max_field)
+        else:
+            mask = real_mode_filter(grid, g.dealias, g.filter_strength, g.filter_order)
+            problem = KGProblemND(grid, potential, mask, max_field)
         model = cls(cfg, problem, phi0, pi0)  # type: ignore[arg-type]
         model.grid = grid
         _check_step_nd(cfg, problem)
@@ -422,6 +432,8 @@ class KleinGordonND(FieldsOnGridND, KleinGordon):
                 scale=_ENERGY_SCALE_ND,
             ),
         }
+        if self.cfg.grid.boundary != "periodic":
+            return specs  # walls break translations: no momentum
         for name in AXIS_NAMES[: self.grid.ndim]:
             specs[f"momentum_{name}"] = VariableSpec(
                 ("t",),
@@ -436,8 +448,12 @@ class KleinGordonND(FieldsOnGridND, KleinGordon):
         attrs: dict[str, Any] = {
             "equation": "phi_tt - laplacian(phi) + V'(phi) = 0",
             "potential": pot.name,
-            "boundary": "periodic",
+            "boundary": self.cfg.grid.boundary,
         }
+        if isinstance(self.grid, WallGridND):
+            attrs["basis"] = self.grid.describe()
+            if self.grid.kind == "dirichlet":
+                attrs["dirichlet_wall_value"] = self.grid.wall_value
         attrs.update(self.grid_attrs())
         attrs.update(
             dealias=self.cfg.grid.dealias,
@@ -459,13 +475,60 @@ _ENERGY_SCALE_ND = (
 )
 
 
-def _check_placement(ic, grid: PeriodicGridND, source: str) -> None:
+#: N-D initial conditions built for a periodic box only.
+_PERIODIC_ONLY = ("plane_wave", "stripe_kink")
+
+
+def _wall_grid(cfg: KGConfig, periodic: PeriodicGridND, potential, base_dir: Path) -> WallGridND:
+    """The Neumann or Dirichlet grid of ``cfg`` (same box and cells as ``periodic``); for
+    Dirichlet, the wall value c is the initial field on the faces, refused unless it is one
+    constant there (to 1e-6 relative)."""
+    source, g, ic = cfg.source, cfg.grid, cfg.initial_condition
+    if ic.type_name in _PERIODIC_ONLY:
+        raise ConfigError(
+            source,
+            "initial_condition.type",
+            ic.type_name,
+            f"is built for a periodic box and does not fit grid.boundary = {g.boundary!r}; "
+            "use gaussian, expression, gaussian_bubble or ring_kink",
+        )
+    x_min, x_max, n = g.axes()
+    workers = periodic.workers
+    if g.boundary == "neumann":
+        return WallGridND.from_bounds("neumann", x_min, x_max, n, workers=workers)
+    cells = WallGridND.from_bounds("dirichlet", x_min, x_max, n, workers=workers)
+    faces = []
+    for i in range(cells.ndim):  # the field on the two faces normal to axis i
+        coords = list(cells.coordinates)
+        coords[i] = cells.sparse(np.array([x_min[i], x_max[i]]), i)
+        ctx = KGContext(coords[0], potential, base_dir, source, tuple(coords), cells.lengths)
+        phi, _ = ic.evaluate_nd(ctx)
+        faces.append(np.ravel(phi))
+    values = np.concatenate(faces)
+    low, high = float(np.min(values)), float(np.max(values))
+    if not (np.isfinite(low) and np.isfinite(high)) or high - low > 1e-6 * max(
+        1.0, abs(low), abs(high)
+    ):
+        raise ConfigError(
+            source,
+            "grid.boundary",
+            g.boundary,
+            f"needs the initial field constant on the walls (it fixes phi there); it ranges over "
+            f"[{low:.6g}, {high:.6g}] on the faces",
+            "use 'neumann', or an initial field that is flat at the walls",
+        )
+    value = 0.5 * (low + high)
+    return WallGridND.from_bounds("dirichlet", x_min, x_max, n, value, workers)
+
+
+def _check_placement(ic, grid: PeriodicGridND | WallGridND, source: str) -> None:
     """Refuse an N-D initial condition whose centre ``x0`` lies outside the box, or whose
     ``width`` or ``radius`` is below one grid cell on some axis (not resolved)."""
     d = grid.ndim
     if hasattr(ic, "x0"):
         for i, (c, axis) in enumerate(zip(ic.vector("x0", d), grid.axes, strict=True)):
-            if not axis.x_min - axis.dx <= c <= axis.x_max:
+            slack = axis.dx if isinstance(grid, PeriodicGridND) else 0.0  # walls: inside
+            if not axis.x_min - slack <= c <= axis.x_max:
                 raise ConfigError(
                     source,
                     "initial_condition.x0",
@@ -489,7 +552,7 @@ def _check_placement(ic, grid: PeriodicGridND, source: str) -> None:
                 )
 
 
-def _check_step_nd(cfg: KGConfig, problem: KGProblemND) -> None:
+def _check_step_nd(cfg: KGConfig, problem: KGProblemND | KGProblemWallsND) -> None:
     """Refuse a step above the stability limit of the chosen method, before the run."""
     cls = get_integrator(cfg.integrator.method)
     limit_of = getattr(cls, "stability_limit", None)
