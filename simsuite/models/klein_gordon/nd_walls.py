@@ -36,6 +36,7 @@ from functools import cached_property, reduce
 import numpy as np
 import scipy.fft as sfft
 
+from simsuite.models.klein_gordon.nd import KGProblemND
 from simsuite.models.klein_gordon.potentials import Potential
 from simsuite.spectral.bases import DirichletBasis, FieldBasis, NeumannBasis
 
@@ -146,8 +147,11 @@ class WallGridND:
         return text
 
 
-class KGProblemWallsND:
-    """The Klein–Gordon operators on a :class:`WallGridND` (see the module docstring).
+class KGProblemWallsND(KGProblemND):
+    """The Klein–Gordon operators on a :class:`WallGridND` (see the module docstring): the
+    transforms, derivatives, the modal view and the energy of the walls' bases; the exact linear
+    flow, the first-order view for dop853, the energy density and scale are
+    :class:`~simsuite.models.klein_gordon.nd.KGProblemND`'s.
 
     Parameters
     ----------
@@ -158,10 +162,6 @@ class KGProblemWallsND:
     max_field : float
         Largest |φ| expected (the initial one), for the stability estimate :attr:`max_frequency`.
     """
-
-    filter_each_step = False
-    kernels = None
-    compiled_steps = False
 
     def __init__(
         self, grid: WallGridND, potential: Potential, mask: np.ndarray | None, max_field: float
@@ -234,14 +234,6 @@ class KGProblemWallsND:
         self._force_into(out, np.zeros(self.grid.shape), phi)
         return out
 
-    def _force_into(self, out: np.ndarray, lap: np.ndarray, phi: np.ndarray) -> np.ndarray:
-        """out ← lap − V′(φ) by the potential's kernel on flat views (contiguous arrays)."""
-        phi = np.ascontiguousarray(phi, dtype=float)
-        self.potential.force_into(
-            out.reshape(-1), np.ascontiguousarray(lap).reshape(-1), phi.reshape(-1)
-        )
-        return out
-
     # -- second-order view -------------------------------------------------------------------------
     def acceleration(self, phi: np.ndarray) -> np.ndarray:
         """a(φ) = ∇²φ − V′(φ) (V′ filtered when a mask is set)."""
@@ -264,12 +256,6 @@ class KGProblemWallsND:
         """g(φ) = a(φ) − A(φ − c) = m²(φ − c) − V′(φ)."""
         return self.mass2 * (phi - self.reference) + self._potential_force(phi)
 
-    def linear_flow(self, phi: np.ndarray, pi: np.ndarray, h: float):
-        """Exact flow over h of φ_tt = ∇²φ − m²(φ − c), mode by mode (ω² = |k|² + m²)."""
-        a, b = self.to_modal(phi, pi)
-        self.modal_kick_flow(a, b, None, 0.0, h)
-        return self.from_modal(a, b)
-
     # -- modal view --------------------------------------------------------------------------------
     def to_modal(self, phi: np.ndarray, pi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Coefficients (a, b) of φ − c and π."""
@@ -287,43 +273,7 @@ class KGProblemWallsND:
         force += self.mass2 * a
         return force
 
-    def modal_kick_flow(self, a: np.ndarray, b: np.ndarray, g, c: float, h: float) -> None:
-        """In place, the kick b ← b + c·g (none for ``g`` None) followed by the exact flow over h
-        of the linear part on the coefficients."""
-        cos, sin_over, minus_w_sin = self._flow_factors(h)
-        if g is not None and c != 0.0:
-            b += c * g
-        a_new = cos * a + sin_over * b
-        b *= cos
-        b += minus_w_sin * a
-        a[...] = a_new
-
-    def _flow_factors(self, h: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """cos ωh, sin(ωh)/ω and −ω sin ωh per mode, cached per step size."""
-        factors = self._flow_cache.get(h)
-        if factors is None:
-            if len(self._flow_cache) >= 16:
-                self._flow_cache.clear()
-            wh = self.omega * h
-            sin_over = h * np.sinc(wh / np.pi)
-            factors = (np.cos(wh), sin_over, -(self.omega**2) * sin_over)
-            self._flow_cache[h] = factors
-        return factors
-
-    # -- first-order view (dop853) -----------------------------------------------------------------
-    def nonlinear(self, y: np.ndarray) -> np.ndarray:
-        """(π, a(φ)) for y = (φ, π)."""
-        return np.stack((y[1], self.acceleration(y[0])))
-
-    def filter(self, y: np.ndarray) -> np.ndarray:
-        return y
-
     # -- diagnostics -------------------------------------------------------------------------------
-    def energy_density(self, y: np.ndarray) -> np.ndarray:
-        """e = ½φ_t² + ½|∇φ|² + V(φ) on the grid (the bases' derivatives)."""
-        phi, pi = y[0], y[1]
-        grad2 = sum(g * g for g in self.gradient(phi))
-        return 0.5 * pi * pi + 0.5 * grad2 + self.potential.V(phi)
 
     def invariants(self, y: np.ndarray) -> dict[str, float]:
         """The energy E (module docstring); no momentum (the walls break translations)."""
@@ -332,11 +282,6 @@ class KGProblemWallsND:
         gradient_energy = -0.5 * self.grid.integrate(w * self.laplacian(phi))
         energy = self.grid.integrate(0.5 * pi * pi + self.potential.V(phi)) + gradient_energy
         return {"energy": float(energy)}
-
-    def energy_scale(self, y: np.ndarray) -> float:
-        """E_s = E + ∫ (|V| − V) dV (= E where V ≥ 0)."""
-        v = self.potential.V(y[0])
-        return float(self.invariants(y)["energy"] + self.grid.integrate(np.abs(v) - v))
 
 
 def _take(a: np.ndarray, axis: int, start: int, stop: int) -> np.ndarray:
