@@ -52,14 +52,69 @@ import scipy.fft as sfft
 
 from simsuite.spectral.grids import PeriodicGrid, dealias_filter, fft_workers
 
-__all__ = ["AXIS_NAMES", "PeriodicGridND", "grid_of", "state_sizes_nd"]
+__all__ = ["AXIS_NAMES", "PeriodicGridND", "TensorGridAxes", "grid_of", "state_sizes_nd"]
 
 #: Names of the grid axes, in the order the axes are given.
 AXIS_NAMES = ("x", "y", "z")
 
 
+class TensorGridAxes:
+    """The geometry of a tensor-product grid from its ``axes`` (order (x, y, z); each axis has
+    ``n``, ``dx`` and ``length``): arrays have shape ``(n_z, n_y, n_x)``. Shared by
+    :class:`PeriodicGridND` and the wall grids of the klein_gordon model."""
+
+    axes: tuple
+
+    @property
+    def ndim(self) -> int:
+        """Number of dimensions (1, 2 or 3)."""
+        return len(self.axes)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Array shape ``(n_z, n_y, n_x)`` (the axes reversed)."""
+        return tuple(axis.n for axis in reversed(self.axes))
+
+    @property
+    def dims(self) -> tuple[str, ...]:
+        """Dimension names in the array order, e.g. ``("z", "y", "x")``."""
+        return AXIS_NAMES[: self.ndim][::-1]
+
+    @property
+    def size(self) -> int:
+        """Number of grid points ``N = Π_i n_i``."""
+        return math.prod(self.shape)
+
+    @property
+    def spacing(self) -> tuple[float, ...]:
+        """Grid spacings ``(dx, dy, dz)`` in the axis order."""
+        return tuple(axis.dx for axis in self.axes)
+
+    @property
+    def lengths(self) -> tuple[float, ...]:
+        """Box lengths ``(L_x, L_y, L_z)`` in the axis order (the periods of a periodic grid)."""
+        return tuple(axis.length for axis in self.axes)
+
+    @property
+    def cell_volume(self) -> float:
+        """``ΔV = Π_i dx_i``, the quadrature weight of every point."""
+        return math.prod(self.spacing)
+
+    def array_axis(self, i: int) -> int:
+        """The array axis of grid axis ``i`` (0 = x, 1 = y, 2 = z): ``ndim − 1 − i``."""
+        if not 0 <= i < self.ndim:
+            raise ValueError(f"grid axis {i} out of range for a {self.ndim}D grid")
+        return self.ndim - 1 - i
+
+    def sparse(self, values: np.ndarray, i: int) -> np.ndarray:
+        """``values`` (length ``n_i``) shaped to broadcast along array axis ``array_axis(i)``."""
+        shape = [1] * self.ndim
+        shape[self.array_axis(i)] = values.size
+        return values.reshape(shape)
+
+
 @dataclass(frozen=True)
-class PeriodicGridND:
+class PeriodicGridND(TensorGridAxes):
     """Tensor product of 1, 2 or 3 periodic grids; arrays have shape ``(n_z, n_y, n_x)``.
 
     Parameters
@@ -107,71 +162,22 @@ class PeriodicGridND:
         )
         return cls(axes, workers)
 
-    # --- geometry -------------------------------------------------------------------------------
-
-    @property
-    def ndim(self) -> int:
-        """Number of dimensions (1, 2 or 3)."""
-        return len(self.axes)
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        """Array shape ``(n_z, n_y, n_x)`` (the axes reversed)."""
-        return tuple(axis.n for axis in reversed(self.axes))
-
-    @property
-    def dims(self) -> tuple[str, ...]:
-        """Dimension names in the array order, e.g. ``("z", "y", "x")``."""
-        return AXIS_NAMES[: self.ndim][::-1]
-
-    @property
-    def size(self) -> int:
-        """Number of grid points ``N = Π_i n_i``."""
-        return math.prod(self.shape)
-
-    @property
-    def spacing(self) -> tuple[float, ...]:
-        """Grid spacings ``(dx, dy, dz)`` in the axis order."""
-        return tuple(axis.dx for axis in self.axes)
-
-    @property
-    def lengths(self) -> tuple[float, ...]:
-        """Periods ``(L_x, L_y, L_z)`` in the axis order."""
-        return tuple(axis.length for axis in self.axes)
-
-    @property
-    def cell_volume(self) -> float:
-        """``ΔV = Π_i dx_i``, the quadrature weight of every point."""
-        return math.prod(self.spacing)
-
-    def array_axis(self, i: int) -> int:
-        """The array axis of grid axis ``i`` (0 = x, 1 = y, 2 = z): ``ndim − 1 − i``."""
-        if not 0 <= i < self.ndim:
-            raise ValueError(f"grid axis {i} out of range for a {self.ndim}D grid")
-        return self.ndim - 1 - i
-
-    def _sparse(self, values: np.ndarray, i: int) -> np.ndarray:
-        """``values`` (length ``n_i``) shaped to broadcast along array axis ``array_axis(i)``."""
-        shape = [1] * self.ndim
-        shape[self.array_axis(i)] = values.size
-        return values.reshape(shape)
-
     @cached_property
     def coordinates(self) -> tuple[np.ndarray, ...]:
         """Sparse coordinates ``(x, y, z)`` in the axis order, each broadcastable to :attr:`shape`."""
-        return tuple(self._sparse(axis.x, i) for i, axis in enumerate(self.axes))
+        return tuple(self.sparse(axis.x, i) for i, axis in enumerate(self.axes))
 
     # --- wavenumbers ----------------------------------------------------------------------------
 
     @cached_property
     def wavenumbers(self) -> tuple[np.ndarray, ...]:
         """Sparse angular wavenumbers ``(k_x, k_y, k_z)`` in FFT order, ``k_i = 2π·fftfreq(n_i, dx_i)``."""
-        return tuple(self._sparse(axis.k, i) for i, axis in enumerate(self.axes))
+        return tuple(self.sparse(axis.k, i) for i, axis in enumerate(self.axes))
 
     @cached_property
     def wavenumbers_odd(self) -> tuple[np.ndarray, ...]:
         """As :attr:`wavenumbers`, with the Nyquist mode (even ``n_i``) zeroed: for odd derivatives."""
-        return tuple(self._sparse(axis.k_odd, i) for i, axis in enumerate(self.axes))
+        return tuple(self.sparse(axis.k_odd, i) for i, axis in enumerate(self.axes))
 
     @property
     def k_max(self) -> tuple[float, ...]:
@@ -260,7 +266,7 @@ class PeriodicGridND:
         ]  # raises ValueError for an unknown kind
         if factors[0] is None:
             return None
-        product = reduce(np.multiply, (self._sparse(m, i) for i, m in enumerate(factors)))
+        product = reduce(np.multiply, (self.sparse(m, i) for i, m in enumerate(factors)))
         return np.array(np.broadcast_to(product, self.shape))
 
 

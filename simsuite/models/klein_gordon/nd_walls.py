@@ -39,6 +39,7 @@ import scipy.fft as sfft
 from simsuite.models.klein_gordon.nd import KGProblemND
 from simsuite.models.klein_gordon.potentials import Potential
 from simsuite.spectral.bases import DirichletBasis, FieldBasis, NeumannBasis
+from simsuite.spectral.nd_grid import TensorGridAxes
 
 __all__ = ["WALL_BOUNDARIES", "WallGridND", "KGProblemWallsND"]
 
@@ -47,7 +48,7 @@ WALL_BOUNDARIES = ("neumann", "dirichlet")
 
 
 @dataclass(frozen=True)
-class WallGridND:
+class WallGridND(TensorGridAxes):
     """Tensor product of 2 or 3 Neumann or Dirichlet bases, arrays of shape ``(n_z, n_y, n_x)``.
 
     Parameters
@@ -80,42 +81,8 @@ class WallGridND:
         return cls(axes, kind, float(wall_value) if kind == "dirichlet" else 0.0, workers)
 
     @property
-    def ndim(self) -> int:
-        return len(self.axes)
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        return tuple(axis.n for axis in reversed(self.axes))
-
-    @property
-    def dims(self) -> tuple[str, ...]:
-        return tuple("xyz"[i] for i in reversed(range(self.ndim)))
-
-    @property
-    def lengths(self) -> tuple[float, ...]:
-        return tuple(axis.length for axis in self.axes)
-
-    @property
-    def spacing(self) -> tuple[float, ...]:
-        return tuple(axis.dx for axis in self.axes)
-
-    @property
-    def cell_volume(self) -> float:
-        return math.prod(self.spacing)
-
-    @property
     def k_max(self) -> tuple[float, ...]:
         return tuple(axis.k_max for axis in self.axes)
-
-    def array_axis(self, i: int) -> int:
-        """The array axis of grid axis ``i`` (the axes are reversed)."""
-        return self.ndim - 1 - i
-
-    def sparse(self, values: np.ndarray, i: int) -> np.ndarray:
-        """Per-axis ``values`` (length n_i) shaped to broadcast along grid axis ``i``."""
-        shape = [1] * self.ndim
-        shape[self.array_axis(i)] = len(values)
-        return np.reshape(values, shape)
 
     @cached_property
     def coordinates(self) -> tuple[np.ndarray, ...]:

@@ -211,18 +211,7 @@ class NLSE(Model):
     )
     animation = "field"
     boundaries = ("periodic",)
-    integrators = (
-        "dop853",
-        "dopri5",
-        "rk4ip",
-        "ssf2",
-        "ssf4",
-        "ssf6",
-        "etd_abm4",
-        "etd_abm6",
-        "etd_abm8",
-        "dop853_plain",
-    )
+    integrators = (*ND_INTEGRATORS, "dop853_plain")  # the N-D ones and scipy's, 1D only
 
     def __init_subclass__(cls, **kwargs):
         """The N-D variant (:class:`NLSEND`) shares the model's name and
