@@ -37,6 +37,7 @@ import scipy.fft as sfft
 
 from simsuite.models.base import MemoryNeeds
 from simsuite.models.klein_gordon.potentials import Potential
+from simsuite.models.klein_gordon.problem import KGProblem
 from simsuite.spectral.grids import dealias_filter
 from simsuite.spectral.nd_grid import AXIS_NAMES, PeriodicGridND
 
@@ -172,17 +173,8 @@ class KGProblemND:
         b += minus_w_sin * a
         a[...] = a_new
 
-    def _flow_factors(self, h: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """cos ωh, sin(ωh)/ω and −ω sin ωh per mode, cached per step size."""
-        factors = self._flow_cache.get(h)
-        if factors is None:
-            if len(self._flow_cache) >= 16:  # the sub-steps of a composition: a handful of sizes
-                self._flow_cache.clear()
-            wh = self.omega * h
-            sin_over = h * np.sinc(wh / np.pi)  # sin(ωh)/ω, = h at ω = 0
-            factors = (np.cos(wh), sin_over, -(self.omega**2) * sin_over)
-            self._flow_cache[h] = factors
-        return factors
+    #: cos ωh, sin(ωh)/ω and −ω sin ωh per mode, cached per step size: the 1D problem's method
+    _flow_factors = KGProblem._flow_factors
 
     # -- first-order view (dop853) -----------------------------------------------------------------
     def nonlinear(self, y: np.ndarray) -> np.ndarray:
